@@ -1,0 +1,610 @@
+"""The reactive state store: applies normalized events and records what changed.
+
+Pure Python, no I/O and no UI. Ingest workers call `apply`; the UI calls
+`drain_changes` on a fixed cadence and redraws only what it names.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from oddstui.model import (
+    Event,
+    Fixture,
+    FixtureChange,
+    FixtureChanged,
+    FixtureStatus,
+    FixtureUpserted,
+    FrameRejected,
+    Quote,
+    QuotesLocked,
+    QuotesMarkedStale,
+    QuotesPosted,
+    QuotesSettled,
+    Score,
+    ScoreUpdated,
+    Settlement,
+    StreamHealth,
+    StreamHealthChanged,
+    StreamState,
+)
+from oddstui.odds import OddsError, no_vig_prices
+
+FixtureRef = tuple[str, str]
+"""(provider, fixture_id): fixture ids are only unique within a provider."""
+
+SHARP_BOOKS = ("Pinnacle", "pinnacle")
+"""Books whose no-vig price is taken as fair, in order of preference."""
+
+
+@dataclass(slots=True)
+class StreamStats:
+    events: int = 0
+    malformed: int = 0
+    duplicates: int = 0
+    last_event_at: float | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Alert:
+    ts: float
+    kind: str
+    text: str
+    provider: str = ""
+    fixture_id: str = ""
+    important: bool = False
+
+
+@dataclass(slots=True)
+class Changes:
+    """What changed since the last drain. `everything` means redraw it all."""
+
+    fixtures: set[FixtureRef] = field(default_factory=set)
+    fixture_list: bool = False
+    alerts: bool = False
+    streams: bool = False
+    everything: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.fixtures or self.fixture_list or self.alerts or self.streams or self.everything)
+
+
+@dataclass(slots=True, frozen=True)
+class FixtureFilter:
+    """What the fixture list shows. Empty sets mean 'no restriction'."""
+
+    leagues: frozenset[str] = frozenset()
+    books: frozenset[str] = frozenset()
+    text: str = ""
+    live_only: bool = False
+    pinned: frozenset[FixtureRef] = frozenset()
+    pinned_only: bool = False
+
+
+@dataclass(slots=True)
+class GridRow:
+    market: str
+    selection: str
+    points: float | None
+    is_main: bool
+    cells: dict[str, Quote]
+    best_book: str | None = None
+    fair: float | None = None
+
+
+@dataclass(slots=True)
+class Grid:
+    ref: FixtureRef
+    books: list[str]
+    rows: list[GridRow]
+
+
+class _ProviderBook:
+    """One provider's quotes, indexed by key and by fixture."""
+
+    __slots__ = ("by_fixture", "changed", "quotes")
+
+    def __init__(self) -> None:
+        self.quotes: dict[str, Quote] = {}
+        self.by_fixture: dict[str, dict[str, None]] = {}
+        self.changed: set[str] = set()
+
+
+class _Cursor:
+    """Last applied entry id of one stream, for dedupe of replays."""
+
+    __slots__ = ("last", "recent")
+
+    def __init__(self) -> None:
+        self.last: tuple[int, int] | None = None
+        self.recent: OrderedDict[str, None] = OrderedDict()
+
+    def accept(self, entry_id: str) -> bool:
+        """True when `entry_id` was not applied before; records it."""
+        ordered = _parse_entry_id(entry_id)
+        if ordered is not None:
+            if self.last is not None and ordered <= self.last:
+                return False
+            self.last = ordered
+            return True
+        if entry_id in self.recent:
+            return False
+        self.recent[entry_id] = None
+        if len(self.recent) > 4096:
+            self.recent.popitem(last=False)
+        return True
+
+
+def _parse_entry_id(entry_id: str) -> tuple[int, int] | None:
+    """'1730079534820-2' -> (1730079534820, 2); None for ids of another shape."""
+    ms, sep, seq = entry_id.partition("-")
+    if sep and ms.isdigit() and seq.isdigit():
+        return int(ms), int(seq)
+    return None
+
+
+class Store:
+    """The live market: quotes, fixtures, alerts and stream health, plus a change log."""
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.time,
+        alert_capacity: int = 500,
+        eviction_grace: float = 900.0,
+    ) -> None:
+        self._clock = clock
+        self._books: dict[str, _ProviderBook] = {}
+        self._fixtures: dict[FixtureRef, Fixture] = {}
+        self._fixture_books: dict[FixtureRef, set[str]] = {}
+        self._fixture_players: dict[FixtureRef, set[str]] = {}
+        self._terminal_since: dict[FixtureRef, float] = {}
+        self._cursors: dict[str, _Cursor] = {}
+        self._stats: dict[str, StreamStats] = {}
+        self._health: dict[str, StreamHealth] = {}
+        self._unhealthy: set[str] = set()
+        self._alerts: deque[Alert] = deque(maxlen=alert_capacity)
+        self._unread: set[FixtureRef] = set()
+        self._eviction_grace = eviction_grace
+        self._seq = 0
+        self._pending = Changes()
+        self._dispatch: dict[type, Callable[[object], bool]] = {
+            QuotesPosted: lambda e: self.post_quotes(e.stream, e.entry_id, e.quotes),
+            QuotesLocked: lambda e: self.lock_quotes(e.stream, e.entry_id, e.quotes),
+            QuotesSettled: lambda e: self.settle_quotes(e.stream, e.entry_id, e.provider, e.settlements),
+            FixtureUpserted: lambda e: self.upsert_fixture(e.stream, e.entry_id, e.fixture),
+            FixtureChanged: lambda e: self.change_fixture(e.stream, e.entry_id, e.change),
+            ScoreUpdated: lambda e: self.update_score(
+                e.stream, e.entry_id, e.provider, e.fixture_id, e.score, e.is_live
+            ),
+            StreamHealthChanged: lambda e: self.set_health(e.health),
+            QuotesMarkedStale: lambda e: self.mark_stale(e.provider, e.keys),
+            FrameRejected: lambda e: self.reject_frame(e.stream, e.reason),
+        }
+
+    # --- applying events ---------------------------------------------------------
+
+    def apply(self, event: Event) -> bool:
+        """Apply any normalized event; False when it was a duplicate and skipped."""
+        return self._dispatch[type(event)](event)
+
+    def _accept(self, stream: str, entry_id: str | None, now: float) -> bool:
+        """Count an event of `stream`; False (and counted as a duplicate) if already applied."""
+        stats = self._stats.get(stream)
+        if stats is None:
+            stats = self._stats[stream] = StreamStats()
+        if entry_id is not None:
+            cursor = self._cursors.get(stream)
+            if cursor is None:
+                cursor = self._cursors[stream] = _Cursor()
+            if not cursor.accept(entry_id):
+                stats.duplicates += 1
+                return False
+        stats.events += 1
+        stats.last_event_at = now
+        return True
+
+    def _book(self, provider: str) -> _ProviderBook:
+        book = self._books.get(provider)
+        if book is None:
+            book = self._books[provider] = _ProviderBook()
+        return book
+
+    def _index_new(self, book: _ProviderBook, quote: Quote) -> None:
+        keys = book.by_fixture.get(quote.fixture_id)
+        if keys is None:
+            keys = book.by_fixture[quote.fixture_id] = {}
+        keys[quote.key] = None
+        ref = (quote.provider, quote.fixture_id)
+        books = self._fixture_books.get(ref)
+        if books is None:
+            books = self._fixture_books[ref] = set()
+        books.add(quote.book)
+        if quote.player:
+            players = self._fixture_players.get(ref)
+            if players is None:
+                players = self._fixture_players[ref] = set()
+            players.add(quote.player.lower())
+
+    def post_quotes(self, stream: str, entry_id: str | None, quotes: Sequence[Quote]) -> bool:
+        """New or updated prices. A price for a locked key replaces it, unlocked."""
+        now = self._clock()
+        if not quotes or not self._accept(stream, entry_id, now):
+            return False
+        self._seq = seq = self._seq + 1
+        book = self._books.get(quotes[0].provider) or self._book(quotes[0].provider)
+        table = book.quotes
+        get = table.get
+        changed = book.changed.add
+        for quote in quotes:
+            key = quote.key
+            prev = get(key)
+            if prev is None:
+                self._index_new(book, quote)
+            elif quote.decimal != prev.decimal:
+                quote.move = 1 if quote.decimal > prev.decimal else -1
+                quote.moved_at = now
+            else:
+                quote.move = prev.move
+                quote.moved_at = prev.moved_at
+            quote.seq = seq
+            table[key] = quote
+            changed(quote.fixture_id)
+        return True
+
+    def lock_quotes(self, stream: str, entry_id: str | None, quotes: Sequence[Quote]) -> bool:
+        """Suspend prices. The last known price is kept, shown as locked, never as live."""
+        if not quotes or not self._accept(stream, entry_id, self._clock()):
+            return False
+        self._seq = seq = self._seq + 1
+        book = self._books.get(quotes[0].provider) or self._book(quotes[0].provider)
+        table = book.quotes
+        get = table.get
+        changed = book.changed.add
+        for lock in quotes:
+            current = get(lock.key)
+            if current is None:
+                self._index_new(book, lock)
+                table[lock.key] = current = lock
+            current.locked = True
+            current.seq = seq
+            changed(lock.fixture_id)
+        return True
+
+    def settle_quotes(
+        self, stream: str, entry_id: str | None, provider: str, settlements: dict[str, Settlement]
+    ) -> bool:
+        """Record results; a settled selection is no longer priced."""
+        if not self._accept(stream, entry_id, self._clock()):
+            return False
+        self._seq += 1
+        book = self._book(provider)
+        for key, result in settlements.items():
+            quote = book.quotes.get(key)
+            if quote is None:
+                continue
+            quote.settlement = result.value
+            quote.locked = True
+            quote.seq = self._seq
+            book.changed.add(quote.fixture_id)
+        return True
+
+    def upsert_fixture(self, stream: str, entry_id: str | None, fixture: Fixture) -> bool:
+        """Add a fixture or replace its details; a status change raises an alert."""
+        if not self._accept(stream, entry_id, self._clock()):
+            return False
+        ref = (fixture.provider, fixture.fixture_id)
+        old = self._fixtures.get(ref)
+        self._fixtures[ref] = fixture
+        if old is not None and (old.status is not fixture.status or old.start != fixture.start):
+            change = FixtureChange(
+                fixture.provider,
+                fixture.fixture_id,
+                old.status if old.status is not fixture.status else None,
+                fixture.status if old.status is not fixture.status else None,
+                old.start if old.start != fixture.start else None,
+                fixture.start if old.start != fixture.start else None,
+            )
+            self._alert_change(fixture, change)
+        self._track_terminal(ref, fixture.status)
+        self._pending.fixture_list = True
+        self._pending.fixtures.add(ref)
+        return True
+
+    def change_fixture(self, stream: str, entry_id: str | None, change: FixtureChange) -> bool:
+        """Apply a status or start-time change and log it as an alert."""
+        if not self._accept(stream, entry_id, self._clock()):
+            return False
+        ref = (change.provider, change.fixture_id)
+        fixture = self._fixtures.get(ref)
+        if fixture is not None:
+            if change.new_status is not None:
+                fixture.status = change.new_status
+                fixture.is_live = change.new_status in (FixtureStatus.LIVE, FixtureStatus.HALF)
+                self._track_terminal(ref, change.new_status)
+            if change.new_start is not None:
+                fixture.start = change.new_start
+        self._alert_change(fixture, change)
+        self._pending.fixture_list = True
+        self._pending.fixtures.add(ref)
+        return True
+
+    def update_score(
+        self,
+        stream: str,
+        entry_id: str | None,
+        provider: str,
+        fixture_id: str,
+        score: Score,
+        is_live: bool | None = None,
+    ) -> bool:
+        if not self._accept(stream, entry_id, self._clock()):
+            return False
+        ref = (provider, fixture_id)
+        fixture = self._fixtures.get(ref)
+        if fixture is None:
+            return True
+        fixture.score = score
+        if is_live is not None:
+            fixture.is_live = is_live
+            if is_live and fixture.status is FixtureStatus.UNPLAYED:
+                fixture.status = FixtureStatus.LIVE
+        self._pending.fixture_list = True
+        self._pending.fixtures.add(ref)
+        return True
+
+    def set_health(self, health: StreamHealth) -> bool:
+        """Record a stream's state; its quotes read as stale unless it is live."""
+        old = self._health.get(health.stream)
+        self._health[health.stream] = health
+        self._stats.setdefault(health.stream, StreamStats())
+        was_healthy = old is not None and old.state.is_healthy
+        if health.state.is_healthy:
+            self._unhealthy.discard(health.stream)
+        else:
+            self._unhealthy.add(health.stream)
+        self._pending.streams = True
+        if was_healthy != health.state.is_healthy:
+            self._pending.everything = True
+        if old is not None and old.state is not health.state and _worth_an_alert(old.state, health.state):
+            text = f"{health.stream}: {old.state.value} → {health.state.value}"
+            if health.detail:
+                text += f" ({health.detail})"
+            important = health.state in (StreamState.AUTH_ERROR, StreamState.DOWN)
+            self._add_alert(Alert(self._clock(), "connection", text, health.provider, important=important))
+        return True
+
+    def mark_stale(self, provider: str, keys: Iterable[str]) -> bool:
+        """Flag quotes that their source no longer confirms; a new price clears the flag."""
+        book = self._book(provider)
+        for key in keys:
+            quote = book.quotes.get(key)
+            if quote is not None and not quote.stale:
+                quote.stale = True
+                book.changed.add(quote.fixture_id)
+        return True
+
+    def reject_frame(self, stream: str, reason: str) -> bool:
+        """Count a malformed frame that the provider client skipped."""
+        stats = self._stats.setdefault(stream, StreamStats())
+        stats.malformed += 1
+        self._pending.streams = True
+        return True
+
+    # --- alerts -----------------------------------------------------------------
+
+    def _alert_change(self, fixture: Fixture | None, change: FixtureChange) -> None:
+        name = fixture.name if fixture is not None else change.fixture_id
+        parts = []
+        important = False
+        if change.new_status is not None:
+            old = change.old_status.value if change.old_status else "?"
+            parts.append(f"{old} → {change.new_status.value}")
+            important = change.new_status in (
+                FixtureStatus.CANCELLED,
+                FixtureStatus.POSTPONED,
+                FixtureStatus.SUSPENDED,
+                FixtureStatus.DELAYED,
+                FixtureStatus.LIVE,
+                FixtureStatus.COMPLETED,
+            )
+        if change.new_start is not None:
+            old = _hhmm(change.old_start) if change.old_start is not None else "?"
+            parts.append(f"start {old} → {_hhmm(change.new_start)}")
+            important = True
+        kind = change.new_status.value if change.new_status is not None else "start time"
+        text = f"{name}: {', '.join(parts) or 'updated'}"
+        self._add_alert(Alert(self._clock(), kind, text, change.provider, change.fixture_id, important))
+        self._unread.add((change.provider, change.fixture_id))
+
+    def _add_alert(self, alert: Alert) -> None:
+        self._alerts.appendleft(alert)
+        self._pending.alerts = True
+
+    def alerts(self) -> list[Alert]:
+        """The alert log, newest first."""
+        return list(self._alerts)
+
+    def has_unread_alert(self, ref: FixtureRef) -> bool:
+        return ref in self._unread
+
+    def mark_read(self, ref: FixtureRef) -> None:
+        if ref in self._unread:
+            self._unread.discard(ref)
+            self._pending.fixture_list = True
+
+    # --- eviction ---------------------------------------------------------------
+
+    def _track_terminal(self, ref: FixtureRef, status: FixtureStatus) -> None:
+        if status.is_terminal:
+            self._terminal_since.setdefault(ref, self._clock())
+        else:
+            self._terminal_since.pop(ref, None)
+
+    def evict(self, now: float | None = None) -> int:
+        """Drop fixtures that ended (completed, cancelled, …) over a grace period ago."""
+        now = self._clock() if now is None else now
+        expired = [ref for ref, since in self._terminal_since.items() if now - since >= self._eviction_grace]
+        for ref in expired:
+            provider, fixture_id = ref
+            del self._terminal_since[ref]
+            self._fixtures.pop(ref, None)
+            self._fixture_books.pop(ref, None)
+            self._fixture_players.pop(ref, None)
+            self._unread.discard(ref)
+            book = self._books.get(provider)
+            if book is not None:
+                for key in book.by_fixture.pop(fixture_id, {}):
+                    book.quotes.pop(key, None)
+                book.changed.discard(fixture_id)
+        if expired:
+            self._pending.fixture_list = True
+        return len(expired)
+
+    # --- change tracking --------------------------------------------------------
+
+    def drain_changes(self) -> Changes:
+        """Everything that changed since the last call, coalesced per fixture."""
+        changes = self._pending
+        for provider, book in self._books.items():
+            if book.changed:
+                changes.fixtures.update((provider, fixture_id) for fixture_id in book.changed)
+                book.changed = set()
+        self._pending = Changes()
+        return changes
+
+    # --- queries ----------------------------------------------------------------
+
+    @property
+    def seq(self) -> int:
+        """Bumped by every quote batch; a quote's `seq` says in which batch it last changed."""
+        return self._seq
+
+    def quote(self, provider: str, key: str) -> Quote | None:
+        book = self._books.get(provider)
+        return None if book is None else book.quotes.get(key)
+
+    def quotes(self) -> Iterator[Quote]:
+        for book in self._books.values():
+            yield from book.quotes.values()
+
+    def quote_count(self) -> int:
+        return sum(len(book.quotes) for book in self._books.values())
+
+    def fixture(self, ref: FixtureRef) -> Fixture | None:
+        return self._fixtures.get(ref)
+
+    def all_fixtures(self) -> list[Fixture]:
+        return list(self._fixtures.values())
+
+    def is_stale(self, quote: Quote) -> bool:
+        """A quote is stale when flagged so, or when its stream is not live."""
+        return quote.stale or quote.stream in self._unhealthy
+
+    def is_live_price(self, quote: Quote) -> bool:
+        """True only for a price one could bet now: not locked, settled or stale."""
+        return not quote.locked and not quote.stale and quote.stream not in self._unhealthy
+
+    def health(self) -> list[StreamHealth]:
+        return list(self._health.values())
+
+    def stats(self, stream: str) -> StreamStats:
+        return self._stats.get(stream) or StreamStats()
+
+    def all_stats(self) -> dict[str, StreamStats]:
+        return dict(self._stats)
+
+    def leagues(self) -> list[str]:
+        return sorted({f.league for f in self._fixtures.values()})
+
+    def books(self) -> list[str]:
+        return sorted({b for books in self._fixture_books.values() for b in books})
+
+    def fixtures(self, flt: FixtureFilter = FixtureFilter()) -> list[Fixture]:
+        """Fixtures passing `flt`, ordered by league then start time."""
+        text = flt.text.strip().lower()
+        result = []
+        for ref, fixture in self._fixtures.items():
+            if flt.pinned_only and ref not in flt.pinned:
+                continue
+            if flt.leagues and fixture.league not in flt.leagues:
+                continue
+            if flt.live_only and not fixture.is_live:
+                continue
+            if flt.books and not (self._fixture_books.get(ref, set()) & flt.books):
+                continue
+            if text and not self._matches_text(ref, fixture, text):
+                continue
+            result.append(fixture)
+        result.sort(key=lambda f: (f.league, f.start, f.home))
+        return result
+
+    def _matches_text(self, ref: FixtureRef, fixture: Fixture, text: str) -> bool:
+        if text in fixture.home.lower() or text in fixture.away.lower():
+            return True
+        return any(text in player for player in self._fixture_players.get(ref, ()))
+
+    def fixture_quotes(self, ref: FixtureRef) -> list[Quote]:
+        provider, fixture_id = ref
+        book = self._books.get(provider)
+        if book is None:
+            return []
+        table = book.quotes
+        return [table[key] for key in book.by_fixture.get(fixture_id, ())]
+
+    def grid(self, ref: FixtureRef, books: Sequence[str] = (), main_only: bool = False) -> Grid:
+        """Rows (market, selection, line) by book columns for one fixture, with best and fair."""
+        rows: dict[tuple[str, str, float | None], GridRow] = {}
+        seen_books: dict[str, None] = {}
+        wanted = set(books)
+        groups: dict[tuple[str, str], list[GridRow]] = {}
+        for quote in self.fixture_quotes(ref):
+            if main_only and not quote.is_main:
+                continue
+            if wanted and quote.book not in wanted:
+                continue
+            seen_books[quote.book] = None
+            row = rows.get(quote.row_key)
+            if row is None:
+                row = rows[quote.row_key] = GridRow(quote.market, quote.selection, quote.points, quote.is_main, {})
+                groups.setdefault((quote.market, quote.group), []).append(row)
+            row.cells[quote.book] = quote
+            row.is_main = row.is_main or quote.is_main
+        for row in rows.values():
+            live = [(q.decimal, book) for book, q in row.cells.items() if self.is_live_price(q)]
+            row.best_book = max(live)[1] if live else None
+        for group_rows in groups.values():
+            self._set_fair(group_rows)
+        columns = [b for b in books if b in seen_books] if books else sorted(seen_books, key=str.lower)
+        ordered = sorted(rows.values(), key=lambda r: (r.market, r.points is None, abs(r.points or 0), r.selection))
+        return Grid(ref, columns, ordered)
+
+    def _set_fair(self, rows: list[GridRow]) -> None:
+        """Fair (no-vig) price per row from the sharpest book pricing the whole group live."""
+        if len(rows) not in (2, 3):
+            return
+        candidates = list(SHARP_BOOKS) + sorted({b for r in rows for b in r.cells})
+        for book in candidates:
+            quotes = [r.cells.get(book) for r in rows]
+            if all(q is not None and self.is_live_price(q) for q in quotes):
+                try:
+                    fair = no_vig_prices([q.decimal for q in quotes if q is not None])
+                except OddsError:
+                    return
+                for row, price in zip(rows, fair, strict=True):
+                    row.fair = price
+                return
+
+
+def _worth_an_alert(old: StreamState, new: StreamState) -> bool:
+    """Connection events worth logging: losing or regaining a live stream, auth errors."""
+    if new is StreamState.CONNECTING:
+        return False
+    return old.is_healthy or new.is_healthy or new is StreamState.AUTH_ERROR
+
+
+def _hhmm(epoch: float) -> str:
+    return time.strftime("%H:%M", time.localtime(epoch))

@@ -1,0 +1,45 @@
+"""The core and the providers never load textual: only `oddstui.ui` may."""
+
+import pkgutil
+import subprocess
+import sys
+
+import oddstui
+
+HEADLESS_PREFIXES = ("oddstui.model", "oddstui.odds", "oddstui.store", "oddstui.providers", "oddstui.sim",
+                     "oddstui.config")
+
+
+def headless_modules() -> list[str]:
+    names = [m.name for m in pkgutil.walk_packages(oddstui.__path__, "oddstui.")]
+    return sorted(n for n in names if n.startswith(HEADLESS_PREFIXES))
+
+
+def test_core_modules_exist():
+    assert {"oddstui.model", "oddstui.odds", "oddstui.store"} <= set(headless_modules())
+
+
+def test_headless_layers_do_not_load_textual():
+    modules = headless_modules()
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "loaded = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print(','.join(loaded))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "", f"textual loaded by a headless layer: {result.stdout}"
+
+
+def test_core_imports_only_the_standard_library_and_itself():
+    code = (
+        "import sys\n"
+        "before = set(sys.modules)\n"
+        "import oddstui.model, oddstui.odds, oddstui.store\n"
+        "new = {m.split('.')[0] for m in set(sys.modules) - before}\n"
+        "print(','.join(sorted(n for n in new if n in {'httpx', 'websockets', 'msgpack', 'rich', 'starlette'})))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == ""

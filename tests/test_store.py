@@ -1,0 +1,289 @@
+import pytest
+
+from oddstui.model import (
+    Fixture,
+    FixtureChange,
+    FixtureChanged,
+    FixtureStatus,
+    FixtureUpserted,
+    FrameRejected,
+    OddsFormat,
+    Quote,
+    QuotesLocked,
+    QuotesMarkedStale,
+    QuotesPosted,
+    QuotesSettled,
+    Score,
+    ScoreUpdated,
+    Settlement,
+    StreamHealth,
+    StreamHealthChanged,
+    StreamState,
+)
+from oddstui.odds import american_to_decimal
+from oddstui.store import FixtureFilter, Store
+
+S = "opticodds:odds:basketball"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def quote(key="k1", american=-110, book="Pinnacle", fixture_id="F1", selection="Celtics", market="Moneyline",
+          group="ml", points=None, player="", copilot_id=None):
+    return Quote("opticodds", key, fixture_id, book, market, selection, american_to_decimal(american),
+                 raw=american, raw_format=OddsFormat.AMERICAN, stream=S, group=group, points=points,
+                 player=player, copilot_id=copilot_id)
+
+
+def fixture(fixture_id="F1", league="NBA", home="Boston Celtics", away="Miami Heat", status=FixtureStatus.UNPLAYED,
+            start=1_000_000.0):
+    return Fixture("opticodds", fixture_id, "basketball", league, home, away, start, status)
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def store(clock):
+    store = Store(clock=clock, eviction_grace=60)
+    store.apply(StreamHealthChanged(StreamHealth(S, "opticodds", StreamState.LIVE)))
+    return store
+
+
+def test_post_then_update_records_move(store, clock):
+    store.apply(QuotesPosted(S, "1-0", [quote(american=-110)]))
+    clock.now += 5
+    store.apply(QuotesPosted(S, "1-1", [quote(american=+105)]))
+    q = store.quote("opticodds", "k1")
+    assert q.american == 105
+    assert q.move == 1 and q.moved_at == clock.now
+    store.apply(QuotesPosted(S, "1-2", [quote(american=-120)]))
+    assert store.quote("opticodds", "k1").move == -1
+
+
+def test_unchanged_price_keeps_last_move(store, clock):
+    store.apply(QuotesPosted(S, "1-0", [quote(american=-110)]))
+    store.apply(QuotesPosted(S, "1-1", [quote(american=-105)]))
+    moved_at = store.quote("opticodds", "k1").moved_at
+    clock.now += 3
+    store.apply(QuotesPosted(S, "1-2", [quote(american=-105)]))
+    q = store.quote("opticodds", "k1")
+    assert (q.move, q.moved_at) == (1, moved_at)
+
+
+def test_original_american_value_is_kept(store):
+    store.apply(QuotesPosted(S, None, [quote(american=-111)]))
+    q = store.quote("opticodds", "k1")
+    assert q.american == -111 and q.raw == -111
+
+
+def test_lock_then_new_price_unlocks(store):
+    store.apply(QuotesPosted(S, "1-0", [quote(american=-110)]))
+    store.apply(QuotesLocked(S, "1-1", [quote(american=-110)]))
+    q = store.quote("opticodds", "k1")
+    assert q.locked and not store.is_live_price(q)
+    assert q.american == -110  # last known price kept, shown as locked
+    store.apply(QuotesPosted(S, "1-2", [quote(american=-115)]))
+    q = store.quote("opticodds", "k1")
+    assert not q.locked and store.is_live_price(q)
+
+
+def test_lock_of_unknown_key_is_stored_locked(store):
+    store.apply(QuotesLocked(S, "1-0", [quote(key="new")]))
+    assert store.quote("opticodds", "new").locked
+
+
+def test_settlement_locks_and_records_result(store):
+    store.apply(QuotesPosted(S, "1-0", [quote()]))
+    store.apply(QuotesSettled(S, "1-1", "opticodds", {"k1": Settlement.WON, "missing": Settlement.LOST}))
+    q = store.quote("opticodds", "k1")
+    assert q.settlement == "won" and q.locked
+
+
+def test_duplicate_entry_ids_are_skipped_and_counted(store):
+    assert store.apply(QuotesPosted(S, "100-1", [quote(american=-110)]))
+    assert store.apply(QuotesPosted(S, "100-2", [quote(american=120)]))
+    assert not store.apply(QuotesPosted(S, "100-1", [quote(american=-110)]))  # replayed
+    assert not store.apply(QuotesPosted(S, "100-2", [quote(american=120)]))
+    assert store.quote("opticodds", "k1").american == 120
+    stats = store.stats(S)
+    assert stats.events == 2 and stats.duplicates == 2
+
+
+def test_dedupe_is_per_stream(store):
+    other = "opticodds:odds:football"
+    store.apply(QuotesPosted(S, "100-1", [quote()]))
+    assert store.apply(QuotesPosted(other, "100-1", [quote(key="k2")]))
+
+
+def test_opaque_entry_ids_dedupe_by_identity(store):
+    assert store.apply(QuotesPosted(S, "abc", [quote()]))
+    assert not store.apply(QuotesPosted(S, "abc", [quote()]))
+    assert store.apply(QuotesPosted(S, "abd", [quote()]))
+
+
+def test_fixture_change_updates_and_alerts(store, clock):
+    store.apply(FixtureUpserted(S, None, fixture()))
+    store.apply(FixtureChanged(S, "2-0", FixtureChange("opticodds", "F1", new_start=clock.now + 600,
+                                                        old_start=clock.now)))
+    store.apply(FixtureChanged(S, "2-1", FixtureChange("opticodds", "F1", FixtureStatus.UNPLAYED,
+                                                        FixtureStatus.CANCELLED)))
+    fx = store.fixture(("opticodds", "F1"))
+    assert fx.status is FixtureStatus.CANCELLED and fx.start == clock.now + 600
+    alerts = store.alerts()
+    assert [a.kind for a in alerts] == ["cancelled", "start time"]
+    assert "unplayed → cancelled" in alerts[0].text and alerts[0].important
+    assert store.has_unread_alert(("opticodds", "F1"))
+    store.mark_read(("opticodds", "F1"))
+    assert not store.has_unread_alert(("opticodds", "F1"))
+
+
+def test_upsert_with_new_status_alerts(store):
+    store.apply(FixtureUpserted(S, None, fixture()))
+    store.apply(FixtureUpserted(S, None, fixture(status=FixtureStatus.LIVE)))
+    assert store.alerts()[0].kind == "live"
+
+
+def test_score_update(store):
+    store.apply(FixtureUpserted(S, None, fixture()))
+    store.apply(ScoreUpdated(S, "3-0", "opticodds", "F1", Score(54, 50, "Q3"), is_live=True))
+    fx = store.fixture(("opticodds", "F1"))
+    assert fx.score == Score(54, 50, "Q3") and fx.is_live and fx.status is FixtureStatus.LIVE
+
+
+def test_stream_down_makes_quotes_stale(store):
+    store.apply(QuotesPosted(S, None, [quote()]))
+    q = store.quote("opticodds", "k1")
+    assert not store.is_stale(q)
+    store.apply(StreamHealthChanged(StreamHealth(S, "opticodds", StreamState.RECONNECTING, "cut", retry_at=5.0)))
+    assert store.is_stale(q) and not store.is_live_price(q)
+    assert store.alerts()[0].kind == "connection"
+    changes = store.drain_changes()
+    assert changes.everything and changes.streams
+    store.apply(StreamHealthChanged(StreamHealth(S, "opticodds", StreamState.LIVE)))
+    assert not store.is_stale(q)
+
+
+def test_marked_stale_until_new_price(store):
+    store.apply(QuotesPosted(S, None, [quote()]))
+    store.apply(QuotesMarkedStale(S, "opticodds", ["k1"]))
+    assert store.is_stale(store.quote("opticodds", "k1"))
+    store.apply(QuotesPosted(S, None, [quote()]))
+    assert not store.is_stale(store.quote("opticodds", "k1"))
+
+
+def test_malformed_frames_are_counted(store):
+    store.apply(FrameRejected(S, "bad json"))
+    store.apply(FrameRejected(S, "unknown event"))
+    assert store.stats(S).malformed == 2
+
+
+def test_changes_are_coalesced(store):
+    store.drain_changes()
+    for i in range(50):
+        store.apply(QuotesPosted(S, None, [quote(american=100 + i)]))
+    store.apply(QuotesPosted(S, None, [quote(key="k9", fixture_id="F2")]))
+    changes = store.drain_changes()
+    assert changes.fixtures == {("opticodds", "F1"), ("opticodds", "F2")}
+    assert not store.drain_changes()
+
+
+def test_eviction_after_grace(store, clock):
+    store.apply(FixtureUpserted(S, None, fixture()))
+    store.apply(FixtureUpserted(S, None, fixture("F2")))
+    store.apply(QuotesPosted(S, None, [quote(), quote(key="k2", fixture_id="F2")]))
+    store.apply(FixtureChanged(S, None, FixtureChange("opticodds", "F1", FixtureStatus.LIVE,
+                                                      FixtureStatus.COMPLETED)))
+    clock.now += 30
+    assert store.evict() == 0
+    clock.now += 31
+    assert store.evict() == 1
+    assert store.fixture(("opticodds", "F1")) is None
+    assert store.quote("opticodds", "k1") is None
+    assert store.quote("opticodds", "k2") is not None
+    assert store.quote_count() == 1
+
+
+def test_fixture_back_from_terminal_is_not_evicted(store, clock):
+    store.apply(FixtureUpserted(S, None, fixture(status=FixtureStatus.CANCELLED)))
+    store.apply(FixtureUpserted(S, None, fixture(status=FixtureStatus.UNPLAYED)))
+    clock.now += 1000
+    assert store.evict() == 0
+
+
+def test_alert_log_is_a_ring():
+    store = Store(alert_capacity=3)
+    store.apply(FixtureUpserted(S, None, fixture()))
+    for i in range(10):
+        store.apply(FixtureChanged(S, None, FixtureChange("opticodds", "F1", new_start=float(i))))
+    assert len(store.alerts()) == 3
+
+
+def test_fixture_filters(store):
+    store.apply(FixtureUpserted(S, None, fixture("F1", "NBA", "Boston Celtics", "Miami Heat")))
+    store.apply(FixtureUpserted(S, None, fixture("F2", "NHL", "Boston Bruins", "Toronto Maple Leafs")))
+    store.apply(FixtureUpserted(S, None, fixture("F3", "NBA", "Denver Nuggets", "Utah Jazz")))
+    store.apply(QuotesPosted(S, None, [quote(fixture_id="F1", book="FanDuel"),
+                                       quote(key="p", fixture_id="F3", player="Nikola Jokic")]))
+    store.apply(ScoreUpdated(S, None, "opticodds", "F2", Score(1, 0), is_live=True))
+
+    def ids(**kw):
+        return [f.fixture_id for f in store.fixtures(FixtureFilter(**kw))]
+
+    assert ids() == ["F1", "F3", "F2"]
+    assert ids(leagues=frozenset({"NHL"})) == ["F2"]
+    assert ids(books=frozenset({"FanDuel"})) == ["F1"]
+    assert ids(text="boston") == ["F1", "F2"]
+    assert ids(text="jokic") == ["F3"]
+    assert ids(live_only=True) == ["F2"]
+    assert ids(pinned=frozenset({("opticodds", "F3")}), pinned_only=True) == ["F3"]
+    assert store.leagues() == ["NBA", "NHL"]
+
+
+def test_grid_best_and_fair(store):
+    quotes = [
+        quote("a1", -110, "Pinnacle", selection="Celtics"),
+        quote("a2", -110, "Pinnacle", selection="Heat"),
+        quote("b1", -105, "FanDuel", selection="Celtics"),
+        quote("b2", -125, "FanDuel", selection="Heat"),
+        quote("c1", +100, "DraftKings", selection="Celtics"),
+        quote("c2", -130, "DraftKings", selection="Heat"),
+    ]
+    store.apply(QuotesPosted(S, None, quotes))
+    store.apply(QuotesLocked(S, None, [quote("c1", +100, "DraftKings", selection="Celtics")]))
+    grid = store.grid(("opticodds", "F1"))
+    assert grid.books == ["DraftKings", "FanDuel", "Pinnacle"]
+    celtics = next(r for r in grid.rows if r.selection == "Celtics")
+    # DraftKings' +100 is locked, so the best live price is FanDuel's -105
+    assert celtics.best_book == "FanDuel"
+    assert celtics.fair == pytest.approx(2.0)
+    ordered = store.grid(("opticodds", "F1"), books=["Pinnacle", "FanDuel"])
+    assert ordered.books == ["Pinnacle", "FanDuel"]
+    assert set(ordered.rows[0].cells) <= {"Pinnacle", "FanDuel"}
+
+
+def test_grid_fair_falls_back_when_sharp_book_locked(store):
+    store.apply(QuotesPosted(S, None, [
+        quote("a1", -110, "Pinnacle", selection="A"), quote("a2", -110, "Pinnacle", selection="B"),
+        quote("b1", +120, "FanDuel", selection="A"), quote("b2", -140, "FanDuel", selection="B"),
+    ]))
+    store.apply(QuotesLocked(S, None, [quote("a1", -110, "Pinnacle", selection="A")]))
+    row = next(r for r in store.grid(("opticodds", "F1")).rows if r.selection == "A")
+    assert row.fair == pytest.approx(1 / ((1 / 2.2) / (1 / 2.2 + 1 / (1 + 100 / 140))))
+
+
+def test_grid_main_only(store):
+    main = quote("m", points=-3.5, market="Spread", group="s")
+    alt = quote("a", points=-5.5, market="Spread", group="s2")
+    alt.is_main = False
+    store.apply(QuotesPosted(S, None, [main, alt]))
+    assert len(store.grid(("opticodds", "F1")).rows) == 2
+    assert [r.points for r in store.grid(("opticodds", "F1"), main_only=True).rows] == [-3.5]
