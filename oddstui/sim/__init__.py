@@ -1,0 +1,1 @@
+"""A deterministic market simulator serving the providers' wire protocols on loopback."""

@@ -1,0 +1,121 @@
+"""The simulator's event log: the market's events with entry ids, fanned out to every connection."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+
+from oddstui.sim.faults import NO_FAULTS, FaultPlan
+from oddstui.sim.market import Market, MarketEvent, PriceBatch
+
+
+@dataclass(slots=True)
+class Entry:
+    seq: int
+    entry_id: str
+    ms: int
+    event: MarketEvent
+
+
+class Hub:
+    """Runs the market at a rate and keeps a bounded, replayable log of its events."""
+
+    def __init__(self, market: Market, *, rate: float = 200.0, capacity: int = 200_000,
+                 faults: FaultPlan = NO_FAULTS) -> None:
+        self.market = market
+        self.rate = rate
+        self.faults = faults
+        self.capacity = capacity
+        self.entries: list[Entry] = []
+        self.base_seq = 1
+        """Seq of entries[0]."""
+        self.next_seq = 1
+        self.epoch = 0
+        """Bumped by a simulated restart."""
+        self.paused = False
+        self._last_ms = 0
+        self._wakeup = asyncio.Event()
+        self._restart_listeners: list[asyncio.Event] = []
+        self.updates_sent = 0
+
+    # --- writing --------------------------------------------------------------
+
+    def step(self) -> int:
+        """Advance the market one tick; returns how many price updates it made."""
+        updates = 0
+        now_ms = max(self._last_ms, int(time.time() * 1000))
+        self._last_ms = now_ms
+        for event in self.market.step():
+            self.entries.append(Entry(self.next_seq, f"{now_ms}-{self.next_seq}", now_ms, event))
+            self.next_seq += 1
+            if isinstance(event, PriceBatch):
+                updates += len(event.items)
+            if self.faults.restart_every and self.next_seq % self.faults.restart_every == 0:
+                self.restart()
+        if len(self.entries) > 2 * self.capacity:
+            drop = len(self.entries) - self.capacity
+            del self.entries[:drop]
+            self.base_seq += drop
+        self._wakeup.set()
+        self._wakeup = asyncio.Event()
+        return updates
+
+    def restart(self) -> None:
+        """A simulated server restart: every connection drops, and the epoch changes."""
+        self.epoch += 1
+        for listener in self._restart_listeners:
+            listener.set()
+
+    def restart_signal(self) -> asyncio.Event:
+        """An event set at the next restart; call `forget` when the connection ends."""
+        signal = asyncio.Event()
+        self._restart_listeners.append(signal)
+        return signal
+
+    def forget(self, signal: asyncio.Event) -> None:
+        self._restart_listeners.remove(signal)
+
+    async def run(self, stop_after: int | None = None) -> None:
+        """Pump the market at `rate` price updates per second until cancelled."""
+        started = time.perf_counter()
+        produced = 0
+        while stop_after is None or produced < stop_after:
+            if self.paused:
+                await asyncio.sleep(0.05)
+                started, produced = time.perf_counter(), 0
+                continue
+            target = (time.perf_counter() - started) * self.rate
+            while produced < target and (stop_after is None or produced < stop_after):
+                produced += self.step()
+            await asyncio.sleep(0.02)
+
+    # --- reading --------------------------------------------------------------
+
+    @property
+    def head(self) -> int:
+        """Seq of the newest entry (0 before any)."""
+        return self.next_seq - 1
+
+    def seq_of(self, entry_id: str) -> int | None:
+        _, sep, seq = entry_id.rpartition("-")
+        return int(seq) if sep and seq.isdigit() else None
+
+    def after(self, seq: int, limit: int = 2000) -> list[Entry]:
+        """Entries with a seq above `seq` (from the oldest retained one if `seq` is older)."""
+        start = max(0, seq + 1 - self.base_seq)
+        return self.entries[start : start + limit]
+
+    def entry_at(self, seq: int) -> Entry | None:
+        index = seq - self.base_seq
+        return self.entries[index] if 0 <= index < len(self.entries) else None
+
+    async def wait(self, seq: int, timeout: float) -> bool:
+        """Wait until an entry beyond `seq` exists; False on timeout."""
+        if self.head > seq:
+            return True
+        try:
+            await asyncio.wait_for(self._wakeup.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True

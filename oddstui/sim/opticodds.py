@@ -1,0 +1,536 @@
+"""OpticOdds on loopback: SSE odds, results and Copilot streams, REST snapshots, parlay pricing."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from oddstui.model import FixtureStatus, Settlement
+from oddstui.odds import (
+    OddsFormat,
+    american_to_decimal,
+    decimal_to_hong_kong,
+    decimal_to_indonesian,
+    decimal_to_malay,
+    decimal_to_probability,
+)
+from oddstui.sim.hub import Entry, Hub
+from oddstui.sim.limits import BurstPlan, SlidingWindow, key_is_valid
+from oddstui.sim.market import (
+    Market,
+    PriceBatch,
+    ScoreChange,
+    SettledBatch,
+    SimFixture,
+    SimLine,
+    StatusChange,
+    snake,
+)
+from oddstui.sim.names import BOOKS_BY_NAME, COPILOT
+
+RETRY_MS = 5000
+MAX_BOOKS = 5
+WIRE_STATUS = {FixtureStatus.POSTPONED: "delayed"}
+
+
+class CutConnection(Exception):
+    """Raised inside a response body to drop the connection mid-event (a fault)."""
+
+
+def wire_status(status: FixtureStatus) -> str:
+    return WIRE_STATUS.get(status, status.value)
+
+
+def odd_id(fx: SimFixture, book: str, line: SimLine) -> str:
+    return f"{fx.game_id}:{snake(book)}:{snake(line.market)}:{snake(line.name)}"
+
+
+def copilot_id(fx: SimFixture, line: SimLine) -> str:
+    return f"1:-1:{fx.league.lower()}:{fx.fixture_id}:{snake(line.market)}:{snake(line.name)}"
+
+
+def format_wire_price(american: int, fmt: OddsFormat) -> float | int:
+    decimal = american_to_decimal(american)
+    match fmt:
+        case OddsFormat.DECIMAL:
+            return round(decimal, 4)
+        case OddsFormat.PROBABILITY:
+            return round(decimal_to_probability(decimal), 6)
+        case OddsFormat.HONG_KONG:
+            return round(decimal_to_hong_kong(decimal), 4)
+        case OddsFormat.MALAY:
+            return round(decimal_to_malay(decimal), 4)
+        case OddsFormat.INDONESIAN:
+            return round(decimal_to_indonesian(decimal), 4)
+    return american
+
+
+def selection_of(line: SimLine) -> str:
+    if line.kind == "total":
+        return ""
+    if line.kind in ("team_total", "prop"):
+        return line.player or line.team
+    return line.selection
+
+
+def render_odd(fx: SimFixture, book: str, line: SimLine, american: int, is_main: bool, fmt: OddsFormat,
+               ts: float) -> dict:
+    odd = {
+        "id": odd_id(fx, book, line),
+        "fixture_id": fx.fixture_id,
+        "game_id": fx.game_id,
+        "sport": fx.sport,
+        "league": fx.league,
+        "sportsbook": book,
+        "market": line.market,
+        "market_id": snake(line.market),
+        "name": line.name,
+        "selection": selection_of(line),
+        "normalized_selection": snake(line.name),
+        "selection_line": line.selection_line,
+        "is_main": is_main,
+        "is_live": fx.is_live,
+        "price": format_wire_price(american, fmt),
+        "points": line.points,
+        "timestamp": ts,
+        "player_id": snake(line.player).upper() if line.player else "",
+        "team_id": snake(line.team).upper() if line.team else "",
+        "grouping_key": line.group,
+        "limits": {"max_stake": 250.0 if book != "Pinnacle" else 2000.0},
+        "sportsbook_id": snake(book),
+        "league_id": fx.league.lower(),
+    }
+    if book == COPILOT.name:
+        cid = copilot_id(fx, line)
+        odd["id"] = cid
+        odd["odd_id"] = cid.split(":", 3)[3]
+        odd["version_id"] = -1
+        del odd["sportsbook"], odd["sportsbook_id"], odd["limits"]
+    return odd
+
+
+def fixture_json(fx: SimFixture) -> dict:
+    return {
+        "id": fx.fixture_id,
+        "game_id": fx.game_id,
+        "start_date": _iso(fx.start),
+        "home_team_display": fx.home,
+        "away_team_display": fx.away,
+        "status": wire_status(fx.status),
+        "is_live": fx.is_live,
+        "sport": {"id": fx.sport, "name": fx.sport.title()},
+        "league": {"id": fx.league.lower(), "name": fx.league},
+        "result": {"scores": {"home": {"total": fx.home_score}, "away": {"total": fx.away_score}}},
+    }
+
+
+def _iso(epoch: float) -> str:
+    import datetime as dt
+
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).isoformat()
+
+
+@dataclass(slots=True)
+class StreamFilter:
+    kind: str
+    """'odds', 'results' or 'copilot'."""
+    sport: str
+    books: frozenset[str]
+    leagues: frozenset[str]
+    fixture_ids: frozenset[str]
+    markets: frozenset[str]
+    is_main: bool | None
+    is_live: bool | None
+    fmt: OddsFormat
+    fixture_updates: bool
+
+    def wants_fixture(self, fx: SimFixture) -> bool:
+        if fx.sport != self.sport:
+            return False
+        if self.leagues and fx.league.lower() not in self.leagues:
+            return False
+        return not self.fixture_ids or fx.fixture_id in self.fixture_ids
+
+    def wants_line(self, fx: SimFixture, line: SimLine, is_main: bool) -> bool:
+        if self.markets and line.market.lower() not in self.markets:
+            return False
+        if self.is_main is not None and is_main != self.is_main:
+            return False
+        return self.is_live is None or fx.is_live == self.is_live
+
+
+def _bool_param(value: str | None) -> bool | None:
+    if value is None or value == "":
+        return None
+    return value.lower() == "true"
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"message": message}, status_code=status, headers=headers)
+
+
+class OpticOddsSim:
+    """The OpticOdds side of the simulator, mounted under /opticodds/api/v3."""
+
+    def __init__(self, hub: Hub, ping_interval: float = 5.0) -> None:
+        self.hub = hub
+        self.ping_interval = ping_interval
+        self.stream_limit = SlidingWindow(250, 15.0)
+        self.bursts = BurstPlan(hub.faults.burst_429, hub.faults.burst_429_every)
+        self.connections = 0
+
+    @property
+    def market(self) -> Market:
+        return self.hub.market
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/stream/odds/{sport}", self.stream_odds),
+            Route("/stream/results/{sport}", self.stream_results),
+            Route("/stream/copilot/{sport}/odds", self.stream_copilot),
+            Route("/fixtures/odds", self.fixtures_odds),
+            Route("/copilot/fixtures/odds", self.copilot_fixtures_odds),
+            Route("/fixtures", self.fixtures),
+            Route("/copilot/parlay/odds", self.parlay, methods=["GET", "POST"]),
+        ]
+
+    # --- auth and limits ------------------------------------------------------
+
+    @staticmethod
+    def _key(request: Request) -> str | None:
+        return request.headers.get("x-api-key") or request.query_params.get("key")
+
+    def _check_stream(self, request: Request) -> Response | None:
+        key = self._key(request)
+        if not key_is_valid(key):
+            return _error(401, "Invalid or missing API key")
+        allowed, _, wait = self.stream_limit.hit(key or "")
+        if not allowed or self.bursts.refuse():
+            return _error(429, "Too many requests: streaming limit is 250 per 15 seconds",
+                          {"Retry-After": str(max(1, math.ceil(wait if not allowed else 15)))})
+        return None
+
+    def _filter(self, request: Request, kind: str) -> StreamFilter | Response:
+        params = request.query_params
+        books = [b for b in params.getlist("sportsbook") if b]
+        if kind == "odds":
+            if not books:
+                return _error(400, "sportsbook is required (1 to 5 values)")
+            if len(books) > MAX_BOOKS:
+                return _error(400, f"at most {MAX_BOOKS} sportsbooks per request, got {len(books)}")
+            unknown = [b for b in books if b not in BOOKS_BY_NAME or b == COPILOT.name]
+            if unknown:
+                return _error(400, f"unknown sportsbook: {', '.join(unknown)}")
+        try:
+            fmt = OddsFormat.parse(params.get("odds_format", "AMERICAN"))
+        except ValueError as exc:
+            return _error(400, str(exc))
+        if fmt is OddsFormat.FRACTIONAL:
+            return _error(400, "odds_format FRACTIONAL is not supported")
+        return StreamFilter(
+            kind,
+            request.path_params["sport"],
+            frozenset(books) if kind == "odds" else frozenset({COPILOT.name}),
+            frozenset(x.lower() for x in params.getlist("league")),
+            frozenset(params.getlist("fixture_id")),
+            frozenset(x.lower() for x in params.getlist("market")),
+            _bool_param(params.get("is_main")),
+            _bool_param(params.get("is_live")),
+            fmt,
+            params.get("include_fixture_updates", "false").lower() == "true",
+        )
+
+    # --- streams --------------------------------------------------------------
+
+    async def stream_odds(self, request: Request) -> Response:
+        return await self._stream(request, "odds")
+
+    async def stream_results(self, request: Request) -> Response:
+        return await self._stream(request, "results")
+
+    async def stream_copilot(self, request: Request) -> Response:
+        return await self._stream(request, "copilot")
+
+    async def _stream(self, request: Request, kind: str) -> Response:
+        refused = self._check_stream(request)
+        if refused is not None:
+            return refused
+        flt = self._filter(request, kind)
+        if isinstance(flt, Response):
+            return flt
+        last = request.query_params.get("last_entry_id")
+        start = self.hub.head
+        if last:
+            seq = self.hub.seq_of(last)
+            if seq is None:
+                return _error(400, "last_entry_id is not a valid entry id")
+            start = min(seq, self.hub.head)
+        self.connections += 1
+        return StreamingResponse(self._events(flt, start), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    async def _events(self, flt: StreamFilter, cursor: int) -> AsyncIterator[bytes]:
+        hub, faults = self.hub, self.hub.faults
+        restart = hub.restart_signal()
+        sent = 0
+        try:
+            yield f"event: connected\nretry: {RETRY_MS}\ndata: ok go\n\n".encode()
+            while True:
+                if restart.is_set():
+                    raise CutConnection
+                if not await hub.wait(cursor, self.ping_interval):
+                    yield f"event: ping\nretry: {RETRY_MS}\ndata: {_iso(self.market.now)[:19]}Z\n\n".encode()
+                    continue
+                chunk: list[bytes] = []
+                for entry in hub.after(cursor):
+                    cursor = entry.seq
+                    frame = self._render(flt, entry)
+                    if frame is None:
+                        continue
+                    sent += 1
+                    if faults.cut_every and sent % faults.cut_every == 0:
+                        yield b"".join(chunk) + frame[: len(frame) // 2]
+                        raise CutConnection
+                    chunk.append(frame)
+                    if faults.malformed_every and sent % faults.malformed_every == 0:
+                        chunk.append(_malformed(sent // faults.malformed_every))
+                    if faults.stall_every and sent % faults.stall_every == 0:
+                        yield b"".join(chunk)
+                        chunk = []
+                        await asyncio.sleep(faults.stall_seconds)
+                if chunk:
+                    yield b"".join(chunk)
+        finally:
+            hub.forget(restart)
+
+    def _render(self, flt: StreamFilter, entry: Entry) -> bytes | None:
+        event = entry.event
+        name: str
+        if isinstance(event, PriceBatch):
+            if flt.kind == "results" or event.book.name not in flt.books or not flt.wants_fixture(event.fixture):
+                return None
+            fx = event.fixture
+            ts = entry.ms / 1000
+            data = [render_odd(fx, event.book.name, line, price.american, price.is_main, flt.fmt, ts)
+                    for line, price in event.items if flt.wants_line(fx, line, price.is_main)]
+            if not data:
+                return None
+            name = "locked-odds" if event.locked else "odds"
+            if flt.kind == "copilot":
+                name = "copilot-" + name
+            payload = {"data": data, "entry_id": entry.entry_id, "type": name}
+        elif isinstance(event, StatusChange):
+            if not flt.wants_fixture(event.fixture):
+                return None
+            if flt.kind == "results":
+                name, payload = "fixture-results", self._results(event.fixture, entry)
+            elif flt.fixture_updates:
+                name, payload = "fixture-status", self._status(event, entry)
+            else:
+                return None
+        elif isinstance(event, ScoreChange):
+            if flt.kind != "results" or not flt.wants_fixture(event.fixture):
+                return None
+            name, payload = "fixture-results", self._results(event.fixture, entry)
+        elif isinstance(event, SettledBatch):
+            if flt.kind != "copilot" or not flt.wants_fixture(event.fixture):
+                return None
+            name = "copilot-settled-odds"
+            payload = {"data": [self._settled(event.fixture, line, result, entry) for line, result in event.items],
+                       "entry_id": entry.entry_id, "type": name}
+        else:
+            return None
+        return (f"event: {name}\nid: {entry.entry_id}\nretry: {RETRY_MS}\ndata: ".encode()
+                + orjson.dumps(payload) + b"\n\n")
+
+    @staticmethod
+    def _status(event: StatusChange, entry: Entry) -> dict:
+        fx = event.fixture
+        return {
+            "data": {
+                "fixture_id": fx.fixture_id,
+                "game_id": fx.game_id,
+                "sport": fx.sport,
+                "league": fx.league,
+                "old_status": wire_status(event.old_status) if event.old_status else None,
+                "new_status": wire_status(event.new_status) if event.new_status else None,
+                "old_start_date": _iso(event.old_start) if event.old_start is not None else None,
+                "new_start_date": _iso(event.new_start) if event.new_start is not None else None,
+                "fixture": {"id": fx.fixture_id, "game_id": fx.game_id, "home_team_display": fx.home,
+                            "away_team_display": fx.away, "start_date": _iso(fx.start)},
+                "timestamp": entry.ms / 1000,
+            },
+            "entry_id": entry.entry_id,
+        }
+
+    @staticmethod
+    def _results(fx: SimFixture, entry: Entry) -> dict:
+        return {
+            "data": {
+                "fixture_id": fx.fixture_id,
+                "sport": fx.sport,
+                "league": fx.league,
+                "is_live": fx.is_live,
+                "status": wire_status(fx.status),
+                "score": {"home": {"total": fx.home_score}, "away": {"total": fx.away_score},
+                          "period": fx.live_tick},
+                "player_results": [],
+            },
+            "entry_id": entry.entry_id,
+        }
+
+    @staticmethod
+    def _settled(fx: SimFixture, line: SimLine, result: Settlement, entry: Entry) -> dict:
+        cid = copilot_id(fx, line)
+        return {"fixture_id": fx.fixture_id, "game_id": fx.game_id, "id": cid, "odd_id": cid.split(":", 3)[3],
+                "league": fx.league, "market": line.market, "name": line.name, "sport": fx.sport,
+                "settlement": result.value.title(), "settled_at": _iso(entry.ms / 1000), "timestamp": entry.ms / 1000,
+                "player_id": "", "team_id": "", "version_id": -1}
+
+    # --- REST -----------------------------------------------------------------
+
+    def _rest_auth(self, request: Request) -> Response | None:
+        if not key_is_valid(self._key(request)):
+            return _error(401, "Invalid or missing API key")
+        return None
+
+    async def fixtures_odds(self, request: Request) -> Response:
+        return self._snapshot(request, copilot=False)
+
+    async def copilot_fixtures_odds(self, request: Request) -> Response:
+        return self._snapshot(request, copilot=True)
+
+    def _snapshot(self, request: Request, copilot: bool) -> Response:
+        refused = self._rest_auth(request)
+        if refused is not None:
+            return refused
+        params = request.query_params
+        books = [COPILOT.name] if copilot else params.getlist("sportsbook")
+        if not copilot and not 1 <= len(books) <= MAX_BOOKS:
+            return _error(400, "sportsbook is required (1 to 5 values)")
+        try:
+            fmt = OddsFormat.parse(params.get("odds_format", "AMERICAN"))
+        except ValueError as exc:
+            return _error(400, str(exc))
+        flt = StreamFilter("odds", params.get("sport", ""), frozenset(books),
+                           frozenset(x.lower() for x in params.getlist("league")),
+                           frozenset(params.getlist("fixture_id")),
+                           frozenset(x.lower() for x in params.getlist("market")),
+                           _bool_param(params.get("is_main")), _bool_param(params.get("is_live")), fmt, False)
+        data = []
+        ts = self.hub.entries[-1].ms / 1000 if self.hub.entries else self.market.now
+        for fx in self._fixtures(flt):
+            odds = []
+            for book in books:
+                for line, price in self.market.current(fx, BOOKS_BY_NAME[book]):
+                    if not price.locked and price.settlement is None and flt.wants_line(fx, line, price.is_main):
+                        odds.append(render_odd(fx, book, line, price.american, price.is_main, fmt, ts))
+            data.append(fixture_json(fx) | {"odds": odds})
+        return Response(orjson.dumps({"data": data}), media_type="application/json")
+
+    def _fixtures(self, flt: StreamFilter) -> list[SimFixture]:
+        return [fx for fx in self.market.fixtures.values()
+                if (not flt.sport or fx.sport == flt.sport)
+                and (not flt.leagues or fx.league.lower() in flt.leagues)
+                and (not flt.fixture_ids or fx.fixture_id in flt.fixture_ids)
+                and (flt.fixture_ids or not fx.status.is_terminal)]
+
+    async def fixtures(self, request: Request) -> Response:
+        refused = self._rest_auth(request)
+        if refused is not None:
+            return refused
+        params = request.query_params
+        ids = frozenset(params.getlist("id") + params.getlist("fixture_id"))
+        flt = StreamFilter("odds", params.get("sport", ""), frozenset(),
+                           frozenset(x.lower() for x in params.getlist("league")), ids, frozenset(), None, None,
+                           OddsFormat.AMERICAN, False)
+        return Response(orjson.dumps({"data": [fixture_json(fx) for fx in self._fixtures(flt)]}),
+                        media_type="application/json")
+
+    async def parlay(self, request: Request) -> Response:
+        refused = self._rest_auth(request)
+        if refused is not None:
+            return refused
+        if request.method == "POST":
+            try:
+                body = orjson.loads(await request.body())
+                ids = [str(entry["id"]) for entry in body["entries"]]
+            except (orjson.JSONDecodeError, KeyError, TypeError):
+                return _error(400, 'body must be {"entries": [{"id": ...}, ...]}')
+        else:
+            ids = request.query_params.getlist("id")
+        if not ids:
+            return _error(400, "at least one id is required")
+        return JSONResponse({"data": price_parlay(self.market, ids)})
+
+
+def _malformed(n: int) -> bytes:
+    """A frame a client must skip: bad JSON, or an event name it does not know."""
+    if n % 2:
+        return b'event: odds\nretry: 5000\ndata: {"data": [{"id": "broken\n\n'
+    return b'event: odds-v9\nretry: 5000\ndata: {"data": []}\n\n'
+
+
+# --- parlay pricing ----------------------------------------------------------------
+
+PARLAY_MARGIN = 0.06
+
+def _correlation(fx: SimFixture, a: SimLine, b: SimLine) -> float:
+    """How two legs of one game move together: same side of ML and spread strongly, and so on."""
+    kinds = {a.kind, b.kind}
+    same_team = a.team and a.team == b.team
+    if kinds == {"ml", "spread"}:
+        return 0.75 if a.side == b.side else -0.75
+    if kinds == {"ml"} or kinds == {"spread"}:
+        return -0.9 if a.side != b.side else 0.9
+    if kinds == {"total", "team_total"}:
+        return 0.55 if a.side == b.side else -0.55
+    if kinds <= {"ml", "spread", "team_total", "prop"} and same_team:
+        over = a if a.kind in ("team_total", "prop") else b
+        return 0.3 if over.side > 0 else -0.3
+    if "total" in kinds and "prop" in kinds:
+        return 0.2 if a.side == b.side else -0.2
+    return 0.0
+
+
+def _fair(market: Market, fx: SimFixture, line: SimLine) -> float:
+    return market.fair_probability(fx, line, fx.margin, fx.total)
+
+
+def price_parlay(market: Market, ids: list[str]) -> dict:
+    """Price legs by Copilot id: same-game legs are correlated, so it is not the plain product."""
+    legs, missing, found = [], [], []
+    for cid in ids:
+        parts = cid.split(":")
+        if len(parts) != 6 or not parts[0].isdigit() or not parts[1].lstrip("-").isdigit():
+            return {"error": f"invalid copilot odd id: {cid!r}", "missing_entries": None, "legs": [], "price": None}
+        hit = market.find_line(parts[3], parts[4], parts[5])
+        price = market.prices.get((parts[3], COPILOT.name, hit[1].index)) if hit else None
+        if hit is None or price is None or price.locked or price.settlement is not None:
+            missing.append(cid)
+            continue
+        legs.append({"id": cid, "price": float(price.american)})
+        found.append(hit)
+    if missing:
+        return {"error": None, "missing_entries": missing, "legs": legs, "price": None}
+    probability = 1.0
+    for fx, line in found:
+        probability *= _fair(market, fx, line)
+    for i, (fx_a, a) in enumerate(found):
+        for fx_b, b in found[i + 1:]:
+            if fx_a is fx_b:
+                pa, pb = _fair(market, fx_a, a), _fair(market, fx_b, b)
+                rho = _correlation(fx_a, a, b)
+                probability *= 1 + rho * math.sqrt((1 - pa) * (1 - pb) / (pa * pb))
+    probability = min(0.97, max(1e-4, probability * (1 + PARLAY_MARGIN)))
+    decimal = 1 / probability
+    american = round((decimal - 1) * 100) if decimal >= 2 else round(-100 / (decimal - 1))
+    return {"error": None, "missing_entries": None, "legs": legs, "price": float(american)}
+
