@@ -7,6 +7,7 @@ import contextlib
 import logging
 import socket
 import threading
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -41,8 +42,6 @@ class Simulator:
     """The market, its event log and the provider protocol servers."""
 
     def __init__(self, options: SimOptions = SimOptions()) -> None:
-        import time
-
         self.options = options
         start = options.start_time if options.start_time is not None else time.time()
         self.market = Market(options.seed, fixtures_per_league=options.fixtures_per_league, start_time=start)
@@ -133,8 +132,6 @@ class SimServer:
 
         self._thread = threading.Thread(target=serve, name="oddstui-sim", daemon=True)
         self._thread.start()
-        import time
-
         deadline = time.monotonic() + timeout
         while not self.server.started:
             if time.monotonic() > deadline or not self._thread.is_alive():

@@ -37,7 +37,6 @@ class Hub:
         self._last_ms = 0
         self._wakeup = asyncio.Event()
         self._restart_listeners: list[asyncio.Event] = []
-        self.updates_sent = 0
 
     # --- writing --------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import math
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -132,8 +133,6 @@ def fixture_json(fx: SimFixture) -> dict:
 
 
 def _iso(epoch: float) -> str:
-    import datetime as dt
-
     return dt.datetime.fromtimestamp(epoch, dt.UTC).isoformat()
 
 
@@ -184,7 +183,6 @@ class OpticOddsSim:
         self.ping_interval = ping_interval
         self.stream_limit = SlidingWindow(250, 15.0)
         self.bursts = BurstPlan(hub.faults.burst_429, hub.faults.burst_429_every)
-        self.connections = 0
 
     @property
     def market(self) -> Market:
@@ -272,7 +270,6 @@ class OpticOddsSim:
             if seq is None:
                 return _error(400, "last_entry_id is not a valid entry id")
             start = min(seq, self.hub.head)
-        self.connections += 1
         return StreamingResponse(self._events(flt, start), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
