@@ -5,6 +5,7 @@ import importlib
 import sys
 
 BENCHES = {
+    "sim": "oddstui.bench.sim",
     "store": "oddstui.bench.store",
 }
 

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from oddstui.sim.faults import NO_FAULTS, FaultPlan
 from oddstui.sim.market import Market, MarketEvent, PriceBatch
 
+PUMP_SLICE = 0.01
+"""Longest the pump steps the market before it lets connections send (a firehose must not starve them)."""
+
 
 @dataclass(slots=True)
 class Entry:
@@ -84,10 +87,12 @@ class Hub:
                 await asyncio.sleep(0.05)
                 started, produced = time.perf_counter(), 0
                 continue
-            target = (time.perf_counter() - started) * self.rate
-            while produced < target and (stop_after is None or produced < stop_after):
+            now = time.perf_counter()
+            target = (now - started) * self.rate
+            while produced < target and (stop_after is None or produced < stop_after) \
+                    and time.perf_counter() - now < PUMP_SLICE:
                 produced += self.step()
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.02 if produced >= target else 0)
 
     # --- reading --------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 import json
 import threading
+import time
 
 import httpx
 import pytest
@@ -152,3 +153,31 @@ def test_provider_sample_consumer_works_unchanged(sim):
     thread.join(timeout=20)
     assert not thread.is_alive() and len(seen) == 5
     assert all(odd["sportsbook"] in ("Pinnacle", "FanDuel") for event in seen for odd in event["data"])
+
+
+def test_restart_fault_drops_the_stream_and_stall_fault_silences_it():
+    server = serve(faults="stall=5:1.5", ping_interval=0.2)
+    try:
+        url = server.urls()["opticodds"] + "/stream/odds/basketball"
+        gaps, last = [], None
+        with httpx.Client(timeout=10) as client, client.stream(
+                "GET", url, params={"sportsbook": "Pinnacle"}, headers={"X-Api-Key": KEY}) as response:
+            for line in response.iter_lines():
+                now = time.monotonic()
+                if line.startswith("event:"):
+                    gaps.append(now - last if last else 0.0)
+                    last = now
+                if len(gaps) > 12:
+                    break
+        assert max(gaps) >= 1.4  # no data and no pings during the stall, though pings are due every 0.2 s
+        server.call(server.simulator.hub.restart)
+        with httpx.Client(timeout=10) as client, client.stream(
+                "GET", url, params={"sportsbook": "Pinnacle"}, headers={"X-Api-Key": KEY}) as response:
+            lines = response.iter_lines()
+            next(lines)
+            server.call(server.simulator.hub.restart)
+            with pytest.raises(httpx.RemoteProtocolError):
+                for _ in lines:
+                    pass
+    finally:
+        server.stop()
