@@ -6,17 +6,19 @@ import sys
 
 import oddstui
 
-HEADLESS_PREFIXES = ("oddstui.model", "oddstui.odds", "oddstui.store", "oddstui.providers", "oddstui.sim",
-                     "oddstui.config")
+UI_PREFIXES = ("oddstui.ui", "oddstui.bench.ui", "oddstui.__main__")
+"""Everything else is headless: core, providers, simulator, config, `tail`, `parlay`, the CLI itself."""
 
 
 def headless_modules() -> list[str]:
     names = [m.name for m in pkgutil.walk_packages(oddstui.__path__, "oddstui.")]
-    return sorted(n for n in names if n.startswith(HEADLESS_PREFIXES))
+    return sorted(n for n in names if not n.startswith(UI_PREFIXES))
 
 
 def test_core_modules_exist():
-    assert {"oddstui.model", "oddstui.odds", "oddstui.store"} <= set(headless_modules())
+    expected = {"oddstui.model", "oddstui.odds", "oddstui.store", "oddstui.providers.opticodds",
+                "oddstui.providers.oddspapi", "oddstui.providers.oddsstream", "oddstui.tail", "oddstui.cli"}
+    assert expected <= set(headless_modules())
 
 
 def test_headless_layers_do_not_load_textual():

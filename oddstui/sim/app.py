@@ -30,6 +30,8 @@ class SimOptions:
     faults: FaultPlan = NO_FAULTS
     fixtures_per_league: int = 4
     ping_interval: float = 5.0
+    retry_ms: int = 5000
+    """The SSE `retry:` the OpticOdds side asks for (tests shorten it)."""
     start_time: float | None = None
     """Wall-clock time of tick 0; None means now."""
     run: bool = True
@@ -46,7 +48,7 @@ class Simulator:
         start = options.start_time if options.start_time is not None else time.time()
         self.market = Market(options.seed, fixtures_per_league=options.fixtures_per_league, start_time=start)
         self.hub = Hub(self.market, rate=options.rate, faults=options.faults)
-        self.opticodds = OpticOddsSim(self.hub, ping_interval=options.ping_interval)
+        self.opticodds = OpticOddsSim(self.hub, ping_interval=options.ping_interval, retry_ms=options.retry_ms)
         self.oddspapi = OddsPapiSim(self.hub)
         self.oddsstream = OddsStreamSim(self.hub)
         self.pump_done = asyncio.Event()
@@ -162,12 +164,18 @@ async def _call(fn, *args):  # type: ignore[no-untyped-def]
 
 
 def ground_truth(simulator: Simulator) -> dict:
-    """The final state of every quote and fixture the simulator sent, keyed as each provider keys it."""
+    """The final state of every quote and fixture the simulator sent, keyed as each provider keys it.
+
+    OddsStream lists main lines of games not yet over; its `quotes` hold those, keyed as
+    `event:book:market:period:selection`.
+    """
     from oddstui.sim.names import BOOKS, COPILOT
+    from oddstui.sim.oddspapi import STATUS_NAMES
+    from oddstui.sim.oddsstream import event_slug
     from oddstui.sim.opticodds import copilot_id, odd_id, wire_status
 
     market, papi = simulator.market, simulator.oddspapi
-    optic_quotes, papi_quotes = {}, {}
+    optic_quotes, papi_quotes, stream_quotes = {}, {}, {}
     for fx in market.fixtures.values():
         for book in (*BOOKS, COPILOT):
             for line, price in market.current(fx, book):
@@ -175,11 +183,16 @@ def ground_truth(simulator: Simulator) -> dict:
                          "locked": price.locked or price.settlement is not None, "is_main": price.is_main}
                 key = copilot_id(fx, line) if book is COPILOT else odd_id(fx, book.name, line)
                 optic_quotes[key] = state
-                if book is not COPILOT:
-                    papi_quotes[papi.odds_id(fx, book.slug, line)] = state
+                if book is COPILOT:
+                    continue
+                papi_quotes[papi.odds_id(fx, book.slug, line)] = state
+                if price.is_main and not line.retired and not fx.status.is_terminal:
+                    stream_quotes[f"{event_slug(fx)}:{book.name}:{line.market}:0:{line.name}"] = state
     return {
         "opticodds": {"quotes": optic_quotes,
                       "fixtures": {fx.fixture_id: wire_status(fx.status) for fx in market.fixtures.values()}},
         "oddspapi": {"quotes": papi_quotes,
-                     "fixtures": {fx.papi_id: fx.status.value for fx in market.fixtures.values()}},
+                     "fixtures": {fx.papi_id: STATUS_NAMES.get(fx.status, (5, fx.status.value))[1]
+                                  for fx in market.fixtures.values()}},
+        "oddsstream": {"quotes": stream_quotes},
     }

@@ -49,7 +49,9 @@ class MarketIds:
         self.players: dict[str, int] = {}
 
     def market_id(self, sport_id: int, line: SimLine) -> int:
-        points = None if line.points is None else abs(line.points) if line.kind == "spread" else line.points
+        points = line.points
+        if line.kind == "spread" and points is not None and line.side < 0:
+            points = -points  # a spread market is named by the home side's line: home -3.5 pairs with away +3.5
         key = (sport_id, line.market, points)
         market_id = self.markets.get(key)
         if market_id is None:
@@ -302,9 +304,11 @@ class OddsPapiSim:
         too_old, seqs = [], []
         for channel in login.channels:
             cursor = login.last_seen.get(channel)
-            seq = hub.seq_of(cursor) if cursor else None
+            if cursor is None:
+                continue  # no cursor: this channel just streams live
+            seq = hub.seq_of(cursor)
             entry = hub.entry_at(seq) if seq is not None else None
-            if seq is None or entry is None or now_ms - entry.ms > self.resume_window_ms:
+            if entry is None or now_ms - entry.ms > self.resume_window_ms:
                 too_old.append(channel)
             else:
                 seqs.append(seq)

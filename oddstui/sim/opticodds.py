@@ -178,8 +178,9 @@ def _error(status: int, message: str, headers: dict[str, str] | None = None) -> 
 class OpticOddsSim:
     """The OpticOdds side of the simulator, mounted under /opticodds/api/v3."""
 
-    def __init__(self, hub: Hub, ping_interval: float = 5.0) -> None:
+    def __init__(self, hub: Hub, ping_interval: float = 5.0, retry_ms: int = RETRY_MS) -> None:
         self.hub = hub
+        self.retry_ms = retry_ms
         self.ping_interval = ping_interval
         self.stream_limit = SlidingWindow(250, 15.0)
         self.bursts = BurstPlan(hub.faults.burst_429, hub.faults.burst_429_every)
@@ -212,7 +213,7 @@ class OpticOddsSim:
         allowed, _, wait = self.stream_limit.hit(key or "")
         if not allowed or self.bursts.refuse():
             return _error(429, "Too many requests: streaming limit is 250 per 15 seconds",
-                          {"Retry-After": str(max(1, math.ceil(wait if not allowed else 15)))})
+                          {"Retry-After": str(max(1, math.ceil(wait))) if not allowed else "1"})
         return None
 
     def _filter(self, request: Request, kind: str) -> StreamFilter | Response:
@@ -278,12 +279,12 @@ class OpticOddsSim:
         restart = hub.restart_signal()
         sent = 0
         try:
-            yield f"event: connected\nretry: {RETRY_MS}\ndata: ok go\n\n".encode()
+            yield f"event: connected\nretry: {self.retry_ms}\ndata: ok go\n\n".encode()
             while True:
                 if restart.is_set():
                     raise CutConnection
                 if not await hub.wait(cursor, self.ping_interval):
-                    yield f"event: ping\nretry: {RETRY_MS}\ndata: {_iso(self.market.now)[:19]}Z\n\n".encode()
+                    yield f"event: ping\nretry: {self.retry_ms}\ndata: {_iso(self.market.now)[:19]}Z\n\n".encode()
                     continue
                 chunk: list[bytes] = []
                 for entry in hub.after(cursor):
@@ -297,7 +298,7 @@ class OpticOddsSim:
                         raise CutConnection
                     chunk.append(frame)
                     if faults.malformed_every and sent % faults.malformed_every == 0:
-                        chunk.append(_malformed(sent // faults.malformed_every))
+                        chunk.append(_malformed(sent // faults.malformed_every, self.retry_ms))
                     if faults.stall_every and sent % faults.stall_every == 0:
                         yield b"".join(chunk)
                         chunk = []
@@ -344,7 +345,7 @@ class OpticOddsSim:
                        "entry_id": entry.entry_id, "type": name}
         else:
             return None
-        return (f"event: {name}\nid: {entry.entry_id}\nretry: {RETRY_MS}\ndata: ".encode()
+        return (f"event: {name}\nid: {entry.entry_id}\nretry: {self.retry_ms}\ndata: ".encode()
                 + orjson.dumps(payload) + b"\n\n")
 
     @staticmethod
@@ -468,11 +469,11 @@ class OpticOddsSim:
         return JSONResponse({"data": price_parlay(self.market, ids)})
 
 
-def _malformed(n: int) -> bytes:
+def _malformed(n: int, retry_ms: int) -> bytes:
     """A frame a client must skip: bad JSON, or an event name it does not know."""
     if n % 2:
-        return b'event: odds\nretry: 5000\ndata: {"data": [{"id": "broken\n\n'
-    return b'event: odds-v9\nretry: 5000\ndata: {"data": []}\n\n'
+        return f'event: odds\nretry: {retry_ms}\ndata: {{"data": [{{"id": "broken\n\n'.encode()
+    return f'event: odds-v9\nretry: {retry_ms}\ndata: {{"data": []}}\n\n'.encode()
 
 
 # --- parlay pricing ----------------------------------------------------------------

@@ -1,0 +1,25 @@
+"""Failures a provider client reports, with messages safe to show (no keys, no payloads)."""
+
+from __future__ import annotations
+
+
+class StreamFailed(Exception):
+    """A connection failed in a way worth a reconnect (after a backoff)."""
+
+
+class AuthFailed(Exception):
+    """401/403 or a refused login: shown once, never retried."""
+
+
+class RateLimited(Exception):
+    def __init__(self, message: str, wait: float) -> None:
+        super().__init__(message)
+        self.wait = wait
+
+
+def entry_order(entry_id: str) -> tuple[int, int] | None:
+    """'1730079534820-2' -> (1730079534820, 2): the order of stream entry ids; None for other shapes."""
+    ms, sep, seq = entry_id.partition("-")
+    if sep and ms.isdigit() and seq.isdigit():
+        return int(ms), int(seq)
+    return None

@@ -1,0 +1,95 @@
+"""After a run with faults, each client's final state equals the simulator's ground truth."""
+
+from __future__ import annotations
+
+import pytest
+
+from oddstui.model import FixtureStatus
+from oddstui.sim.app import ground_truth
+from tests.providers.conftest import run_until_settled, settings_for, start_sim
+
+pytestmark = pytest.mark.timeout(90)
+
+
+def compare(state: dict, truth: dict, status_of=lambda s: s) -> None:
+    """Every quote the client holds matches the truth; every live price in the truth is held, live."""
+    quotes = {q["key"]: q for q in state["quotes"]}
+    assert quotes, "the client holds no quotes"
+    wrong = [(k, q["price_american"], q["locked"], truth["quotes"].get(k)) for k, q in quotes.items()
+             if k not in truth["quotes"] or q["price_american"] != truth["quotes"][k]["price_american"]
+             or q["locked"] != truth["quotes"][k]["locked"]]
+    assert not wrong, f"{len(wrong)} quotes differ from the truth, e.g. {wrong[:3]}"
+    live = [k for k, t in truth["quotes"].items() if not t["locked"]]
+    missing = [k for k in live if k not in quotes or quotes[k]["stale"]]
+    assert not missing, f"{len(missing)} of {len(live)} live prices missing or stale, e.g. {missing[:3]}"
+    fixtures = truth.get("fixtures")
+    if fixtures:
+        statuses = [(f["fixture_id"], f["status"], fixtures.get(f["fixture_id"])) for f in state["fixtures"]]
+        assert statuses and all(status == status_of(want) for _, status, want in statuses), statuses
+
+
+def malformed_skipped(err: str) -> int:
+    return err.count("skipped a malformed frame")
+
+
+async def test_opticodds_survives_cuts_429s_restarts_malformed_frames_and_stalls(tmp_path):
+    server = start_sim("cut=150,429=1@4,malformed=25,restart=700,stall=100:1.5", stop_after=8000)
+    try:
+        settings = settings_for(server, "opticodds", sports=("basketball", "hockey", "soccer"))
+        state, _, err = await run_until_settled(server, settings, tmp_path, quiet_for=3.0, backoff_base=0.05,
+                                                read_timeout=1.0,
+                                                rate_limit_pause=0.3, stagger=0.02)
+        truth = ground_truth(server.simulator)["opticodds"]
+    finally:
+        server.stop()
+    prefixes = tuple(_fixture_prefixes(server, ("NBA", "NCAAB", "NHL", "EPL")))
+    sports_truth = {k: v for k, v in truth["quotes"].items() if k.startswith(prefixes)}
+    fixture_ids = {fx.fixture_id for fx in server.simulator.market.fixtures.values()
+                   if fx.league in ("NBA", "NCAAB", "NHL", "EPL")}
+    compare(state, {"quotes": sports_truth, "fixtures": {k: v for k, v in truth["fixtures"].items()
+                                                         if k in fixture_ids}})
+    assert malformed_skipped(err) >= 3
+    assert "reconnecting" in err and "rate-limited" in err and "no data or ping" in err
+    assert any(q["book"] == "Copilot" for q in state["quotes"])
+
+
+def _fixture_prefixes(server, leagues) -> list[str]:
+    """OpticOdds odd ids start with the game id; Copilot ids carry the fixture id as their 4th part."""
+    fixtures = [fx for fx in server.simulator.market.fixtures.values() if fx.league in leagues]
+    return [f"{fx.game_id}:" for fx in fixtures] + [f"1:-1:{fx.league.lower()}:{fx.fixture_id}:" for fx in fixtures]
+
+
+async def test_oddspapi_resumes_and_resnapshots_through_faults(tmp_path):
+    server = start_sim("cut=120,malformed=50,restart=500", stop_after=15000)
+    try:
+        settings = settings_for(server, "oddspapi", sports=("basketball", "soccer"))
+        state, _, err = await run_until_settled(server, settings, tmp_path, quiet_for=4.0, backoff_base=0.05)
+        truth = ground_truth(server.simulator)["oddspapi"]
+    finally:
+        server.stop()
+    wanted = {fx.papi_id for fx in server.simulator.market.fixtures.values() if fx.spec.papi_sport_id in (10, 11)}
+    quotes = {k: v for k, v in truth["quotes"].items() if k.split(":")[0] in wanted}
+    fixtures = {k: v for k, v in truth["fixtures"].items() if k in wanted}
+    compare(state, {"quotes": quotes, "fixtures": fixtures}, status_of=lambda name: FixtureStatus.parse(name).value)
+    assert malformed_skipped(err) >= 3
+    assert "closed 1011" in err and "server restarted" in err, err
+
+
+async def test_oddsstream_websocket_with_reconciling_polls(tmp_path):
+    server = start_sim("cut=200,malformed=40", stop_after=5000)
+    try:
+        settings = settings_for(server, "oddsstream", key="os_live_c" + "0" * 31, leagues=("NBA",))
+        state, _, err = await run_until_settled(server, settings, tmp_path, quiet_for=2.5, watch_events=False,
+                                                backoff_base=0.05, reconcile_every=1.0)
+        truth = ground_truth(server.simulator)["oddsstream"]
+    finally:
+        server.stop()
+    nba = {fx.home for fx in server.simulator.market.fixtures.values() if fx.league == "NBA"}
+    quotes = {k: v for k, v in truth["quotes"].items() if any(k.startswith(_slug(h)) for h in nba)}
+    held = [q for q in state["quotes"] if not q["stale"]]
+    compare({"quotes": held, "fixtures": []}, {"quotes": quotes})
+    assert malformed_skipped(err) >= 3 and "websocket" in err
+
+
+def _slug(team: str) -> str:
+    return team.lower().replace(" ", "-")
