@@ -38,6 +38,8 @@ FixtureRef = tuple[str, str]
 
 SHARP_BOOKS = ("Pinnacle", "pinnacle")
 """Books whose no-vig price is taken as fair, in order of preference."""
+NOT_BOOKABLE = frozenset({"Copilot"})
+"""Model prices shown beside the books but never offered as the best price to bet."""
 
 
 @dataclass(slots=True)
@@ -166,6 +168,7 @@ class Store:
         self._stats: dict[str, StreamStats] = {}
         self._health: dict[str, StreamHealth] = {}
         self._unhealthy: set[str] = set()
+        self._lost: set[str] = set()
         self._alerts: deque[Alert] = deque(maxlen=alert_capacity)
         self._unread: set[FixtureRef] = set()
         self._eviction_grace = eviction_grace
@@ -369,13 +372,29 @@ class Store:
         self._pending.streams = True
         if was_healthy != health.state.is_healthy:
             self._pending.everything = True
-        if old is not None and old.state is not health.state and _worth_an_alert(old.state, health.state):
+        if old is not None and old.state is not health.state and self._worth_an_alert(health.stream, old.state,
+                                                                                        health.state):
             text = f"{health.stream}: {old.state.value} → {health.state.value}"
             if health.detail:
                 text += f" ({health.detail})"
             important = health.state in (StreamState.AUTH_ERROR, StreamState.DOWN)
             self._add_alert(Alert(self._clock(), "connection", text, health.provider, important=important))
         return True
+
+    def _worth_an_alert(self, stream: str, old: StreamState, new: StreamState) -> bool:
+        """Connection events worth logging: losing a live stream, getting it back, and auth errors.
+
+        The first connect is not news; connecting after a loss is logged once the stream is live again.
+        """
+        if new is StreamState.AUTH_ERROR:
+            return True
+        if old.is_healthy and not new.is_healthy:
+            self._lost.add(stream)
+            return True
+        if new.is_healthy and stream in self._lost:
+            self._lost.discard(stream)
+            return True
+        return False
 
     def mark_stale(self, provider: str, keys: Iterable[str]) -> bool:
         """Flag quotes that their source no longer confirms; a new price clears the flag."""
@@ -574,7 +593,8 @@ class Store:
             row.cells[quote.book] = quote
             row.is_main = row.is_main or quote.is_main
         for row in rows.values():
-            live = [(q.decimal, book) for book, q in row.cells.items() if self.is_live_price(q)]
+            live = [(q.decimal, book) for book, q in row.cells.items()
+                    if book not in NOT_BOOKABLE and self.is_live_price(q)]
             row.best_book = max(live)[1] if live else None
         for group_rows in groups.values():
             self._set_fair(group_rows)
@@ -597,13 +617,6 @@ class Store:
                 for row, price in zip(rows, fair, strict=True):
                     row.fair = price
                 return
-
-
-def _worth_an_alert(old: StreamState, new: StreamState) -> bool:
-    """Connection events worth logging: losing or regaining a live stream, auth errors."""
-    if new is StreamState.CONNECTING:
-        return False
-    return old.is_healthy or new.is_healthy or new is StreamState.AUTH_ERROR
 
 
 def _hhmm(epoch: float) -> str:

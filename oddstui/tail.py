@@ -39,7 +39,8 @@ async def tail(settings: Settings, options: TailOptions, out: TextIO = sys.stdou
         print("oddstui tail: no provider enabled (set a key, or drop --provider)", file=err)
         return 2
     tasks = [asyncio.create_task(client.run()) for client in clients]
-    deadline = time.monotonic() + options.seconds if options.seconds is not None else None
+    started = time.monotonic()
+    deadline = started + options.seconds if options.seconds is not None else None
     auth_errors = 0
     try:
         while True:
@@ -73,6 +74,8 @@ async def tail(settings: Settings, options: TailOptions, out: TextIO = sys.stdou
                 await task
     for event in feed.drain():
         store.apply(event)
+    print(f"tail: {feed.data_events} data events, {feed.quote_updates} quote updates, "
+          f"{store.quote_count()} quotes held, in {time.monotonic() - started:.2f} s", file=err)
     if options.state_file is not None:
         write_private(options.state_file, orjson.dumps(state_json(store), option=orjson.OPT_INDENT_2))
     return 1 if auth_errors else 0

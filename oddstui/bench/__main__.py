@@ -5,6 +5,7 @@ import importlib
 import sys
 
 BENCHES = {
+    "ingest": "oddstui.bench.ingest",
     "sim": "oddstui.bench.sim",
     "store": "oddstui.bench.store",
 }

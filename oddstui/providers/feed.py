@@ -22,6 +22,8 @@ class Feed:
         self._ready = asyncio.Event()
         self.data_events = 0
         """Data events put so far (price, fixture and score events; not health)."""
+        self.quote_updates = 0
+        """Prices and locks put so far, one per quote."""
         self.dropped = 0
         """Non-price events dropped because the consumer fell too far behind."""
 
@@ -30,6 +32,7 @@ class Feed:
             self.data_events += 1
         if isinstance(event, QuotesPosted | QuotesLocked):
             locked = isinstance(event, QuotesLocked)
+            self.quote_updates += len(event.quotes)
             prices = self._prices
             for quote in event.quotes:
                 prices[(quote.provider, quote.key)] = (quote, locked)

@@ -106,18 +106,32 @@ def parse_time(value: str | float | None) -> float | None:
 
 
 def odd_to_quote(odd: dict, stream: str, fmt: OddsFormat) -> Quote:
-    """A normalized quote from an OpticOdds odd object; raises KeyError/TypeError/OddsError if malformed."""
+    """A normalized quote from an OpticOdds odd object; raises KeyError/TypeError/OddsError if malformed.
+
+    The hot path of ingest: whole American prices are converted inline, and each field is read once.
+    """
+    get = odd.get
     price = odd["price"]
-    book = odd.get("sportsbook") or COPILOT
+    if type(price) is int and fmt is OddsFormat.AMERICAN:
+        if price >= 100:
+            decimal = 1.0 + price / 100.0
+        elif price <= -100:
+            decimal = 1.0 - 100.0 / price
+        else:
+            raise OddsError(f"American odds must be <= -100 or >= +100, got {price!r}")
+    else:
+        decimal = to_decimal(price, fmt)
+    book = get("sportsbook") or COPILOT
     odd_id = odd["id"]
-    limits = odd.get("limits")
+    limits = get("limits")
+    link = get("deep_link")
     return Quote(
-        PROVIDER, odd_id, odd["fixture_id"], book, odd["market"], odd["name"], to_decimal(price, fmt),
-        raw=price, raw_format=fmt, points=odd.get("points"), group=odd.get("grouping_key") or "",
-        player=odd.get("selection", "") if odd.get("player_id") else "", stream=stream,
-        is_main=bool(odd.get("is_main", True)), is_live=bool(odd.get("is_live", False)),
-        ts=float(odd.get("timestamp") or 0.0), limit=limits.get("max_stake") if isinstance(limits, dict) else None,
-        deep_link=(odd.get("deep_link") or {}).get("desktop") if isinstance(odd.get("deep_link"), dict) else None,
+        PROVIDER, odd_id, odd["fixture_id"], book, odd["market"], odd["name"], decimal,
+        raw=price, raw_format=fmt, points=get("points"), group=get("grouping_key") or "",
+        player=get("selection", "") if get("player_id") else "", stream=stream,
+        is_main=get("is_main", True) is not False, is_live=get("is_live") is True,
+        ts=get("timestamp") or 0.0, limit=limits.get("max_stake") if type(limits) is dict else None,
+        deep_link=link.get("desktop") if type(link) is dict else None,
         copilot_id=odd_id if book == COPILOT else None,
     )
 
@@ -158,7 +172,7 @@ class OpticOddsClient:
 
     def __init__(self, settings: ProviderSettings, feed: Feed, *, sports: Sequence[str], books: Sequence[str],
                  leagues: Sequence[str] = (), copilot: bool = True, read_timeout: float = 20.0,
-                 backoff_base: float = 1.0, stagger: float = 0.25, odds_format: OddsFormat = OddsFormat.AMERICAN,
+                 backoff_base: float = 1.0, stagger: float = 0.05, odds_format: OddsFormat = OddsFormat.AMERICAN,
                  rate_limit_pause: float = RATE_LIMIT_PAUSE) -> None:
         self.settings = settings
         self.feed = feed
@@ -170,6 +184,7 @@ class OpticOddsClient:
         self.rate_limit_pause = rate_limit_pause
         self.streams: dict[str, _StreamState] = {}
         self.known_fixtures: set[str] = set()
+        self._last_change: dict[str, tuple] = {}
         self._missing_fixtures: set[str] = set()
         self._fixture_wakeup = asyncio.Event()
         self._rate_limited_until = 0.0
@@ -223,7 +238,7 @@ class OpticOddsClient:
     def _params(self, state: _StreamState) -> list[tuple[str, str]]:
         plan = state.plan
         params = [("sportsbook", b) for b in plan.books] + [("league", lg) for lg in plan.leagues]
-        if plan.kind == "odds":
+        if plan.kind == "odds" and plan.index == 0:  # one stream per sport is enough for status changes
             params.append(("include_fixture_updates", "true"))
         params.append(("odds_format", self.odds_format.value.upper()))
         resumable = state.last_entry and time.monotonic() - state.last_event_at < RESUME_HORIZON
@@ -331,6 +346,10 @@ class OpticOddsClient:
                     float(data.get("timestamp") or 0.0))
                 if change.fixture_id not in self.known_fixtures:
                     self._want_fixture(change.fixture_id)
+                seen = (change.new_status, change.new_start)
+                if self._last_change.get(change.fixture_id) == seen:
+                    return []  # the odds and the Copilot streams both report it
+                self._last_change[change.fixture_id] = seen
                 return [FixtureChanged(stream, entry_id, change)]
             case "fixture-results":
                 data = payload["data"]

@@ -38,6 +38,8 @@ class SimOptions:
     """Pump the market at `rate`; False leaves ticking to the caller (tests)."""
     stop_after: int | None = None
     """Stop the pump after this many price updates (for ground-truth comparisons)."""
+    warmup_ticks: int = 0
+    """Market ticks run before serving, so that a demo opens on games already in play."""
 
 
 class Simulator:
@@ -47,6 +49,8 @@ class Simulator:
         self.options = options
         start = options.start_time if options.start_time is not None else time.time()
         self.market = Market(options.seed, fixtures_per_league=options.fixtures_per_league, start_time=start)
+        for _ in range(options.warmup_ticks):
+            self.market.step()
         self.hub = Hub(self.market, rate=options.rate, faults=options.faults)
         self.opticodds = OpticOddsSim(self.hub, ping_interval=options.ping_interval, retry_ms=options.retry_ms)
         self.oddspapi = OddsPapiSim(self.hub)

@@ -102,6 +102,8 @@ class SimFixture:
     suspended_until: int = -1
     lines: list[SimLine] = field(default_factory=list)
     history: deque[tuple[int, float, float]] = field(default_factory=lambda: deque(maxlen=12))
+    opening: tuple[float, float] = (0.0, 0.0)
+    """The pre-game margin and total: team strength, which scoring follows."""
     priced_at: dict[str, int] = field(default_factory=dict)
     """Book -> tick of the fair state its prices follow."""
     spread_lines: tuple[float, ...] = ()
@@ -238,6 +240,7 @@ class Market:
         fixture.total_lines = tuple(main_total + k * total_step for k in range(-2, 3))
         self._build_lines(fixture)
         fixture.history.append((self.tick, margin, total))
+        fixture.opening = (margin, total)
         if live_now:
             fixture.status = FixtureStatus.LIVE
             fixture.live_tick = self.tick - start_tick
@@ -395,13 +398,14 @@ class Market:
     def _score(self, fx: SimFixture, events: list[MarketEvent]) -> None:
         rng = self.rng
         points = {"basketball": rng.choice((2, 2, 3, 1)), "football": rng.choice((3, 7, 7))}.get(fx.sport, 1)
-        home = rng.random() < sigmoid(1.6 * fx.margin / fx.spec.margin_scale)
+        strength = fx.opening[0]  # the pre-game line: scoring follows team strength, not the running score
+        home = rng.random() < sigmoid(0.5 * strength / fx.spec.margin_scale)
         if home:
             fx.home_score += points
         else:
             fx.away_score += points
         remaining = max(0.0, 1 - fx.live_tick / GAME_TICKS)
-        pre_margin, pre_total = fx.history[0][1], fx.history[0][2]
+        pre_margin, pre_total = fx.opening
         fx.margin = (fx.home_score - fx.away_score) + pre_margin * remaining
         fx.total = (fx.home_score + fx.away_score) + pre_total * remaining
         fx.history.append((self.tick, fx.margin, fx.total))

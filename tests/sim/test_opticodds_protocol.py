@@ -137,7 +137,7 @@ def test_parlay_reports_missing_and_malformed(sim):
 
 def test_provider_sample_consumer_works_unchanged(sim):
     """The SSE guide's Python consumer (requests + sseclient-py), with only its URL and key changed."""
-    from tests.sim import opticodds_sample
+    from oddstui.bench import opticodds_sample
 
     opticodds_sample.BASE_URL = sim.urls()["opticodds"]
     seen: list[dict] = []

@@ -1,0 +1,49 @@
+"""What one grid cell says: text and a style role. Pure functions, shared by the grid and the parlay slip."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from oddstui.model import OddsFormat, Quote
+from oddstui.odds import OddsError, format_price
+
+FLASH_SECONDS = 2.0
+"""How long a moved price shows its arrow and colour."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    text: str
+    role: str = ""
+    """'', 'locked', 'stale', 'up', 'down', 'best' or 'empty'."""
+
+
+def price_text(quote: Quote, fmt: OddsFormat) -> str:
+    try:
+        return format_price(quote.decimal, fmt, quote.american if fmt is OddsFormat.AMERICAN else None)
+    except OddsError:
+        return "?"
+
+
+def quote_cell(quote: Quote | None, fmt: OddsFormat, now: float, stale: bool, best: bool) -> Cell:
+    """A locked price is never shown as live: it gets a lock and its own colour. Stale ones say so."""
+    if quote is None:
+        return Cell("", "empty")
+    text = price_text(quote, fmt)
+    if quote.settlement is not None:
+        return Cell(f"🔒{quote.settlement[:4].upper()}", "locked")
+    if quote.locked:
+        return Cell(f"🔒{text}", "locked")
+    if stale:
+        return Cell(f"≈{text}", "stale")
+    if quote.move and now - quote.moved_at < FLASH_SECONDS:
+        return Cell(f"{text}{'▲' if quote.move > 0 else '▼'}", "up" if quote.move > 0 else "down")
+    return Cell(text, "best" if best else "")
+
+
+def flash_ends(quote: Quote | None, now: float) -> float | None:
+    """When this cell's move flash ends, if it is flashing now."""
+    if quote is None or not quote.move or quote.locked:
+        return None
+    end = quote.moved_at + FLASH_SECONDS
+    return end if end > now else None

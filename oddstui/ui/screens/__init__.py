@@ -1,0 +1,1 @@
+"""Modal screens: pickers, search, watchlists and help."""

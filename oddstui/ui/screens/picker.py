@@ -1,0 +1,72 @@
+"""A multi-select picker (leagues, books). For books, the order of the list is the grid's column order."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Label, SelectionList
+
+
+class PickerScreen(ModalScreen[list[str] | None]):
+    """Returns the chosen items in list order, or None when cancelled. An empty choice means 'all'."""
+
+    BINDINGS = [
+        Binding("enter", "apply", "Apply", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+        Binding("a", "toggle_all", "All/none"),
+        Binding("shift+up,[", "shift(-1)", "Move up"),
+        Binding("shift+down,]", "shift(1)", "Move down"),
+    ]
+    DEFAULT_CSS = """
+    PickerScreen { align: center middle; }
+    PickerScreen > Vertical { width: 50; height: auto; max-height: 80%; border: thick $primary; background: $surface; }
+    PickerScreen SelectionList { height: auto; max-height: 30; }
+    PickerScreen Label { padding: 0 1; color: $text-muted; }
+    """
+
+    def __init__(self, title: str, items: list[str], chosen: list[str], reorderable: bool = False) -> None:
+        super().__init__()
+        self.title_text = title
+        self.reorderable = reorderable
+        self.items = sorted(items, key=lambda i: (chosen.index(i) if i in chosen else len(chosen), i.lower())) \
+            if reorderable else list(items)
+        self.chosen = set(chosen)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"{self.title_text}: space toggles, enter applies, none ticked means all"
+                        + ("; [ and ] reorder" if self.reorderable else ""))
+            yield SelectionList[str](*[(item, item, item in self.chosen) for item in self.items], id="picker")
+        yield Footer()
+
+    @property
+    def selection(self) -> SelectionList[str]:
+        return self.query_one("#picker", SelectionList)
+
+    def action_apply(self) -> None:
+        selected = set(self.selection.selected)
+        self.dismiss([item for item in self.items if item in selected])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_toggle_all(self) -> None:
+        if self.selection.selected:
+            self.selection.deselect_all()
+        else:
+            self.selection.select_all()
+
+    def action_shift(self, step: int) -> None:
+        """Move the highlighted item up or down: the new order is the grid's column order."""
+        if not self.reorderable:
+            return
+        index = self.selection.highlighted
+        if index is None or not 0 <= index + step < len(self.items):
+            return
+        selected = set(self.selection.selected)
+        self.items[index], self.items[index + step] = self.items[index + step], self.items[index]
+        self.selection.clear_options()
+        self.selection.add_options([(item, item, item in selected) for item in self.items])
+        self.selection.highlighted = index + step

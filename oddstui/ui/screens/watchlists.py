@@ -1,0 +1,96 @@
+"""Watchlists: save the current filters and pinned fixtures under a name; load, rename, delete."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, OptionList
+
+from oddstui.persist import Watchlist, WatchlistBook
+
+
+class WatchlistScreen(ModalScreen[str | None]):
+    """Returns the name of a watchlist to load, or None."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("ctrl+s", "save", "Save as the name typed", priority=True),
+        Binding("ctrl+r", "rename", "Rename to the name typed", priority=True),
+        Binding("ctrl+d", "delete", "Delete", priority=True),
+    ]
+    DEFAULT_CSS = """
+    WatchlistScreen { align: center middle; }
+    WatchlistScreen > Vertical { width: 60; height: auto; max-height: 80%; border: thick $primary;
+                                 background: $surface; }
+    WatchlistScreen OptionList { height: auto; max-height: 16; }
+    WatchlistScreen Label { padding: 0 1; color: $text-muted; }
+    """
+
+    def __init__(self, book: WatchlistBook, current: Callable[[str], Watchlist]) -> None:
+        super().__init__()
+        self.book = book
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Type a name, then ctrl+s saves the current filters and pins under it.\n"
+                        "On a watchlist: enter loads, ctrl+r renames it to the name typed, ctrl+d deletes.")
+            yield Input(placeholder="watchlist name", id="name")
+            yield OptionList(*self.book.names(), id="lists")
+            yield Label("", id="message")
+        yield Footer()
+
+    def _refresh(self, message: str) -> None:
+        lists = self.query_one("#lists", OptionList)
+        lists.clear_options()
+        lists.add_options(self.book.names())
+        self.query_one("#message", Label).update(message)
+
+    @property
+    def typed(self) -> str:
+        return self.query_one("#name", Input).value.strip()
+
+    @property
+    def highlighted(self) -> str | None:
+        lists = self.query_one("#lists", OptionList)
+        if lists.highlighted is None or not lists.option_count:
+            return None
+        return str(lists.get_option_at_index(lists.highlighted).prompt)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_save()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(str(event.option.prompt))
+
+    def action_save(self) -> None:
+        name = self.typed or self.highlighted
+        if not name:
+            self._refresh("type a name first")
+            return
+        self.book.save(self.current(name))
+        self.dismiss(name)
+
+    def action_rename(self) -> None:
+        old, new = self.highlighted, self.typed
+        if not old or not new:
+            self._refresh("highlight a watchlist and type its new name")
+            return
+        if new in self.book.lists:
+            self._refresh(f"a watchlist named {new!r} already exists")
+            return
+        self.book.rename(old, new)
+        self._refresh(f"renamed {old!r} to {new!r}")
+
+    def action_delete(self) -> None:
+        name = self.highlighted
+        if name:
+            self.book.delete(name)
+            self._refresh(f"deleted {name!r}")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
