@@ -259,7 +259,7 @@ class Store:
         return True
 
     def lock_quotes(self, stream: str, entry_id: str | None, quotes: Sequence[Quote]) -> bool:
-        """Suspend prices. The last known price is kept, shown as locked, never as live."""
+        """Suspend prices at the price each lock carries: shown as locked, never as live."""
         if not quotes or not self._accept(stream, entry_id, self._clock()):
             return False
         self._seq = seq = self._seq + 1
@@ -271,9 +271,17 @@ class Store:
             current = get(lock.key)
             if current is None:
                 self._index_new(book, lock)
-                table[lock.key] = current = lock
-            current.locked = True
-            current.seq = seq
+            elif lock is not current:
+                # The lock carries the price it suspends; a coalesced feed may have folded the last post into it.
+                if lock.decimal != current.decimal:
+                    lock.move = 1 if lock.decimal > current.decimal else -1
+                    lock.moved_at = self._clock()
+                else:
+                    lock.move, lock.moved_at = current.move, current.moved_at
+                lock.settlement = current.settlement
+            lock.locked = True
+            lock.seq = seq
+            table[lock.key] = lock
             changed(lock.fixture_id)
         return True
 

@@ -287,3 +287,17 @@ def test_grid_main_only(store):
     store.apply(QuotesPosted(S, None, [main, alt]))
     assert len(store.grid(("opticodds", "F1")).rows) == 2
     assert [r.points for r in store.grid(("opticodds", "F1"), main_only=True).rows] == [-3.5]
+
+
+def test_a_lock_carries_its_price_when_the_feed_folded_the_last_post_into_it():
+    from oddstui.providers.feed import Feed
+
+    store, feed = Store(clock=lambda: 100.0), Feed()
+    store.post_quotes("s", None, [Quote("p", "k", "f", "B", "M", "S", 2.0)])
+    feed.put(QuotesPosted("s", "1-2", [Quote("p", "k", "f", "B", "M", "S", 2.5)]))
+    feed.put(QuotesLocked("s", "1-3", [Quote("p", "k", "f", "B", "M", "S", 2.5)]))
+    for event in feed.drain():
+        store.apply(event)
+    quote = store.quote("p", "k")
+    assert quote.locked and quote.decimal == 2.5 and quote.move == 1
+    assert not store.is_live_price(quote)

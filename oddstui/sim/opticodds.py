@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import math
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -280,11 +281,14 @@ class OpticOddsSim:
         sent = 0
         try:
             yield f"event: connected\nretry: {self.retry_ms}\ndata: ok go\n\n".encode()
+            last_sent = time.monotonic()
             while True:
                 if restart.is_set():
                     raise CutConnection
-                if not await hub.wait(cursor, self.ping_interval):
+                # Pings keep time even when the market is busy but nothing passes this stream's filters.
+                if not await hub.wait(cursor, self.ping_interval) or time.monotonic() - last_sent >= self.ping_interval:
                     yield f"event: ping\nretry: {self.retry_ms}\ndata: {_iso(self.market.now)[:19]}Z\n\n".encode()
+                    last_sent = time.monotonic()
                     continue
                 chunk: list[bytes] = []
                 for entry in hub.after(cursor):
@@ -305,6 +309,7 @@ class OpticOddsSim:
                         await asyncio.sleep(faults.stall_seconds)
                 if chunk:
                     yield b"".join(chunk)
+                    last_sent = time.monotonic()
         finally:
             hub.forget(restart)
 

@@ -1,0 +1,73 @@
+"""The dashboard on a simulator that only moves when a test steps it: fixed seed, frozen clock, UTC."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from oddstui.config import ProviderSettings, Settings
+from oddstui.secret import Secret
+from oddstui.sim.app import SimOptions, SimServer, Simulator
+from oddstui.ui.app import OddsApp
+from oddstui.ui.themes import load_themes, theme_dirs
+
+START = 1_790_000_000.0
+FROZEN = START + 900.0
+KEY = "ui-test-key"
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.delenv("TZ")
+    time.tzset()
+
+
+@pytest.fixture
+def sim():
+    """A still market: nothing happens until the test calls step(n)."""
+    server = SimServer(Simulator(SimOptions(seed=3, run=False, start_time=START, warmup_ticks=60,
+                                            fixtures_per_league=2, ping_interval=0.5))).start()
+    yield server
+    server.stop()
+
+
+def step(server: SimServer, ticks: int = 1) -> None:
+    for _ in range(ticks):
+        server.call(server.simulator.hub.step)
+
+
+def settings_for(server: SimServer, key: str = KEY, **fields) -> Settings:
+    providers = {name: ProviderSettings(name) for name in ("opticodds", "oddspapi", "oddsstream")}
+    providers["opticodds"] = ProviderSettings("opticodds", Secret(key), server.urls()["opticodds"])
+    return Settings(providers, **fields)
+
+
+def make_app(server: SimServer, tmp_path: Path, theme: str | None = None, **settings) -> OddsApp:
+    """The app on `server`; a silent stream counts as lost after 2 s."""
+    return OddsApp(settings_for(server, **settings), theme=theme, clock=lambda: FROZEN,
+                   data_dir=tmp_path / "data", cache_dir=tmp_path / "cache",
+                   themes=load_themes(theme_dirs()[:1]), backoff_base=0.05, read_timeout=2.0)
+
+
+async def settle(pilot, app: OddsApp, condition: Callable[[], bool] | None = None, timeout: float = 10.0) -> None:
+    """Wait until every stream is live, the grid has rows and `condition` holds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        await pilot.pause(0.1)
+        health = app.store.health()
+        ready = health and all(h.state.value == "live" for h in health) and app.query_one("#grid").rows
+        if ready and (condition is None or condition()):
+            await pilot.pause(0.3)
+            return
+    raise AssertionError(f"the app did not settle: {[(h.stream, h.state.value) for h in app.store.health()]}")
+
+
+def env_without_keys() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}

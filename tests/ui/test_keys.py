@@ -1,0 +1,260 @@
+"""Every key flow, driven by Pilot on the simulator."""
+
+from __future__ import annotations
+
+import io
+
+import httpx
+import pytest
+from rich.console import Console
+
+from oddstui.sim.market import StatusChange
+from oddstui.ui.cells import quote_cell
+from oddstui.ui.widgets.fixture_list import ref_id
+from oddstui.ui.widgets.price_grid import COPILOT
+from tests.ui.conftest import KEY, make_app, settle, step
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def listed(app) -> list[tuple[str, str]]:
+    return [(f.provider, f.fixture_id) for f in app.store.fixtures(app.view.fixture_filter())]
+
+
+def static_text(widget) -> str:
+    """What a Static shows, as plain text."""
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(widget.content)
+    return console.export_text()
+
+
+def grid_text(app) -> str:
+    grid = app.query_one("#grid")
+    return "\n".join(grid._row_strip(i).text for i in range(len(grid.rows)))
+
+
+async def test_league_and_book_filters(sim, tmp_path):
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        leagues = app.store.leagues()
+        await pilot.press("l")
+        await pilot.pause(0.2)
+        await pilot.press("space", "enter")  # tick the first league
+        await pilot.pause(0.3)
+        assert app.view.leagues == [leagues[0]]
+        assert {app.store.fixture(ref).league for ref in listed(app)} == {leagues[0]}
+        assert "leagues: " + leagues[0] in static_text(app.query_one("#filter"))
+
+        await pilot.press("b")
+        await pilot.pause(0.2)
+        await pilot.press("space", "down", "space", "enter")  # the first two books of the picker
+        await pilot.pause(0.3)
+        assert len(app.view.books) == 2
+        assert app.query_one("#grid").columns == [*app.view.books, COPILOT]
+
+
+async def test_book_order_sets_the_columns(sim, tmp_path):
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        books = sorted((b for b in app.store.books() if b != COPILOT), key=str.lower)
+        await pilot.press("b")
+        await pilot.pause(0.2)
+        await pilot.press("space", "down", "space", "[", "enter")  # tick two, then move the second up
+        await pilot.pause(0.3)
+        assert app.view.books == [books[1], books[0]]
+        assert app.query_one("#grid").columns == [books[1], books[0], COPILOT]
+
+
+async def test_search_by_team(sim, tmp_path):
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        team = app.store.fixtures()[0].home
+        await pilot.press("slash")
+        await pilot.pause(0.2)
+        await pilot.press(*team.split()[-1], "enter")
+        await pilot.pause(0.3)
+        assert listed(app) and all(team.split()[-1].lower() in (app.store.fixture(r).home + app.store.fixture(r).away)
+                                   .lower() for r in listed(app))
+        assert len(listed(app)) < len(app.store.fixtures())
+        await pilot.press("slash")
+        await pilot.pause(0.2)
+        await pilot.press(*["backspace"] * 20, "enter")  # an empty search clears the filter
+        await pilot.pause(0.3)
+        assert len(listed(app)) == len(app.store.fixtures())
+
+
+async def test_watchlist_survives_a_restart(sim, tmp_path):
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("L")  # live only
+        await pilot.pause(0.2)
+        pinned = app.query_one("#fixture-list").selected
+        await pilot.press("f")
+        await pilot.press("w")
+        await pilot.pause(0.2)
+        await pilot.press(*"evening", "ctrl+s")
+        await pilot.pause(0.3)
+        assert app.view.watchlist == "evening"
+    restarted = make_app(sim, tmp_path)
+    async with restarted.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, restarted)
+        assert restarted.view.watchlist == "evening" and restarted.view.live_only
+        assert restarted.view.pinned == {pinned}
+        options = restarted.query_one("#fixtures")
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)
+                  if options.get_option_at_index(i).id == ref_id(pinned)]
+        assert labels and "★" in labels[0]
+        await pilot.press("L")  # change the filter, then load the watchlist back from the list
+        await pilot.pause(0.2)
+        assert not restarted.view.live_only
+        await pilot.press("w")
+        await pilot.pause(0.2)
+        await pilot.press("tab", "enter")
+        await pilot.pause(0.3)
+        assert restarted.view.live_only
+
+
+async def test_odds_format_cycles(sim, tmp_path):
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        grid = app.query_one("#grid")
+        row, book = grid.selected
+        quote = row.cells[book]
+        american = quote_cell(quote, grid.fmt, 0, False, False).text
+        await pilot.press("o")
+        await pilot.pause(0.3)
+        assert grid.fmt.value == "decimal"
+        assert f"{quote.decimal:.2f}" in grid._row_strip(grid.cursor_row).text
+        await pilot.press("o")
+        await pilot.pause(0.3)
+        assert grid.fmt.value == "probability" and "%" in grid._row_strip(grid.cursor_row).text
+        for _ in range(5):
+            await pilot.press("o")
+        await pilot.pause(0.3)
+        assert grid.fmt.value == "american" and american in grid._row_strip(grid.cursor_row).text
+
+
+async def test_parlay_with_a_same_game_pair(sim, tmp_path):
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        grid = app.query_one("#grid")
+
+        async def go_to(market: str, same_team_as: str | None = None) -> str:
+            for index, item in enumerate(grid.rows):
+                row = item.row
+                if row.market == market and COPILOT in row.cells and not row.cells[COPILOT].locked and \
+                        (same_team_as is None or row.selection.startswith(same_team_as)) and row.is_main:
+                    grid.cursor_row = index
+                    await pilot.press("p")
+                    await pilot.pause(0.2)
+                    return row.selection
+            raise AssertionError(f"no open {market} row")
+
+        team = await go_to("Moneyline")
+        await go_to("Point Spread", same_team_as=team)
+        await pilot.press("down")  # another fixture for a third leg
+        app.query_one("#fixture-list").options.action_cursor_down()
+        await pilot.pause(0.3)
+        await go_to("Moneyline")
+        await pilot.pause(1.0)
+        assert len(app.legs) == 3 and app.parlay is not None and app.parlay_error is None
+        ids = [leg.odd_id for leg in app.legs]
+        expected = httpx.get(sim.urls()["opticodds"] + "/copilot/parlay/odds", params={"id": ids},
+                             headers={"X-Api-Key": KEY}).json()["data"]
+        assert app.parlay.american == expected["price"]
+        assert app.parlay.correlation_effect is not None and abs(app.parlay.correlation_effect) > 0.01
+        summary = static_text(app.query_one("#parlay-summary"))
+        assert "Copilot parlay" in summary and "correlation" in summary
+        app.query_one("#legs").focus()
+        await pilot.press("x")
+        await pilot.pause(0.2)
+        assert len(app.legs) == 2
+        await pilot.press("c")
+        await pilot.pause(0.2)
+        assert app.legs == []
+
+
+async def test_a_lock_appears_and_clears(sim, tmp_path):
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        locked_key = None
+        for _ in range(100):
+            step(sim)
+            await pilot.pause(0.15)
+            locked = [q for q in app.store.quotes() if q.locked and q.book == "Pinnacle" and q.is_main
+                      and app.store.fixture(("opticodds", q.fixture_id)).status.value == "live"]
+            if locked:
+                locked_key = locked[0].key
+                app.selected_ref = ("opticodds", locked[0].fixture_id)
+                app._show_grid()
+                break
+        assert locked_key is not None, "no lock in 200 ticks"
+        assert "🔒" in grid_text(app)
+        assert all(quote_cell(q, app.view.fmt, 0, False, True).text.startswith("🔒")
+                   for q in app.store.fixture_quotes(app.selected_ref) if q.locked)
+        for _ in range(300):
+            step(sim)
+            await pilot.pause(0.02)
+            quote = app.store.quote("opticodds", locked_key)
+            if quote is not None and not quote.locked:
+                break
+        await pilot.pause(0.3)
+        assert not app.store.quote("opticodds", locked_key).locked
+
+
+async def test_an_alert_arrives(sim, tmp_path):
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        change = None
+        for _ in range(400):
+            step(sim)
+            change = next((e.event for e in sim.simulator.hub.entries[-10:] if isinstance(e.event, StatusChange)),
+                          None)
+            if change is not None:
+                break
+        assert change is not None
+        await pilot.pause(1.0)
+        fixture = change.fixture
+        alerts = static_text(app.query_one("#alerts"))
+        assert fixture.home in alerts and change.new_status.value in alerts
+        assert app.store.has_unread_alert(("opticodds", fixture.fixture_id)) or \
+            app.selected_ref == ("opticodds", fixture.fixture_id)
+
+
+async def test_a_lost_connection_shows_and_prices_go_stale(sim, tmp_path):
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        sim.stop()
+        for _ in range(80):
+            await pilot.pause(0.1)
+            if all(h.state.value != "live" for h in app.store.health()):
+                break
+        await pilot.pause(0.5)
+        status = static_text(app.query_one("#status"))
+        assert "reconnecting" in status or "connecting" in status
+        assert "≈" in grid_text(app)
+        assert not any(q for q in app.store.quotes() if app.store.is_live_price(q))
+
+
+async def test_help_and_quit(sim, tmp_path):
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause(0.2)
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+        assert type(app.screen).__name__ != "HelpScreen"
+        await pilot.press("q")
+        await pilot.pause(0.2)
+        assert not app.is_running
