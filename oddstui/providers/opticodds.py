@@ -209,6 +209,7 @@ class OpticOddsClient:
         state = self.streams[plan.name] = _StreamState(plan, StreamReporter(plan.name, PROVIDER, self.feed.put))
         reporter = state.reporter
         backoff = Backoff(self.backoff_base)
+        reporter.state(StreamState.CONNECTING)  # every planned stream shows from the start, staggered or not
         await asyncio.sleep(delay)
         while not self._auth_failed:
             wait = self._rate_limited_until - time.monotonic()
@@ -260,10 +261,10 @@ class OpticOddsClient:
                     state.retry_floor = clamp_retry_field(sse.retry)
                 name = sse.event or "message"
                 if name == "connected":
-                    reporter.state(StreamState.LIVE)
-                    if not state.hydrated:
+                    if not state.hydrated:  # live once the snapshot is in, not before
                         await self._hydrate(state)
                         state.hydrated = True
+                    reporter.state(StreamState.LIVE)
                     continue
                 if name == "ping" or not sse.data:
                     continue

@@ -229,21 +229,25 @@ class Market:
         fixture_id = f"{self.seed % 256:02X}{self._numbers:010X}"
         fixture = SimFixture(self._numbers, fixture_id, spec, home, away, start_tick,
                              self.start_time + start_tick * TICK_SECONDS, margin, total, roster)
+        fixture.opening = (margin, total)
         roll = rng.random()
         fixture.fate = ("cancel" if roll < 0.05 else "postpone" if roll < 0.1
                         else "reschedule" if roll < 0.2 else "plays")
+        if live_now:  # a game already under way has the score its elapsed time implies
+            fixture.status = FixtureStatus.LIVE
+            fixture.live_tick = self.tick - start_tick
+            elapsed = fixture.live_tick / GAME_TICKS
+            fixture.home_score = max(0, round(rng.gauss((total + margin) / 2 * elapsed, 1 + 0.1 * total * elapsed)))
+            fixture.away_score = max(0, round(rng.gauss((total - margin) / 2 * elapsed, 1 + 0.1 * total * elapsed)))
+            self._follow_score(fixture)
         step = SPREAD_STEP[spec.sport]
-        main_spread = -self._half(margin)
+        main_spread = -self._half(fixture.margin)
         fixture.spread_lines = tuple(main_spread + k * step for k in range(-2, 3))
-        main_total = self._half(total)
+        main_total = self._half(fixture.total)
         total_step = max(0.5, round(spec.total * 0.02 * 2) / 2)
         fixture.total_lines = tuple(main_total + k * total_step for k in range(-2, 3))
         self._build_lines(fixture)
-        fixture.history.append((self.tick, margin, total))
-        fixture.opening = (margin, total)
-        if live_now:
-            fixture.status = FixtureStatus.LIVE
-            fixture.live_tick = self.tick - start_tick
+        fixture.history.append((self.tick, fixture.margin, fixture.total))
         self.fixtures[fixture_id] = fixture
         return fixture
 
@@ -259,19 +263,12 @@ class Market:
         lines.append(SimLine(ml, "ml", fx.away, None, "default", True, fx.away, side=-1))
         if fx.spec.three_way:
             lines.append(SimLine(ml, "ml", "Draw", None, "default", True, side=0))
-        spread = "Point Spread" if fx.sport != "soccer" else "Asian Handicap"
         main_spread = fx.spread_lines[2]
         for line in fx.spread_lines:
-            group = f"default:{abs(line):g}" if line != main_spread else "default"
-            lines.append(SimLine(spread, "spread", fx.home, line, group, line == main_spread, fx.home, side=1))
-            lines.append(SimLine(spread, "spread", fx.away, -line, group, line == main_spread, fx.away, side=-1))
-        total = "Total Points" if fx.sport in ("basketball", "football") else "Total Goals" \
-            if fx.sport in ("hockey", "soccer") else "Total Runs" if fx.sport == "baseball" else "Total Games"
+            lines.extend(self._spread_pair(fx, line, line == main_spread, first=True))
         main_total = fx.total_lines[2]
         for line in fx.total_lines:
-            group = f"default:{line:g}"
-            lines.append(SimLine(total, "total", "Over", line, group, line == main_total, side=1))
-            lines.append(SimLine(total, "total", "Under", line, group, line == main_total, side=-1))
+            lines.extend(self._total_pair(fx, line, line == main_total))
         if fx.sport in ("basketball", "football"):
             for team, sign in ((fx.home, 1), (fx.away, -1)):
                 expected = (fx.total + sign * fx.margin) / 2
@@ -281,6 +278,40 @@ class Market:
         for index, line in enumerate(lines):
             line.index = index
         fx.lines = lines
+
+    @staticmethod
+    def _spread_pair(fx: SimFixture, home_line: float, is_main: bool, first: bool = False) -> list[SimLine]:
+        """Both sides of a spread; the opening main line's group is 'default'."""
+        market = "Point Spread" if fx.sport != "soccer" else "Asian Handicap"
+        group = "default" if first and is_main else f"default:{abs(home_line):g}"
+        return [SimLine(market, "spread", fx.home, home_line, group, is_main, fx.home, side=1),
+                SimLine(market, "spread", fx.away, -home_line, group, is_main, fx.away, side=-1)]
+
+    @staticmethod
+    def _total_pair(fx: SimFixture, points: float, is_main: bool) -> list[SimLine]:
+        market = "Total Points" if fx.sport in ("basketball", "football") else "Total Goals" \
+            if fx.sport in ("hockey", "soccer") else "Total Runs" if fx.sport == "baseball" else "Total Games"
+        group = f"default:{points:g}"
+        return [SimLine(market, "total", "Over", points, group, is_main, side=1),
+                SimLine(market, "total", "Under", points, group, is_main, side=-1)]
+
+    def _widen_ladders(self, fx: SimFixture) -> None:
+        """Post alternates beyond a ladder's end when the market runs past it, so the main line can follow."""
+        for attr, wanted, make in (("spread_lines", -fx.margin, self._spread_pair),
+                                   ("total_lines", fx.total, self._total_pair)):
+            ladder = getattr(fx, attr)
+            step = ladder[1] - ladder[0]
+            for _ in range(3):
+                if wanted > ladder[-1] + step / 2:
+                    points, ladder = ladder[-1] + step, (*ladder, ladder[-1] + step)
+                elif wanted < ladder[0] - step / 2:
+                    points, ladder = ladder[0] - step, (ladder[0] - step, *ladder)
+                else:
+                    break
+                setattr(fx, attr, ladder)
+                for line in make(fx, points, False):
+                    line.index = len(fx.lines)
+                    fx.lines.append(line)
 
     @staticmethod
     def _add_over_under(lines: list[SimLine], market: str, kind: str, who: str, team: str, player: str,
@@ -404,13 +435,18 @@ class Market:
             fx.home_score += points
         else:
             fx.away_score += points
+        self._follow_score(fx)
+        fx.history.append((self.tick, fx.margin, fx.total))
+        events.append(ScoreChange(fx))
+        events.extend(self._suspend(fx, rng.randrange(2, 4)))
+
+    @staticmethod
+    def _follow_score(fx: SimFixture) -> None:
+        """The expected final margin and total: the score so far plus the pre-game rate for the time left."""
         remaining = max(0.0, 1 - fx.live_tick / GAME_TICKS)
         pre_margin, pre_total = fx.opening
         fx.margin = (fx.home_score - fx.away_score) + pre_margin * remaining
         fx.total = (fx.home_score + fx.away_score) + pre_total * remaining
-        fx.history.append((self.tick, fx.margin, fx.total))
-        events.append(ScoreChange(fx))
-        events.extend(self._suspend(fx, rng.randrange(2, 4)))
 
     def _suspend(self, fx: SimFixture, ticks: int) -> list[MarketEvent]:
         """A live moment: every book locks the fixture's prices for a few ticks."""
@@ -504,6 +540,7 @@ class Market:
         totals and props have no alternates: the old line is locked everywhere
         and a new main line is posted.
         """
+        self._widen_ladders(fx)
         want_spread = min(fx.spread_lines, key=lambda line: abs(line + fx.margin))
         want_total = min(fx.total_lines, key=lambda line: abs(line - fx.total))
         for line in fx.lines:

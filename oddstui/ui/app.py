@@ -121,6 +121,12 @@ class OddsApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # Held once: the refresh timer may still fire while the app tears its screens down.
+        self.price_grid = self.query_one(PriceGrid)
+        self.fixture_list = self.query_one(FixtureList)
+        self.alerts_panel = self.query_one(AlertsPanel)
+        self.status_line = self.query_one(StatusLine)
+        self.parlay_slip = self.query_one(ParlaySlip)
         for theme in self.theme_set.themes.values():
             self.register_theme(theme)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -135,7 +141,7 @@ class OddsApp(App[None]):
         for problem in (*self.theme_set.errors, self.watchlists.problem, self.ui_settings.problem):
             if problem:
                 self.notify(problem, title="Skipped", severity="warning", timeout=15)
-        grid = self.query_one(PriceGrid)
+        grid = self.price_grid
         grid.is_stale = self.store.is_stale
         grid.clock = self.clock
         for client in build_clients(self.settings, self.feed, cache_dir=self.cache_dir, **self.tuning):
@@ -145,7 +151,7 @@ class OddsApp(App[None]):
         grid.focus()
 
     def _theme_changed(self, theme: Theme) -> None:
-        self.query_one(PriceGrid).set_styles(price_styles(self.get_css_variables()))
+        self.price_grid.set_styles(price_styles(self.get_css_variables()))
         if theme.name != self.ui_settings.settings.theme and theme.name in self.theme_set.themes:
             self.ui_settings.settings.theme = theme.name
             self.ui_settings.save()
@@ -176,7 +182,7 @@ class OddsApp(App[None]):
         now = self.clock()
         if changes.fixture_list or changes.everything:
             self._show_fixtures()
-        grid = self.query_one(PriceGrid)
+        grid = self.price_grid
         if self.selected_ref is not None and (changes.everything or self.selected_ref in changes.fixtures):
             self._show_grid()
         elif changes.streams:
@@ -192,13 +198,13 @@ class OddsApp(App[None]):
         fixtures = self.store.fixtures(self.view.fixture_filter())
         unread = {(f.provider, f.fixture_id) for f in fixtures
                   if self.store.has_unread_alert((f.provider, f.fixture_id))}
-        self.query_one(FixtureList).show(fixtures, self.view.pinned, unread, self.view.summary())
+        self.fixture_list.show(fixtures, self.view.pinned, unread, self.view.summary())
         if not fixtures and self.selected_ref is not None:
             self.selected_ref = None
             self._show_grid()
 
     def _show_grid(self) -> None:
-        grid = self.query_one(PriceGrid)
+        grid = self.price_grid
         ref = self.selected_ref
         fixture = self.store.fixture(ref) if ref else None
         if ref is None or fixture is None:
@@ -216,7 +222,7 @@ class OddsApp(App[None]):
 
     def _show_alerts(self) -> None:
         alerts = self.store.alerts()
-        self.query_one(AlertsPanel).show(alerts)
+        self.alerts_panel.show(alerts)
         fresh = [a for a in alerts[: max(0, len(alerts) - self._toasted_alerts)] if a.important]
         self._toasted_alerts = len(alerts)
         for alert in fresh[:3]:
@@ -234,7 +240,7 @@ class OddsApp(App[None]):
             self._rates[health.stream] = (last_time, last_events, rate)
             name = group_name(health.stream)
             groups.setdefault(name, StreamGroup(name)).add(health, stats, rate)
-        self.query_one(StatusLine).show(list(groups.values()), self.demo, now)
+        self.status_line.show(sorted(groups.values(), key=lambda g: g.name), self.demo, now)
 
     def on_fixture_list_selected(self, event: FixtureList.Selected) -> None:
         self.selected_ref = event.ref
@@ -298,7 +304,7 @@ class OddsApp(App[None]):
         self._show_slip()
 
     def action_toggle_pin(self) -> None:
-        ref = self.query_one(FixtureList).selected
+        ref = self.fixture_list.selected
         if ref is None:
             return
         self.view.pinned.symmetric_difference_update({ref})
@@ -327,7 +333,7 @@ class OddsApp(App[None]):
     # --- parlay -----------------------------------------------------------------------
 
     def action_add_leg(self) -> None:
-        selected = self.query_one(PriceGrid).selected
+        selected = self.price_grid.selected
         fixture = self.store.fixture(self.selected_ref) if self.selected_ref else None
         if selected is None or fixture is None:
             self.notify("select a price in the grid first", severity="warning", timeout=3)
@@ -346,7 +352,7 @@ class OddsApp(App[None]):
         self._reprice()
 
     def action_remove_leg(self) -> None:
-        index = self.query_one(ParlaySlip).highlighted_leg
+        index = self.parlay_slip.highlighted_leg
         if self.legs:
             del self.legs[index if index is not None and index < len(self.legs) else -1]
             self._reprice()
@@ -397,5 +403,5 @@ class OddsApp(App[None]):
 
     def _show_slip(self) -> None:
         legs = [(leg, self.store.quote(leg.provider, leg.key)) for leg in self.legs]
-        self.query_one(ParlaySlip).show(SlipView(legs, self.parlay, self.parlay_error, self.parlay_pricing,
+        self.parlay_slip.show(SlipView(legs, self.parlay, self.parlay_error, self.parlay_pricing,
                                                  self.view.fmt))

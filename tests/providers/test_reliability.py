@@ -33,7 +33,7 @@ def malformed_skipped(err: str) -> int:
 
 
 async def test_opticodds_survives_cuts_429s_restarts_malformed_frames_and_stalls(tmp_path):
-    server = start_sim("cut=150,429=1@4,malformed=25,restart=700,stall=100:1.5", stop_after=8000)
+    server = start_sim("cut=60,429=1@4,malformed=20,restart=300,stall=40:1.5", stop_after=8000)
     try:
         settings = settings_for(server, "opticodds", sports=("basketball", "hockey", "soccer"))
         state, _, err = await run_until_settled(server, settings, tmp_path, quiet_for=3.0, backoff_base=0.05,
@@ -60,7 +60,7 @@ def _fixture_prefixes(server, leagues) -> list[str]:
 
 
 async def test_oddspapi_resumes_and_resnapshots_through_faults(tmp_path):
-    server = start_sim("cut=120,malformed=50,restart=500", stop_after=15000)
+    server = start_sim("cut=80,malformed=30,restart=400", stop_after=15000)
     try:
         settings = settings_for(server, "oddspapi", sports=("basketball", "soccer"))
         state, _, err = await run_until_settled(server, settings, tmp_path, quiet_for=4.0, backoff_base=0.05)

@@ -32,7 +32,7 @@ def utc(monkeypatch):
 @pytest.fixture
 def sim():
     """A still market: nothing happens until the test calls step(n)."""
-    server = SimServer(Simulator(SimOptions(seed=3, run=False, start_time=START, warmup_ticks=60,
+    server = SimServer(Simulator(SimOptions(seed=3, run=False, start_time=START, warmup_ticks=64,
                                             fixtures_per_league=2, ping_interval=0.5))).start()
     yield server
     server.stop()

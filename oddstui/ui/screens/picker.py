@@ -23,7 +23,7 @@ class PickerScreen(ModalScreen[list[str] | None]):
     PickerScreen { align: center middle; }
     PickerScreen > Vertical { width: 50; height: auto; max-height: 80%; border: thick $primary; background: $surface; }
     PickerScreen SelectionList { height: auto; max-height: 30; }
-    PickerScreen Label { padding: 0 1; color: $text-muted; }
+    PickerScreen Label { width: 100%; padding: 0 1; color: $text-muted; }
     """
 
     def __init__(self, title: str, items: list[str], chosen: list[str], reorderable: bool = False) -> None:

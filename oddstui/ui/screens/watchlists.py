@@ -27,7 +27,7 @@ class WatchlistScreen(ModalScreen[str | None]):
     WatchlistScreen > Vertical { width: 60; height: auto; max-height: 80%; border: thick $primary;
                                  background: $surface; }
     WatchlistScreen OptionList { height: auto; max-height: 16; }
-    WatchlistScreen Label { padding: 0 1; color: $text-muted; }
+    WatchlistScreen Label { width: 100%; padding: 0 1; color: $text-muted; }
     """
 
     def __init__(self, book: WatchlistBook, current: Callable[[str], Watchlist]) -> None:

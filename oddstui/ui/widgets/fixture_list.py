@@ -24,7 +24,7 @@ def ref_id(ref: FixtureRef) -> str:
 
 
 def local_time(epoch: float) -> str:
-    """Start time in the user's local time: today 'HH:MM', otherwise 'Mon 24 HH:MM'."""
+    """Start time in the user's local time, as 'Mon 24 19:30'."""
     start = time.localtime(epoch)
     return time.strftime("%a %d %H:%M", start)
 

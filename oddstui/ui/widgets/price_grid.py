@@ -22,11 +22,15 @@ from oddstui.odds import format_price
 from oddstui.store import NOT_BOOKABLE, Grid, GridRow
 from oddstui.ui.cells import Cell, flash_ends, quote_cell
 
-MARKET_WIDTH = 14
-SELECTION_WIDTH = 26
-CELL_WIDTH = 9
-BEST_WIDTH = 15
+MARKET_WIDTH = 13
+MIN_SELECTION_WIDTH = 20
+"""The selection column takes the width the price columns leave, but never less than this."""
+CELL_WIDTH = 8
+BEST_WIDTH = 13
 COPILOT = "Copilot"
+
+
+NO_PRICES = " no open prices: suspended, or not offered yet"
 
 
 def fit(text: str, width: int, right: bool = False) -> str:
@@ -64,7 +68,7 @@ class PriceGrid(ScrollView, can_focus=True):
         Binding("pagedown", "move(10, 0)", show=False),
         Binding("pageup", "move(-10, 0)", show=False),
     ]
-    DEFAULT_CSS = "PriceGrid { height: 1fr; }"
+    DEFAULT_CSS = "PriceGrid { height: 1fr; scrollbar-size-vertical: 1; }"
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -141,8 +145,18 @@ class PriceGrid(ScrollView, can_focus=True):
 
     # --- drawing ------------------------------------------------------------------
 
+    @property
+    def selection_width(self) -> int:
+        prices = CELL_WIDTH * len(self.columns) + BEST_WIDTH + CELL_WIDTH
+        return max(MIN_SELECTION_WIDTH, self.scrollable_content_region.width - MARKET_WIDTH - prices)
+
     def _width(self) -> int:
-        return MARKET_WIDTH + SELECTION_WIDTH + CELL_WIDTH * len(self.columns) + BEST_WIDTH + CELL_WIDTH
+        return MARKET_WIDTH + self.selection_width + CELL_WIDTH * len(self.columns) + BEST_WIDTH + CELL_WIDTH
+
+    def on_resize(self) -> None:
+        self._cache.clear()
+        self.virtual_size = Size(self._width(), len(self.rows) + 1)
+        self.refresh()
 
     def _invalidate(self, index: int) -> None:
         self._cache.pop(index, None)
@@ -157,6 +171,8 @@ class PriceGrid(ScrollView, can_focus=True):
             return self._header().crop(scroll_x, scroll_x + width)
         index = scroll_y + y - 1
         if index >= len(self.rows):
+            if index == 0 and self.grid_data is not None:
+                return Strip([Segment(fit(NO_PRICES, width), self.rich_style + Style(dim=True))])
             return Strip.blank(width, self.rich_style)
         strip = self._cache.get(index)
         if strip is None:
@@ -168,7 +184,7 @@ class PriceGrid(ScrollView, can_focus=True):
     def _header(self) -> Strip:
         base = self.rich_style
         bold = base + Style(bold=True)
-        text = fit(self.title, MARKET_WIDTH + SELECTION_WIDTH)
+        text = fit(self.title, MARKET_WIDTH + self.selection_width)
         segments = [Segment(text, bold)]
         segments += [Segment(" " + fit(b, CELL_WIDTH - 1, right=True), bold) for b in self.columns]
         segments += [Segment(fit("best", BEST_WIDTH, right=True), bold), Segment(fit("fair", CELL_WIDTH, right=True),
@@ -182,7 +198,7 @@ class PriceGrid(ScrollView, can_focus=True):
         row = self.rows[index].row
         first_of_market = index == 0 or self.rows[index - 1].row.market != row.market
         market = fit(row.market if first_of_market else "", MARKET_WIDTH)
-        selection = fit(row_label(row) + ("" if row.is_main else " ·alt"), SELECTION_WIDTH)
+        selection = fit(row_label(row) + ("" if row.is_main else " ·alt"), self.selection_width)
         dim = base + Style(dim=True)
         segments = [Segment(market, base + Style(bold=True)), Segment(selection, base if row.is_main else dim)]
         cursor = self.has_focus and index == self.cursor_row

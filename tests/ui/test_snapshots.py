@@ -1,0 +1,205 @@
+"""Screens as SVG snapshots: seed 3, a still simulator stepped tick by tick, a frozen clock, UTC."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from oddstui.model import FixtureStatus
+from oddstui.ui.widgets.fixture_list import ref_id
+from oddstui.ui.widgets.price_grid import COPILOT
+from tests.ui.conftest import make_app, settle, step
+
+pytestmark = pytest.mark.timeout(90)
+SIZE = (160, 48)
+
+
+async def caught_up(pilot, app, quiet: float = 0.25, timeout: float = 5.0) -> None:
+    """Wait until the store has taken everything the simulator sent: no new event for `quiet` seconds."""
+    deadline = time.monotonic() + timeout
+    seen, since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        await pilot.pause(0.05)
+        events = sum(app.store.stats(h.stream).events for h in app.store.health())
+        if events != seen:
+            seen, since = events, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+    raise AssertionError("the store did not catch up with the simulator")
+
+
+async def advance_until(pilot, app, sim, condition, ticks: int = 300) -> None:
+    """Step the market one tick at a time, letting each tick land, until `condition()` holds."""
+    for _ in range(ticks):
+        if condition():
+            return
+        step(sim)
+        await caught_up(pilot, app, quiet=0.12)
+    raise AssertionError(f"no such market state in {ticks} ticks")
+
+
+async def select_fixture(pilot, app, ref) -> None:
+    """Highlight a fixture in the list, as the arrow keys would."""
+    options = app.query_one("#fixtures")
+    options.highlighted = next(i for i in range(options.option_count)
+                               if options.get_option_at_index(i).id == ref_id(ref))
+    await pilot.pause(0.2)
+
+
+async def cursor_to(pilot, app, predicate) -> None:
+    """Put the grid cursor on the first row that matches, and give the grid focus."""
+    grid = app.query_one("#grid")
+    index = next(i for i, item in enumerate(grid.rows) if predicate(item.row))
+    grid.focus()
+    grid.action_move(index - grid.cursor_row, 0)
+    await pilot.pause(0.2)
+
+
+def test_main_screen(sim, tmp_path, snap_compare):
+    app = make_app(sim, tmp_path)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, app)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_light_theme(sim, tmp_path, snap_compare):
+    app = make_app(sim, tmp_path, theme="oddstui-light")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, app)
+        assert app.theme == "oddstui-light"
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_locked_row(sim, tmp_path, snap_compare):
+    """A main line suspended in a live game: the lock mark and colour, never a live-looking price."""
+    app = make_app(sim, tmp_path)
+
+    def locked_main():
+        return next((q for q in app.store.quotes() if q.locked and q.is_main and q.book == "Pinnacle"
+                     and app.store.fixture((q.provider, q.fixture_id)).is_live), None)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, app)
+        await advance_until(pilot, app, sim, lambda: locked_main() is not None)
+        quote = locked_main()
+        await select_fixture(pilot, app, (quote.provider, quote.fixture_id))
+        await cursor_to(pilot, app, lambda row: row.cells.get("Pinnacle") is not None
+                        and row.cells["Pinnacle"].key == quote.key)
+        assert "🔒" in app.query_one("#grid")._row_strip(app.query_one("#grid").cursor_row).text
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_alerts_panel(sim, tmp_path, snap_compare):
+    """A game going live: the alert, newest first, and the unread mark in the fixture list."""
+    app = make_app(sim, tmp_path)
+
+    def went_live() -> bool:
+        return any("live" in alert.text for alert in app.store.alerts() if alert.kind != "connection")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, app)
+        await advance_until(pilot, app, sim, went_live)
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_parlay_panel_with_an_error(sim, tmp_path, snap_compare):
+    """A same-game slip with a suspended leg: Copilot reports it missing, inline, and the leg shows locked."""
+    app = make_app(sim, tmp_path)
+
+    def open_and_locked():
+        """A live game with an open Copilot price and a suspended one on a main line."""
+        for fixture in app.store.fixtures():
+            prices = [row.cells.get(COPILOT) for row in app.store.grid((fixture.provider, fixture.fixture_id)).rows
+                      if row.is_main and row.cells.get(COPILOT) is not None]
+            open_ = [q for q in prices if not q.locked]
+            locked = [q for q in prices if q.locked]
+            if fixture.is_live and open_ and locked:
+                return open_[0], locked[0]
+        return None
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, app)
+        await advance_until(pilot, app, sim, lambda: open_and_locked() is not None)
+        open_, locked = open_and_locked()
+        await select_fixture(pilot, app, (locked.provider, locked.fixture_id))
+        for quote in (open_, locked):
+            await cursor_to(pilot, app, lambda row, key=quote.key: row.cells.get(COPILOT) is not None
+                            and row.cells[COPILOT].key == key)
+            await pilot.press("p")
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if app.parlay is not None:
+                break
+        assert app.parlay is not None and app.parlay.missing_entries == (locked.copilot_id,)
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_league_picker(sim, tmp_path, snap_compare):
+    app = make_app(sim, tmp_path)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, app)
+        await pilot.press("l")
+        await pilot.pause(0.2)
+        await pilot.press("space", "down")
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_book_picker(sim, tmp_path, snap_compare):
+    app = make_app(sim, tmp_path)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, app)
+        await pilot.press("b")
+        await pilot.pause(0.2)
+        await pilot.press("down", "space", "down", "space", "[")
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_watchlist_picker(sim, tmp_path, snap_compare):
+    app = make_app(sim, tmp_path)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, app, lambda: any(f.status is FixtureStatus.LIVE for f in app.store.fixtures()))
+        await pilot.press("L", "f", "w", *"live games", "ctrl+s")
+        await pilot.pause(0.2)
+        await pilot.press("L", "w")
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_search(sim, tmp_path, snap_compare):
+    app = make_app(sim, tmp_path)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, app)
+        await pilot.press("slash", *"lak")
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_help_screen(sim, tmp_path, snap_compare):
+    app = make_app(sim, tmp_path)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
