@@ -8,6 +8,7 @@ BENCHES = {
     "ingest": "oddstui.bench.ingest",
     "sim": "oddstui.bench.sim",
     "store": "oddstui.bench.store",
+    "ui": "oddstui.bench.ui",
 }
 
 

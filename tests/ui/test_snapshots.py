@@ -7,7 +7,6 @@ import time
 import pytest
 
 from oddstui.model import FixtureStatus
-from oddstui.ui.widgets.fixture_list import ref_id
 from oddstui.ui.widgets.price_grid import COPILOT
 from tests.ui.conftest import make_app, settle, step
 
@@ -41,9 +40,7 @@ async def advance_until(pilot, app, sim, condition, ticks: int = 300) -> None:
 
 async def select_fixture(pilot, app, ref) -> None:
     """Highlight a fixture in the list, as the arrow keys would."""
-    options = app.query_one("#fixtures")
-    options.highlighted = next(i for i in range(options.option_count)
-                               if options.get_option_at_index(i).id == ref_id(ref))
+    app.query_one("#fixtures").highlight(ref)
     await pilot.pause(0.2)
 
 

@@ -1,114 +1,261 @@
-"""The fixture list: grouped by league, with live, alert and pinned markers, and the filter in force above it."""
+"""The fixture list: grouped by league, with live, alert and pinned markers, and the filter in force above it.
+
+A Line API widget with its own line cache: with hundreds of fixtures whose scores change every second,
+only the lines of fixtures that changed are redrawn (an OptionList re-measures every option instead).
+"""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Static
 
 from oddstui.model import Fixture, FixtureStatus
 
 FixtureRef = tuple[str, str]
-SEPARATOR = "\x1f"
 NAME_WIDTH = 27
-
-
-def ref_id(ref: FixtureRef) -> str:
-    return SEPARATOR.join(ref)
+STATUS_STYLES = {"live": "red", "half": "red", "completed": "dim", "cancelled": "bold yellow",
+                 "postponed": "bold yellow", "delayed": "yellow", "suspended": "yellow"}
 
 
 def local_time(epoch: float) -> str:
     """Start time in the user's local time, as 'Mon 24 19:30'."""
-    start = time.localtime(epoch)
-    return time.strftime("%a %d %H:%M", start)
+    return time.strftime("%a %d %H:%M", time.localtime(epoch))
 
 
-def fixture_label(fixture: Fixture, pinned: bool, unread: bool) -> Text:
-    text = Text()
-    text.append("● " if fixture.is_live else "  ", style="bold red" if fixture.is_live else "")
-    text.append("★" if pinned else " ", style="bold yellow")
-    text.append("!" if unread else " ", style="bold magenta")
+def fixture_label(fixture: Fixture, pinned: bool, unread: bool) -> list[Text]:
+    """Two lines: markers and teams; then start time or score, and status."""
+    top = Text()
+    top.append("● " if fixture.is_live else "  ", style="bold red" if fixture.is_live else "")
+    top.append("★" if pinned else " ", style="bold yellow")
+    top.append("!" if unread else " ", style="bold magenta")
     name = f"{fixture.away} @ {fixture.home}"
-    text.append(" " + (name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "…"))
+    top.append(" " + (name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "…"))
     status = fixture.status
     detail = local_time(fixture.start)
     if fixture.score is not None and (fixture.is_live or status is FixtureStatus.COMPLETED):
         detail = f"{fixture.score.away}-{fixture.score.home}"
-    text.append(f"\n     {detail}  ", style="dim")
-    colour = {"live": "red", "half": "red", "completed": "dim", "cancelled": "bold yellow",
-              "postponed": "bold yellow", "delayed": "yellow", "suspended": "yellow"}.get(status.value, "dim")
-    text.append(status.value, style=colour)
-    return text
+    bottom = Text(f"     {detail}  ", style="dim")
+    bottom.append(status.value, style=STATUS_STYLES.get(status.value, "dim"))
+    return [top, bottom]
+
+
+@dataclass(slots=True)
+class Entry:
+    """A league heading (ref None) or a fixture, and the lines it shows."""
+
+    ref: FixtureRef | None
+    lines: list[Text]
+    signature: tuple
+
+
+class FixtureLines(ScrollView, can_focus=True):
+    """The fixtures themselves: a cursor over fixture entries; league headings are skipped."""
+
+    BINDINGS = [
+        Binding("j,down", "move(1)", "Down", show=False),
+        Binding("k,up", "move(-1)", "Up", show=False),
+        Binding("pagedown", "move(10)", show=False),
+        Binding("pageup", "move(-10)", show=False),
+        Binding("home", "move(-100000)", show=False),
+        Binding("end", "move(100000)", show=False),
+    ]
+    COMPONENT_CLASSES = {"fixture-lines--cursor", "fixture-lines--cursor-blurred"}
+    DEFAULT_CSS = """
+    FixtureLines { height: 1fr; scrollbar-size-vertical: 1; }
+    FixtureLines > .fixture-lines--cursor { background: $block-cursor-background; text-style: bold; }
+    FixtureLines > .fixture-lines--cursor-blurred { background: $block-cursor-blurred-background; }
+    """
+
+    class Highlighted(Message):
+        def __init__(self, ref: FixtureRef | None) -> None:
+            super().__init__()
+            self.ref = ref
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entries: list[Entry] = []
+        self.lines: list[tuple[int, int]] = []
+        """(entry index, line within the entry) for each line of the list."""
+        self.first_line: list[int] = []
+        self.highlighted: int | None = None
+        """Index into `entries` of the highlighted fixture."""
+        self._cache: dict[int, Strip] = {}
+
+    @property
+    def refs(self) -> list[FixtureRef | None]:
+        return [entry.ref for entry in self.entries]
+
+    @property
+    def selected(self) -> FixtureRef | None:
+        return self.entries[self.highlighted].ref if self.highlighted is not None else None
+
+    def text_of(self, ref: FixtureRef) -> str:
+        entry = next(e for e in self.entries if e.ref == ref)
+        return "\n".join(line.plain for line in entry.lines)
+
+    def show(self, entries: list[Entry]) -> None:
+        """Replace the entries; only lines whose entry changed are redrawn. Keeps the highlight on its fixture."""
+        old_selected = self.selected
+        same_shape = [(e.ref, len(e.lines)) for e in entries] == [(e.ref, len(e.lines)) for e in self.entries]
+        if same_shape:
+            for index, (old, new) in enumerate(zip(self.entries, entries, strict=True)):
+                if old.signature != new.signature:
+                    for line_no in range(len(new.lines)):
+                        self._invalidate(self.first_line[index] + line_no)
+            self.entries = entries
+            return
+        self.entries = entries
+        self.lines, self.first_line = [], []
+        for index, entry in enumerate(entries):
+            self.first_line.append(len(self.lines))
+            self.lines.extend((index, line_no) for line_no in range(len(entry.lines)))
+        self._cache.clear()
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.lines))
+        refs = self.refs
+        if old_selected is not None and old_selected in refs:
+            self.highlighted = refs.index(old_selected)
+        else:
+            self.highlighted = next((i for i, ref in enumerate(refs) if ref is not None), None)
+            self.post_message(self.Highlighted(self.selected))
+        self._scroll_to_highlight()
+        self.refresh()
+
+    def highlight(self, ref: FixtureRef) -> None:
+        """Put the cursor on a fixture, as the arrow keys would."""
+        self._set_highlight(self.refs.index(ref))
+
+    def _set_highlight(self, index: int | None) -> None:
+        if index == self.highlighted:
+            return
+        for old in (self.highlighted, index):
+            if old is not None:
+                for line_no in range(len(self.entries[old].lines)):
+                    self._invalidate(self.first_line[old] + line_no)
+        self.highlighted = index
+        self._scroll_to_highlight()
+        self.post_message(self.Highlighted(self.selected))
+
+    def _scroll_to_highlight(self) -> None:
+        if self.highlighted is None:
+            return
+        top, bottom = self.first_line[self.highlighted], self.first_line[self.highlighted] + 1
+        view = self.scroll_offset.y
+        height = max(1, self.scrollable_content_region.height)
+        if top < view:
+            self.scroll_to(y=max(0, top - 1), animate=False)
+        elif bottom >= view + height:
+            self.scroll_to(y=bottom - height + 1, animate=False)
+
+    def action_move(self, step: int) -> None:
+        fixtures = [i for i, entry in enumerate(self.entries) if entry.ref is not None]
+        if not fixtures:
+            return
+        position = fixtures.index(self.highlighted) if self.highlighted in fixtures else 0
+        self._set_highlight(fixtures[max(0, min(len(fixtures) - 1, position + step))])
+
+    def on_click(self, event: events.Click) -> None:
+        line = event.y + self.scroll_offset.y
+        if 0 <= line < len(self.lines) and self.entries[self.lines[line][0]].ref is not None:
+            self._set_highlight(self.lines[line][0])
+
+    def on_resize(self) -> None:
+        self._cache.clear()
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.lines))
+
+    def on_focus(self) -> None:
+        self._refresh_highlight()
+
+    def on_blur(self) -> None:
+        self._refresh_highlight()
+
+    def _refresh_highlight(self) -> None:
+        if self.highlighted is not None:
+            for line_no in range(len(self.entries[self.highlighted].lines)):
+                self._invalidate(self.first_line[self.highlighted] + line_no)
+
+    def _invalidate(self, line: int) -> None:
+        self._cache.pop(line, None)
+        y = line - self.scroll_offset.y
+        if 0 <= y < self.size.height:
+            self.refresh_line(y)
+
+    def render_line(self, y: int) -> Strip:
+        line = y + self.scroll_offset.y
+        width = self.scrollable_content_region.width
+        if line >= len(self.lines):
+            return Strip.blank(width, self.rich_style)
+        strip = self._cache.get(line)
+        if strip is None:
+            strip = self._cache[line] = self._render(line, width)
+        return strip
+
+    def _render(self, line: int, width: int) -> Strip:
+        index, line_no = self.lines[line]
+        entry = self.entries[index]
+        base = self.rich_style
+        if entry.ref is None:
+            style = base + Style(bold=True, reverse=True)
+        elif index == self.highlighted:
+            style = base + self.get_component_rich_style(
+                "fixture-lines--cursor" if self.has_focus else "fixture-lines--cursor-blurred")
+        else:
+            style = base
+        segments = list(entry.lines[line_no].render(self.app.console))
+        strip = Strip(Segment.apply_style(segments, style), entry.lines[line_no].cell_len)
+        return strip.crop_extend(0, width, style if entry.ref is not None and index == self.highlighted else base)
 
 
 class FixtureList(Vertical):
-    """Fixtures passing the current filter; highlighting one selects it for the grid."""
-
-    BINDINGS = [Binding("j", "cursor_down", "Down", show=False), Binding("k", "cursor_up", "Up", show=False)]
-    DEFAULT_CSS = """
-    FixtureList { width: 38; }
-    FixtureList #filter { height: auto; color: $text-muted; padding: 0 1; }
-    FixtureList OptionList { height: 1fr; }
-    """
-
     class Selected(Message):
         def __init__(self, ref: FixtureRef | None) -> None:
             super().__init__()
             self.ref = ref
 
+    DEFAULT_CSS = """
+    FixtureList { width: 38; }
+    FixtureList #filter { height: auto; color: $text-muted; padding: 0 1; }
+    """
+
     def compose(self) -> ComposeResult:
         yield Static("all fixtures", id="filter")
-        yield OptionList(id="fixtures")
+        yield FixtureLines(id="fixtures")
 
     @property
-    def options(self) -> OptionList:
-        return self.query_one("#fixtures", OptionList)
+    def lines(self) -> FixtureLines:
+        return self.query_one(FixtureLines)
 
     def show(self, fixtures: list[Fixture], pinned: set[FixtureRef], unread: set[FixtureRef], summary: str) -> None:
-        """Replace the list, keeping the highlighted fixture where it is still listed."""
         self.query_one("#filter", Static).update(summary)
-        options = self.options
-        highlighted = options.get_option_at_index(options.highlighted).id \
-            if options.highlighted is not None and options.option_count else None
-        items: list[Option] = []
+        entries: list[Entry] = []
         league = None
         for fixture in fixtures:
             if fixture.league != league:
                 league = fixture.league
-                items.append(Option(Text(league or "other", style="bold reverse"), disabled=True))
+                entries.append(Entry(None, [Text(f" {league or 'other'} ")], (league,)))
             ref = (fixture.provider, fixture.fixture_id)
-            items.append(Option(fixture_label(fixture, ref in pinned, ref in unread), id=ref_id(ref)))
-        options.set_options(items)
-        ids = [item.id for item in items]
-        if highlighted is not None and highlighted in ids:
-            options.highlighted = ids.index(highlighted)
-        elif any(ids):
-            options.highlighted = next(i for i, item_id in enumerate(ids) if item_id)
-            self.post_message(self.Selected(self.selected))
+            flags = (ref in pinned, ref in unread)
+            score = (fixture.score.home, fixture.score.away) if fixture.score else None
+            signature = (fixture.home, fixture.away, fixture.start, fixture.status, fixture.is_live, score, *flags)
+            entries.append(Entry(ref, fixture_label(fixture, *flags), signature))
+        self.lines.show(entries)
 
     @property
     def selected(self) -> FixtureRef | None:
-        options = self.options
-        if options.highlighted is None or not options.option_count:
-            return None
-        option_id = options.get_option_at_index(options.highlighted).id
-        if not option_id:
-            return None
-        provider, _, fixture_id = option_id.partition(SEPARATOR)
-        return provider, fixture_id
+        return self.lines.selected
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+    def on_fixture_lines_highlighted(self, event: FixtureLines.Highlighted) -> None:
         event.stop()
-        self.post_message(self.Selected(self.selected))
-
-    def action_cursor_down(self) -> None:
-        self.options.action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.options.action_cursor_up()
+        self.post_message(self.Selected(event.ref))

@@ -1,0 +1,227 @@
+"""UI benchmark: the dashboard, headless, on the simulator at 5,000 quote updates per second across 200 fixtures.
+
+The simulator runs as `oddstui sim` in its own process. The app runs headless (Textual's test driver,
+160x48) with the OpticOdds client streaming every sport. It reports:
+
+- wire-to-screen latency: from an odds event for the selected fixture being decoded off the socket
+  (the Feed receives it) to the grid row that shows it being rendered (its Line API strip is rebuilt
+  inside a compositor paint). Updates for rows scrolled off screen are never drawn and not counted;
+- frame time: one refresh cycle, i.e. draining the feed into the store and updating the widgets, plus
+  the compositor paints that follow it;
+- key-press-to-screen latency for `j`: from the key press to the grid repainting the new cursor row.
+
+Cycles with nothing to apply or paint are counted but left out of the refresh and frame figures.
+The same app at a tenth of the load is measured first, in the same run, as the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from oddstui.bench.sim import wait_for_port
+from oddstui.config import ProviderSettings, Settings
+from oddstui.model import QuotesLocked, QuotesPosted
+from oddstui.secret import Secret
+from oddstui.sim.app import free_port
+from oddstui.ui.app import OddsApp
+
+WIRE_TARGET_MS = 250.0
+KEY_TARGET_MS = 100.0
+LEAGUES = 7
+IDLE_SECONDS = 0.0002
+"""A cycle shorter than this applied and painted nothing."""
+
+
+@dataclass
+class Samples:
+    wire: list[float] = field(default_factory=list)
+    refresh: list[float] = field(default_factory=list)
+    frame: list[float] = field(default_factory=list)
+    idle_cycles: int = 0
+    keys: list[float] = field(default_factory=list)
+    updates: int = 0
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def start_sim(rate: float, fixtures: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "oddstui", "sim", "--port", str(port), "--rate", str(rate),
+                               "--fixtures-per-league", str(max(1, fixtures // LEAGUES))],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    wait_for_port(base + "/opticodds/api/v3/sports")
+    return server, base
+
+
+def instrument(app: OddsApp, samples: Samples) -> Callable[[], None]:
+    """Hook the feed, the refresh cycle, the screen's paints and the grid's row renders; returns a starter."""
+    arrivals: dict[str, float] = {}
+    recording = False
+    cycle = {"start": 0.0, "busy": 0.0}
+    put = app.feed.put
+
+    def timed_put(event, data: bool = True) -> None:
+        if recording and isinstance(event, QuotesPosted | QuotesLocked) and app.selected_ref is not None:
+            now = time.perf_counter()
+            watched = app.selected_ref[1]
+            for quote in event.quotes:
+                samples.updates += 1
+                if quote.fixture_id == watched:
+                    arrivals.setdefault(quote.key, now)
+        put(event, data)
+
+    app.feed.put = timed_put
+    refresh = app.refresh_from_store
+
+    def timed_refresh(*args) -> None:
+        started = time.perf_counter()
+        refresh(*args)
+        took = time.perf_counter() - started
+        if recording:
+            if cycle["start"]:
+                if cycle["busy"] >= IDLE_SECONDS:
+                    samples.frame.append(cycle["busy"] * 1000)
+                else:
+                    samples.idle_cycles += 1
+            if took >= IDLE_SECONDS:
+                samples.refresh.append(took * 1000)
+            cycle["start"], cycle["busy"] = started, took
+
+    app.refresh_from_store = timed_refresh
+
+    def on_rendered(quotes) -> None:
+        now = time.perf_counter()
+        for quote in quotes:
+            if quote is not None and (arrived := arrivals.pop(quote.key, None)) is not None:
+                samples.wire.append((now - arrived) * 1000)
+
+    def start() -> None:
+        nonlocal recording
+        grid = app.price_grid
+        grid.probe = on_rendered
+        screen = app.screen
+        paint = screen._compositor_refresh  # Textual's paint step, timed as part of the frame
+
+        def timed_paint() -> None:
+            started = time.perf_counter()
+            paint()
+            if recording:
+                cycle["busy"] += time.perf_counter() - started
+
+        screen._compositor_refresh = timed_paint
+        recording = True
+
+    return start
+
+
+async def press_j(app: OddsApp, pilot, samples: Samples, presses: int, gap: float) -> None:
+    """Press j on the grid `presses` times; each sample ends when the new cursor row is repainted."""
+    grid = app.price_grid
+    grid.focus()
+    build = grid._row_strip
+    waiting: dict[str, object] = {}
+
+    def watched_build(index: int):
+        strip = build(index)
+        target = waiting.get("row")
+        if target == index and "t0" in waiting:
+            samples.keys.append((time.perf_counter() - waiting.pop("t0")) * 1000)
+            waiting.pop("row")
+        return strip
+
+    grid._row_strip = watched_build
+    for _ in range(presses):
+        await pilot.pause(gap)
+        if len(grid.rows) < 3:
+            continue
+        if grid.cursor_row >= len(grid.rows) - 2 or grid.cursor_row >= grid.size.height - 3:
+            grid.cursor_row = 0
+            grid.scroll_to(y=0, animate=False)
+            grid.refresh()
+            await pilot.pause(0.05)
+        waiting.pop("t0", None)
+        waiting["row"] = grid.cursor_row + 1
+        waiting["t0"] = time.perf_counter()
+        await pilot.press("j")
+    await pilot.pause(0.3)
+    grid._row_strip = build
+
+
+async def measure(rate: float, fixtures: int, seconds: float, presses: int) -> Samples:
+    server, base = start_sim(rate, fixtures)
+    samples = Samples()
+    try:
+        providers = {name: ProviderSettings(name) for name in ("opticodds", "oddspapi", "oddsstream")}
+        providers["opticodds"] = ProviderSettings("opticodds", Secret("bench-key"), base + "/opticodds/api/v3")
+        with tempfile.TemporaryDirectory() as tmp:
+            app = OddsApp(Settings(providers), data_dir=Path(tmp) / "data", cache_dir=Path(tmp) / "cache")
+            start = instrument(app, samples)
+            async with app.run_test(size=(160, 48)) as pilot:
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline and not (app.store.health() and all(
+                        h.state.value == "live" for h in app.store.health())):
+                    await pilot.pause(0.2)
+                live = [f for f in app.store.fixtures() if f.is_live]
+                if live:  # watch the busiest kind of game: one in play
+                    busiest = max(live, key=lambda f: sum(1 for _ in app.store.fixture_quotes(
+                        (f.provider, f.fixture_id))))
+                    app.selected_ref = (busiest.provider, busiest.fixture_id)
+                    app._show_grid()
+                await pilot.pause(1.0)
+                start()
+                began = time.perf_counter()
+                await press_j(app, pilot, samples, presses, gap=seconds / max(1, presses))
+                samples.updates = int(samples.updates / (time.perf_counter() - began))
+                if len(app.store.fixtures()) < fixtures * 0.9:
+                    print(f"warning: only {len(app.store.fixtures())} fixtures loaded", file=sys.stderr)
+    finally:
+        server.terminate()
+        server.wait(10)
+    return samples
+
+
+def report(name: str, samples: Samples) -> None:
+    def p(values: list[float]) -> str:
+        return f"p50 {percentile(values, 0.5):7.1f} ms  p99 {percentile(values, 0.99):7.1f} ms  (n={len(values)})"
+
+    print(f"{name}: {samples.updates:,} quote updates/s received")
+    print(f"  wire-to-screen  {p(samples.wire)}")
+    print(f"  refresh cycle   {p(samples.refresh)}")
+    print(f"  frame           {p(samples.frame)}, {samples.idle_cycles} idle cycles")
+    print(f"  key j           {p(samples.keys)}")
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m oddstui.bench ui", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rate", type=float, default=5000.0, help="quote updates per second asked of the sim")
+    parser.add_argument("--fixtures", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--presses", type=int, default=100)
+    args = parser.parse_args(argv)
+
+    baseline = asyncio.run(measure(args.rate / 10, args.fixtures, args.seconds / 2, args.presses // 2))
+    loaded = asyncio.run(measure(args.rate, args.fixtures, args.seconds, args.presses))
+    report(f"baseline ({args.rate / 10:,.0f} updates/s asked)", baseline)
+    report(f"load ({args.rate:,.0f} updates/s asked)", loaded)
+    wire99, key99 = percentile(loaded.wire, 0.99), percentile(loaded.keys, 0.99)
+    print(f"key j p99 under load / baseline: {key99 / percentile(baseline.keys, 0.99):.2f}x")
+    print(f"frame p99 under load / baseline: {percentile(loaded.frame, 0.99) / percentile(baseline.frame, 0.99):.2f}x")
+    ok = wire99 <= WIRE_TARGET_MS and key99 <= KEY_TARGET_MS
+    print(f"targets: wire-to-screen p99 <= {WIRE_TARGET_MS:.0f} ms: {'met' if wire99 <= WIRE_TARGET_MS else 'MISSED'}; "
+          f"key p99 <= {KEY_TARGET_MS:.0f} ms: {'met' if key99 <= KEY_TARGET_MS else 'MISSED'}")
+    return 0 if ok else 1
