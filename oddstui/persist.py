@@ -63,7 +63,12 @@ class JsonFile:
             return None
 
     def _set_aside(self, why: str) -> None:
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        number = 1
+        while aside.exists():  # never replace an earlier set-aside copy
+            number += 1
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{number}")
         try:
             self.path.rename(aside)
             self.problem = f"{self.path} could not be read ({why}); it was moved to {aside.name} and a new one started"
@@ -128,10 +133,14 @@ class SettingsFile:
     def __init__(self, directory: Path | None = None) -> None:
         self.file = JsonFile((directory or data_dir()) / "settings.json")
         raw = self.file.read()
+        self.settings = UiSettings()
+        if raw is None:
+            return
         try:
-            self.settings = UiSettings(**raw) if isinstance(raw, dict) else UiSettings()
+            if not isinstance(raw, dict):
+                raise TypeError
+            self.settings = UiSettings(**raw)
         except TypeError:
-            self.settings = UiSettings()
             self.file.invalid("unexpected content")
 
     @property
