@@ -26,7 +26,7 @@ MARKET_WIDTH = 13
 MIN_SELECTION_WIDTH = 20
 """The selection column takes the width the price columns leave, but never less than this."""
 CELL_WIDTH = 8
-BEST_WIDTH = 13
+BEST_WIDTH = 15
 COPILOT = "Copilot"
 
 
@@ -38,6 +38,12 @@ def fit(text: str, width: int, right: bool = False) -> str:
     if cell_len(text) > width:
         return set_cell_size(text, width - 1) + "…"
     return set_cell_size(text, width) if not right else " " * (width - cell_len(text)) + text
+
+
+def cell_text(text: str) -> str:
+    """A price right-aligned in its cell, with a column kept for the move arrow so prices stay aligned."""
+    arrow = text[-1] if text.endswith(("▲", "▼")) else " "
+    return fit(text.rstrip("▲▼"), CELL_WIDTH - 2, right=True) + arrow
 
 
 def points_text(points: float | None) -> str:
@@ -197,7 +203,7 @@ class PriceGrid(ScrollView, can_focus=True):
         styles = self._styles
         row = self.rows[index].row
         first_of_market = index == 0 or self.rows[index - 1].row.market != row.market
-        market = fit(row.market if first_of_market else "", MARKET_WIDTH)
+        market = fit(row.market if first_of_market else "", MARKET_WIDTH - 1) + " "
         selection = fit(row_label(row) + ("" if row.is_main else " ·alt"), self.selection_width)
         dim = base + Style(dim=True)
         segments = [Segment(market, base + Style(bold=True)), Segment(selection, base if row.is_main else dim)]
@@ -210,9 +216,10 @@ class PriceGrid(ScrollView, can_focus=True):
             if cursor and col == self.cursor_col:
                 style += Style(reverse=True)
             segments.append(Segment(" ", base))
-            segments.append(Segment(fit(cell.text, CELL_WIDTH - 1, right=True), style))
+            segments.append(Segment(cell_text(cell.text), style))
         best = row.cells.get(row.best_book) if row.best_book else None
-        best_text = f"{row.best_book[:6]} {quote_cell(best, self.fmt, now, False, True).text}" if best else ""
+        best_text = f"{row.best_book[:6]} {cell_text(quote_cell(best, self.fmt, now, False, True).text)}" \
+            if best else ""
         segments.append(Segment(fit(best_text, BEST_WIDTH, right=True), base + Style(bold=True)))
         fair = format_price(row.fair, self.fmt) if row.fair else ""
         segments.append(Segment(fit(fair, CELL_WIDTH, right=True), dim))
