@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -36,6 +37,8 @@ from oddstui.ui.widgets.price_grid import COPILOT, PriceGrid, row_label
 from oddstui.ui.widgets.status_line import StatusLine, StreamGroup, group_name
 
 REFRESH_SECONDS = 0.1
+GC_FREEZE_SECONDS = 5.0
+"""How often objects that survived so far are moved out of the garbage collector's full passes."""
 REPRICE_AFTER = 1.0
 """A leg's price moved: re-price the parlay after this quiet time."""
 DEFAULT_THEME = "oddstui-dark"
@@ -147,6 +150,7 @@ class OddsApp(App[None]):
         for client in build_clients(self.settings, self.feed, cache_dir=self.cache_dir, **self.tuning):
             self.run_worker(client.run(), group="providers", name=type(client).__name__, exit_on_error=False)
         self.set_interval(REFRESH_SECONDS, self.refresh_from_store)
+        self.set_interval(GC_FREEZE_SECONDS, self._freeze_heap)
         self.refresh_from_store(Changes(everything=True, fixture_list=True, alerts=True, streams=True))
         grid.focus()
 
@@ -169,6 +173,17 @@ class OddsApp(App[None]):
             await self.parlay_client.aclose()
 
     # --- the refresh cadence ------------------------------------------------------------
+
+    @staticmethod
+    def _freeze_heap() -> None:
+        """Keep full garbage collections out of frames.
+
+        The market is a large, long-lived heap of acyclic quotes (freed by reference counting): a full
+        collection walks all of it and stalls a frame for tens of milliseconds. Moving what has survived
+        so far out of the collector's passes keeps them short. Young cyclic garbage is collected first.
+        """
+        gc.collect(1)
+        gc.freeze()
 
     def refresh_from_store(self, forced: Changes | None = None) -> None:
         """Apply what the providers delivered, then redraw only what changed."""
