@@ -224,8 +224,9 @@ class Market:
         margin = round(rng.gauss(0, spec.margin_scale * 0.9), 1)
         total = spec.total + round(rng.gauss(0, spec.total * 0.04), 1)
         spread_of_props = max(1, spec.prop_line / 8)
-        roster = [(p, home if i % 2 == 0 else away, spec.prop_line + rng.uniform(-1.5, 1.5) * spread_of_props)
-                  for i, p in enumerate(rng.sample(spec.players, min(2, len(spec.players))))]
+        roster = [(spec.players[spec.teams.index(team)], team,
+                   spec.prop_line + rng.uniform(-1.5, 1.5) * spread_of_props)
+                  for team in (home, away) if spec.players]
         fixture_id = f"{self.seed % 256:02X}{self._numbers:010X}"
         fixture = SimFixture(self._numbers, fixture_id, spec, home, away, start_tick,
                              self.start_time + start_tick * TICK_SECONDS, margin, total, roster)

@@ -11,6 +11,7 @@ class LeagueSpec:
     sport: str
     teams: tuple[str, ...]
     players: tuple[str, ...]
+    """One star per team, in the order of `teams` (none for tennis)."""
     prop_market: str
     prop_line: float
     margin_scale: float
@@ -25,13 +26,13 @@ LEAGUES: tuple[LeagueSpec, ...] = (
     LeagueSpec("NBA", "basketball", (
         "Boston Celtics", "Miami Heat", "Denver Nuggets", "Los Angeles Lakers", "Golden State Warriors",
         "Milwaukee Bucks", "Phoenix Suns", "New York Knicks", "Dallas Mavericks", "Oklahoma City Thunder",
-    ), ("Jayson Tatum", "Nikola Jokic", "LeBron James", "Stephen Curry", "Giannis Antetokounmpo",
-        "Devin Booker", "Jalen Brunson", "Luka Doncic", "Shai Gilgeous-Alexander", "Bam Adebayo"),
+    ), ("Jayson Tatum", "Bam Adebayo", "Nikola Jokic", "Luka Doncic", "Stephen Curry", "Giannis Antetokounmpo",
+        "Devin Booker", "Jalen Brunson", "Cooper Flagg", "Shai Gilgeous-Alexander"),
         "Player Points", 24.5, 7.0, 224.5, papi_sport_id=11, papi_tournament_id=132),
     LeagueSpec("NCAAB", "basketball", (
         "Duke Blue Devils", "North Carolina Tar Heels", "Kansas Jayhawks", "Kentucky Wildcats",
         "Gonzaga Bulldogs", "UConn Huskies", "Houston Cougars", "Purdue Boilermakers",
-    ), ("Cooper Flagg", "RJ Davis", "Hunter Dickinson", "Otega Oweh", "Graham Ike", "Alex Karaban",
+    ), ("Cameron Boozer", "RJ Davis", "Hunter Dickinson", "Otega Oweh", "Graham Ike", "Alex Karaban",
         "LJ Cryer", "Braden Smith"), "Player Points", 16.5, 6.5, 146.5, papi_sport_id=11, papi_tournament_id=648),
     LeagueSpec("NFL", "football", (
         "Kansas City Chiefs", "Philadelphia Eagles", "Buffalo Bills", "Baltimore Ravens", "Detroit Lions",
@@ -49,12 +50,12 @@ LEAGUES: tuple[LeagueSpec, ...] = (
         "New York Yankees", "Los Angeles Dodgers", "Houston Astros", "Atlanta Braves", "Philadelphia Phillies",
         "Baltimore Orioles", "Texas Rangers", "Seattle Mariners",
     ), ("Gerrit Cole", "Yoshinobu Yamamoto", "Framber Valdez", "Spencer Strider", "Zack Wheeler",
-        "Corbin Burnes", "Nathan Eovaldi", "Logan Gilbert"), "Player Strikeouts", 6.5, 1.6, 8.5,
+        "Grayson Rodriguez", "Nathan Eovaldi", "Logan Gilbert"), "Player Strikeouts", 6.5, 1.6, 8.5,
         papi_sport_id=13, papi_tournament_id=109),
     LeagueSpec("EPL", "soccer", (
         "Arsenal", "Manchester City", "Liverpool", "Chelsea", "Tottenham Hotspur", "Newcastle United",
         "Aston Villa", "Manchester United",
-    ), ("Bukayo Saka", "Erling Haaland", "Mohamed Salah", "Cole Palmer", "Son Heung-min", "Alexander Isak",
+    ), ("Bukayo Saka", "Erling Haaland", "Mohamed Salah", "Cole Palmer", "Dominic Solanke", "Anthony Gordon",
         "Ollie Watkins", "Bruno Fernandes"), "Player Shots", 2.5, 0.9, 2.5, three_way=True,
         papi_sport_id=10, papi_tournament_id=17),
     LeagueSpec("ATP", "tennis", (

@@ -189,6 +189,8 @@ class OddsApp(App[None]):
         """Apply what the providers delivered, then redraw only what changed."""
         for event in self.feed.drain():
             self.store.apply(event)
+        if self.selected_ref is not None:  # an alert about the game on screen is read as it arrives
+            self.store.mark_read(self.selected_ref)
         changes = self.store.drain_changes()
         if forced is not None:
             changes.everything |= forced.everything

@@ -57,12 +57,18 @@ def make_app(server: SimServer, tmp_path: Path, theme: str | None = None, **sett
 
 
 async def settle(pilot, app: OddsApp, condition: Callable[[], bool] | None = None, timeout: float = 10.0) -> None:
-    """Wait until every stream is live, the grid has rows and `condition` holds."""
+    """Wait until every stream is live, a fixture with prices is on screen and `condition` holds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         await pilot.pause(0.1)
         health = app.store.health()
-        ready = health and all(h.state.value == "live" for h in health) and app.query_one("#grid").rows
+        ready = health and all(h.state.value == "live" for h in health) and app.store.fixtures()
+        if ready and not app.query_one("#grid").rows:  # a game under suspension: move to one with prices
+            priced = [(f.provider, f.fixture_id) for f in app.store.fixtures(app.view.fixture_filter())]
+            priced = [ref for ref in priced if app.store.grid(ref).rows]
+            if priced:
+                app.query_one("#fixtures").highlight(priced[0])
+            continue
         if ready and (condition is None or condition()):
             await pilot.pause(0.3)
             return

@@ -221,8 +221,8 @@ async def test_an_alert_arrives(sim, tmp_path):
         fixture = change.fixture
         alerts = static_text(app.query_one("#alerts"))
         assert fixture.home in alerts and change.new_status.value in alerts
-        assert app.store.has_unread_alert(("opticodds", fixture.fixture_id)) or \
-            app.selected_ref == ("opticodds", fixture.fixture_id)
+        ref = ("opticodds", fixture.fixture_id)
+        assert app.store.has_unread_alert(ref) == (app.selected_ref != ref)  # the game on screen is read
 
 
 async def test_a_lost_connection_shows_and_prices_go_stale(sim, tmp_path):
