@@ -137,9 +137,7 @@ class SettingsFile:
         if raw is None:
             return
         try:
-            if not isinstance(raw, dict):
-                raise TypeError
-            self.settings = UiSettings(**raw)
+            self.settings = UiSettings(**raw)  # a non-object or unknown keys raise TypeError
         except TypeError:
             self.file.invalid("unexpected content")
 

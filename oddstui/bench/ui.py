@@ -48,6 +48,8 @@ class Samples:
     idle_cycles: int = 0
     keys: list[float] = field(default_factory=list)
     updates: int = 0
+    seconds: float = 0.0
+    """How long `updates` were counted."""
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -185,7 +187,7 @@ async def measure(rate: float, fixtures: int, seconds: float, presses: int) -> S
                 start()
                 began = time.perf_counter()
                 await press_j(app, pilot, samples, presses, gap=seconds / max(1, presses))
-                samples.updates = int(samples.updates / (time.perf_counter() - began))
+                samples.seconds = time.perf_counter() - began
                 if len(app.store.fixtures()) < fixtures * 0.9:
                     print(f"warning: only {len(app.store.fixtures())} fixtures loaded", file=sys.stderr)
     finally:
@@ -198,7 +200,7 @@ def report(name: str, samples: Samples) -> None:
     def p(values: list[float]) -> str:
         return f"p50 {percentile(values, 0.5):7.1f} ms  p99 {percentile(values, 0.99):7.1f} ms  (n={len(values)})"
 
-    print(f"{name}: {samples.updates:,} quote updates/s received")
+    print(f"{name}: {samples.updates / samples.seconds:,.0f} quote updates/s received")
     print(f"  wire-to-screen  {p(samples.wire)}")
     print(f"  refresh cycle   {p(samples.refresh)}")
     print(f"  frame           {p(samples.frame)}, {samples.idle_cycles} idle cycles")

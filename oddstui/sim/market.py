@@ -304,9 +304,11 @@ class Market:
             step = ladder[1] - ladder[0]
             for _ in range(3):
                 if wanted > ladder[-1] + step / 2:
-                    points, ladder = ladder[-1] + step, (*ladder, ladder[-1] + step)
+                    points = ladder[-1] + step
+                    ladder = (*ladder, points)
                 elif wanted < ladder[0] - step / 2:
-                    points, ladder = ladder[0] - step, (ladder[0] - step, *ladder)
+                    points = ladder[0] - step
+                    ladder = (points, *ladder)
                 else:
                     break
                 setattr(fx, attr, ladder)

@@ -53,13 +53,21 @@ async def cursor_to(pilot, app, predicate) -> None:
     await pilot.pause(0.2)
 
 
-def test_main_screen(sim, tmp_path, snap_compare):
-    app = make_app(sim, tmp_path)
+def after_settling(app, *steps: tuple[str, ...]):
+    """A run_before: wait for the app to settle, then press each step's keys and let the screen catch up."""
 
     async def run_before(pilot) -> None:
         await settle(pilot, app)
+        for keys in steps:
+            await pilot.press(*keys)
+            await pilot.pause(0.2)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    return run_before
+
+
+def test_main_screen(sim, tmp_path, snap_compare):
+    app = make_app(sim, tmp_path)
+    assert snap_compare(app, terminal_size=SIZE, run_before=after_settling(app))
 
 
 def test_light_theme(sim, tmp_path, snap_compare):
@@ -143,28 +151,13 @@ def test_parlay_panel_with_an_error(sim, tmp_path, snap_compare):
 
 def test_league_picker(sim, tmp_path, snap_compare):
     app = make_app(sim, tmp_path)
-
-    async def run_before(pilot) -> None:
-        await settle(pilot, app)
-        await pilot.press("l")
-        await pilot.pause(0.2)
-        await pilot.press("space", "down")
-        await pilot.pause(0.2)
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=SIZE, run_before=after_settling(app, ("l",), ("space", "down")))
 
 
 def test_book_picker(sim, tmp_path, snap_compare):
     app = make_app(sim, tmp_path)
-
-    async def run_before(pilot) -> None:
-        await settle(pilot, app)
-        await pilot.press("b")
-        await pilot.pause(0.2)
-        await pilot.press("down", "space", "down", "space", "[")
-        await pilot.pause(0.2)
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    steps = (("b",), ("down", "space", "down", "space", "["))
+    assert snap_compare(app, terminal_size=SIZE, run_before=after_settling(app, *steps))
 
 
 def test_watchlist_picker(sim, tmp_path, snap_compare):
@@ -182,21 +175,9 @@ def test_watchlist_picker(sim, tmp_path, snap_compare):
 
 def test_search(sim, tmp_path, snap_compare):
     app = make_app(sim, tmp_path)
-
-    async def run_before(pilot) -> None:
-        await settle(pilot, app)
-        await pilot.press("slash", *"lak")
-        await pilot.pause(0.2)
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=SIZE, run_before=after_settling(app, ("slash", *"lak")))
 
 
 def test_help_screen(sim, tmp_path, snap_compare):
     app = make_app(sim, tmp_path)
-
-    async def run_before(pilot) -> None:
-        await settle(pilot, app)
-        await pilot.press("question_mark")
-        await pilot.pause(0.2)
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=SIZE, run_before=after_settling(app, ("question_mark",)))

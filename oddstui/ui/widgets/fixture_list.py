@@ -111,11 +111,11 @@ class FixtureLines(ScrollView, can_focus=True):
         old_selected = self.selected
         same_shape = [(e.ref, len(e.lines)) for e in entries] == [(e.ref, len(e.lines)) for e in self.entries]
         if same_shape:
-            for index, (old, new) in enumerate(zip(self.entries, entries, strict=True)):
-                if old.signature != new.signature:
-                    for line_no in range(len(new.lines)):
-                        self._invalidate(self.first_line[index] + line_no)
+            changed = [i for i, (old, new) in enumerate(zip(self.entries, entries, strict=True))
+                       if old.signature != new.signature]
             self.entries = entries
+            for index in changed:
+                self._invalidate_entry(index)
             return
         self.entries = entries
         self.lines, self.first_line = [], []
@@ -142,8 +142,7 @@ class FixtureLines(ScrollView, can_focus=True):
             return
         for old in (self.highlighted, index):
             if old is not None:
-                for line_no in range(len(self.entries[old].lines)):
-                    self._invalidate(self.first_line[old] + line_no)
+                self._invalidate_entry(old)
         self.highlighted = index
         self._scroll_to_highlight()
         self.post_message(self.Highlighted(self.selected))
@@ -176,15 +175,16 @@ class FixtureLines(ScrollView, can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.lines))
 
     def on_focus(self) -> None:
-        self._refresh_highlight()
+        if self.highlighted is not None:
+            self._invalidate_entry(self.highlighted)
 
     def on_blur(self) -> None:
-        self._refresh_highlight()
-
-    def _refresh_highlight(self) -> None:
         if self.highlighted is not None:
-            for line_no in range(len(self.entries[self.highlighted].lines)):
-                self._invalidate(self.first_line[self.highlighted] + line_no)
+            self._invalidate_entry(self.highlighted)
+
+    def _invalidate_entry(self, index: int) -> None:
+        for line_no in range(len(self.entries[index].lines)):
+            self._invalidate(self.first_line[index] + line_no)
 
     def _invalidate(self, line: int) -> None:
         self._cache.pop(line, None)
@@ -215,7 +215,7 @@ class FixtureLines(ScrollView, can_focus=True):
             style = base
         segments = list(entry.lines[line_no].render(self.app.console))
         strip = Strip(Segment.apply_style(segments, style), entry.lines[line_no].cell_len)
-        return strip.crop_extend(0, width, style if entry.ref is not None and index == self.highlighted else base)
+        return strip.crop_extend(0, width, style if index == self.highlighted else base)
 
 
 class FixtureList(Vertical):

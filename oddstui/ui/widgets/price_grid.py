@@ -151,13 +151,16 @@ class PriceGrid(ScrollView, can_focus=True):
 
     # --- drawing ------------------------------------------------------------------
 
+    def _prices_width(self) -> int:
+        """The book columns, then best and fair."""
+        return CELL_WIDTH * len(self.columns) + BEST_WIDTH + CELL_WIDTH
+
     @property
     def selection_width(self) -> int:
-        prices = CELL_WIDTH * len(self.columns) + BEST_WIDTH + CELL_WIDTH
-        return max(MIN_SELECTION_WIDTH, self.scrollable_content_region.width - MARKET_WIDTH - prices)
+        return max(MIN_SELECTION_WIDTH, self.scrollable_content_region.width - MARKET_WIDTH - self._prices_width())
 
     def _width(self) -> int:
-        return MARKET_WIDTH + self.selection_width + CELL_WIDTH * len(self.columns) + BEST_WIDTH + CELL_WIDTH
+        return MARKET_WIDTH + self.selection_width + self._prices_width()
 
     def on_resize(self) -> None:
         self._cache.clear()
