@@ -61,7 +61,7 @@ def load_settings() -> config.Settings | None:
 
 
 def run_sim(args: argparse.Namespace) -> int:
-    import orjson
+    import msgspec
 
     from oddstui.sim.app import SimOptions, SimServer, Simulator, ground_truth
 
@@ -81,7 +81,7 @@ def run_sim(args: argparse.Namespace) -> int:
     finally:
         if args.truth:
             with open(args.truth, "wb") as out:
-                out.write(orjson.dumps(ground_truth(simulator)))
+                out.write(msgspec.json.encode(ground_truth(simulator)))
     return 0
 
 

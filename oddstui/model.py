@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import msgspec
+
 from oddstui.odds import OddsFormat, decimal_to_american
 
 
@@ -57,97 +59,50 @@ _STATUS_ALIASES: dict[str, FixtureStatus] = {s.value: s for s in FixtureStatus} 
 }
 
 
-class Quote:
+class Quote(msgspec.Struct, gc=False, eq=False):
     """One price for one selection at one book.
 
-    `decimal` is the canonical price; `raw` and `raw_format` keep the value exactly
-    as the provider sent it, so no format round-trip loses it. The store owns a
-    quote once applied and sets `move`, `moved_at` and `seq` on it.
+    `decimal` is the canonical price; `raw` and `raw_format` keep the value exactly as the
+    provider sent it (None when that was `decimal` itself), so no format round-trip loses it.
+    The store owns a quote once applied and sets `move`, `moved_at` and `seq` on it.
+
+    A msgspec Struct rather than a plain class: built in C, about six times faster than an
+    `__init__` taking keywords on the ingest hot path, and never tracked by the garbage
+    collector (a quote holds only scalars, so it cannot be part of a cycle). Equality is identity.
     """
 
-    # Slot order is memory layout: the fields the store's hot loop touches come first.
-    __slots__ = (
-        "book",
-        "copilot_id",
-        "decimal",
-        "deep_link",
-        "fixture_id",
-        "group",
-        "is_live",
-        "is_main",
-        "key",
-        "limit",
-        "locked",
-        "market",
-        "move",
-        "moved_at",
-        "player",
-        "points",
-        "provider",
-        "raw",
-        "raw_format",
-        "selection",
-        "seq",
-        "settlement",
-        "stale",
-        "stream",
-        "ts",
-    )
-
-    def __init__(
-        self,
-        provider: str,
-        key: str,
-        fixture_id: str,
-        book: str,
-        market: str,
-        selection: str,
-        decimal: float,
-        *,
-        raw: float | None = None,
-        raw_format: OddsFormat = OddsFormat.DECIMAL,
-        points: float | None = None,
-        group: str = "",
-        player: str = "",
-        stream: str = "",
-        is_main: bool = True,
-        is_live: bool = False,
-        locked: bool = False,
-        ts: float = 0.0,
-        limit: float | None = None,
-        deep_link: str | None = None,
-        copilot_id: str | None = None,
-    ) -> None:
-        self.provider = provider
-        self.key = key
-        self.stream = stream
-        self.fixture_id = fixture_id
-        self.book = book
-        self.market = market
-        self.selection = selection
-        self.points = points
-        self.group = group
-        self.player = player
-        self.decimal = decimal
-        self.raw = decimal if raw is None else raw
-        self.raw_format = raw_format
-        self.is_main = is_main
-        self.is_live = is_live
-        self.locked = locked
-        self.stale = False
-        self.ts = ts
-        self.limit = limit
-        self.deep_link = deep_link
-        self.copilot_id = copilot_id
-        self.settlement: str | None = None
-        self.move = 0
-        self.moved_at = 0.0
-        self.seq = 0
+    provider: str
+    key: str
+    fixture_id: str
+    book: str
+    market: str
+    selection: str
+    decimal: float
+    raw: float | str | None = None
+    raw_format: OddsFormat = OddsFormat.DECIMAL
+    points: float | None = None
+    group: str = ""
+    player: str = ""
+    stream: str = ""
+    is_main: bool = True
+    is_live: bool = False
+    locked: bool = False
+    stale: bool = False
+    ts: float = 0.0
+    limit: float | None = None
+    deep_link: str | None = None
+    copilot_id: str | None = None
+    settlement: str | None = None
+    move: int = 0
+    """+1 or -1 for the direction of the last price change, 0 before any."""
+    moved_at: float = 0.0
+    seq: int = 0
+    """The store's batch number when this quote was applied."""
 
     @property
     def american(self) -> int:
         """American price: the provider's own value when it sent American."""
-        if self.raw_format is OddsFormat.AMERICAN:
+        if self.raw_format is OddsFormat.AMERICAN and self.raw is not None:
             return int(self.raw)
         return decimal_to_american(self.decimal)
 

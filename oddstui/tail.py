@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-import orjson
+import msgspec
 
 from oddstui.config import Settings
 from oddstui.export import event_json, state_json
@@ -56,7 +56,7 @@ async def tail(settings: Settings, options: TailOptions, out: TextIO = sys.stdou
                 elif isinstance(event, FrameRejected):
                     print(f"[{event.stream}] skipped a malformed frame: {event.reason}", file=err)
                 elif not options.quiet:
-                    lines.append(orjson.dumps(event_json(event)).decode())
+                    lines.append(msgspec.json.encode(event_json(event)).decode())
             if lines:
                 out.write("\n".join(lines) + "\n")
                 out.flush()
@@ -77,7 +77,7 @@ async def tail(settings: Settings, options: TailOptions, out: TextIO = sys.stdou
     print(f"tail: {feed.data_events} data events, {feed.quote_updates} quote updates, "
           f"{store.quote_count()} quotes held, in {time.monotonic() - started:.2f} s", file=err)
     if options.state_file is not None:
-        write_private(options.state_file, orjson.dumps(state_json(store), option=orjson.OPT_INDENT_2))
+        write_private(options.state_file, msgspec.json.format(msgspec.json.encode(state_json(store)), indent=2))
     return 1 if auth_errors else 0
 
 

@@ -35,13 +35,16 @@ def test_headless_layers_do_not_load_textual():
     assert result.stdout.strip() == "", f"textual loaded by a headless layer: {result.stdout}"
 
 
-def test_core_imports_only_the_standard_library_and_itself():
+def test_core_loads_no_network_storage_or_ui_library():
+    """The core is pure data and logic: the standard library, plus msgspec for its structs."""
     code = (
         "import sys\n"
         "before = set(sys.modules)\n"
         "import oddstui.model, oddstui.odds, oddstui.store\n"
-        "new = {m.split('.')[0] for m in set(sys.modules) - before}\n"
-        "print(','.join(sorted(n for n in new if n in {'httpx', 'websockets', 'msgpack', 'rich', 'starlette'})))\n"
+        "new = {m.split('.')[0] for m in set(sys.modules) - before if sys.modules[m] is not None}\n"
+        "io = {'httpx', 'httpcore', 'anyio', 'websockets', 'msgpack', 'rich', 'textual', 'starlette', 'uvicorn',\n"
+        "      'platformdirs', 'sqlite3', 'socket', 'ssl', 'asyncio'}\n"
+        "print(','.join(sorted(new & io)))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == ""

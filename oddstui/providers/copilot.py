@@ -13,6 +13,7 @@ import httpx
 
 from oddstui.config import ProviderSettings
 from oddstui.odds import OddsError, american_to_decimal
+from oddstui.providers.http import async_client
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +63,8 @@ class ParlayError(Exception):
 class ParlayClient:
     def __init__(self, settings: ProviderSettings, timeout: float = 4.0) -> None:
         self.settings = settings
-        self.http = httpx.AsyncClient(base_url=settings.base_url, timeout=timeout,
-                                      headers={"X-Api-Key": settings.api_key.reveal()})
+        self.http = async_client(settings.base_url, timeout=timeout,
+                                 headers={"X-Api-Key": settings.api_key.reveal()})
 
     async def aclose(self) -> None:
         await self.http.aclose()

@@ -1,8 +1,9 @@
 """The bounded hand-off between provider clients and whoever applies events to the store.
 
-Prices coalesce to the latest per key and scores to the latest per fixture, so memory
-stays bounded by the size of the market however slow the consumer is; other events
-(fixture changes, health) keep their order and are few.
+Events pass through in arrival order while the consumer keeps up. Once the backlog holds more
+quotes than the market it has already folded, it is folded: prices coalesce to the latest per key
+and scores to the latest per fixture, so memory stays bounded by about twice the size of the market
+however slow the consumer is. Other events (fixture changes, health) keep their order and are few.
 """
 
 from __future__ import annotations
@@ -12,9 +13,16 @@ from collections import deque
 
 from oddstui.model import Event, Quote, QuotesLocked, QuotesPosted, ScoreUpdated
 
+MIN_BACKLOG = 64
+"""Quotes (or events) that may wait unfolded before the feed has seen how large the market is."""
+
 
 class Feed:
     def __init__(self, max_other: int = 50_000) -> None:
+        self._backlog: list[Event] = []
+        self._backlog_quotes = 0
+        self._fold_at = MIN_BACKLOG
+        """The most distinct keys a fold has held: the backlog may grow to the size of the market."""
         self._prices: dict[tuple[str, str], tuple[Quote, bool]] = {}
         self._scores: dict[tuple[str, str], ScoreUpdated] = {}
         self._other: deque[Event] = deque()
@@ -31,26 +39,39 @@ class Feed:
         if data:
             self.data_events += 1
         if isinstance(event, QuotesPosted | QuotesLocked):
-            locked = isinstance(event, QuotesLocked)
             self.quote_updates += len(event.quotes)
-            prices = self._prices
-            for quote in event.quotes:
-                prices[(quote.provider, quote.key)] = (quote, locked)
-        elif isinstance(event, ScoreUpdated):
-            self._scores[(event.provider, event.fixture_id)] = event
-        else:
-            if len(self._other) >= self._max_other:
-                self._other.popleft()
-                self.dropped += 1
-            self._other.append(event)
+            self._backlog_quotes += len(event.quotes)
+        self._backlog.append(event)
+        if self._backlog_quotes > self._fold_at or len(self._backlog) > MIN_BACKLOG:
+            self._fold()
         self._ready.set()
+
+    def _fold(self) -> None:
+        """Coalesce the backlog into the latest price per key and score per fixture."""
+        prices = self._prices
+        for event in self._backlog:
+            if isinstance(event, QuotesPosted | QuotesLocked):
+                locked = isinstance(event, QuotesLocked)
+                for quote in event.quotes:
+                    prices[(quote.provider, quote.key)] = (quote, locked)
+            elif isinstance(event, ScoreUpdated):
+                self._scores[(event.provider, event.fixture_id)] = event
+            else:
+                if len(self._other) >= self._max_other:
+                    self._other.popleft()
+                    self.dropped += 1
+                self._other.append(event)
+        self._backlog = []
+        self._backlog_quotes = 0
+        self._fold_at = max(self._fold_at, len(prices))
 
     @property
     def pending(self) -> int:
-        return len(self._prices) + len(self._scores) + len(self._other)
+        """Events and quotes waiting for the consumer."""
+        return len(self._prices) + len(self._scores) + len(self._other) + len(self._backlog) + self._backlog_quotes
 
     def drain(self) -> list[Event]:
-        """Everything put since the last drain, prices coalesced into one batch per stream and kind."""
+        """Everything put since the last drain: what was folded (one price batch per stream and kind), then the rest."""
         events: list[Event] = list(self._other)
         self._other.clear()
         events += self._scores.values()
@@ -61,6 +82,9 @@ class Feed:
         self._prices = {}
         for (stream, locked), quotes in batches.items():
             events.append(QuotesLocked(stream, None, quotes) if locked else QuotesPosted(stream, None, quotes))
+        events += self._backlog
+        self._backlog = []
+        self._backlog_quotes = 0
         self._ready.clear()
         return events
 
@@ -69,7 +93,8 @@ class Feed:
         if self.pending:
             return True
         try:
-            await asyncio.wait_for(self._ready.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                await self._ready.wait()
         except TimeoutError:
             return False
         return True

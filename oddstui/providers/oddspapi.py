@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 import msgpack
-import orjson
+import msgspec
 import websockets
 
 from oddstui.config import ProviderSettings
@@ -38,6 +38,7 @@ from oddstui.providers.backoff import Backoff
 from oddstui.providers.errors import AuthFailed, StreamFailed, entry_order
 from oddstui.providers.feed import Feed
 from oddstui.providers.health import StreamReporter
+from oddstui.providers.http import async_client
 from oddstui.providers.rest import PacedClient
 
 PROVIDER = "oddspapi"
@@ -130,8 +131,8 @@ class OddsPapiClient:
         self.book_names: dict[str, str] = {}
         self.duplicates = 0
         self._market_refresh_at = 0.0
-        self.http = httpx.AsyncClient(base_url=settings.base_url, timeout=10.0,
-                                      params={"apiKey": settings.api_key.reveal()})
+        self.http = async_client(settings.base_url, timeout=10.0,
+                                 params={"apiKey": settings.api_key.reveal()})
         self.rest = PacedClient(self.http, "OddsPapi")
 
     async def run(self) -> None:
@@ -184,7 +185,7 @@ class OddsPapiClient:
                                       close_timeout=2) as ws:
             await ws.send(self._login())
             reply = await asyncio.wait_for(ws.recv(), self.login_timeout)
-            control = orjson.loads(reply) if isinstance(reply, str) else {}
+            control = msgspec.json.decode(reply) if isinstance(reply, str) else {}
             if control.get("type") != "login_ok":
                 if control.get("type") == "login_failed":
                     raise AuthFailed(f"OddsPapi refused the login: {str(control.get('message', ''))[:100]}")
@@ -209,7 +210,7 @@ class OddsPapiClient:
             if isinstance(raw, bytes):
                 message = msgpack.unpackb(raw, raw=False, strict_map_key=True)  # size capped by max_size
             else:
-                message = orjson.loads(raw)
+                message = msgspec.json.decode(raw)
         except (ValueError, msgpack.UnpackException, TypeError):
             self.reporter.rejected("undecodable frame")
             return False

@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 
 import httpx
-import orjson
+import msgspec
 import websockets
 
 from oddstui.config import ProviderSettings
@@ -24,6 +24,7 @@ from oddstui.providers.backoff import Backoff, parse_reset
 from oddstui.providers.errors import AuthFailed, StreamFailed
 from oddstui.providers.feed import Feed
 from oddstui.providers.health import StreamReporter
+from oddstui.providers.http import async_client
 
 PROVIDER = "oddsstream"
 STREAM = "oddsstream"
@@ -109,8 +110,8 @@ class OddsStreamClient:
         """The last price of every key, so that a suspension can show what was suspended."""
         self.fixtures: set[str] = set()
         self.polls = 0
-        self.http = httpx.AsyncClient(base_url=settings.base_url, timeout=10.0,
-                                      headers={"X-Api-Key": settings.api_key.reveal()})
+        self.http = async_client(settings.base_url, timeout=10.0,
+                                 headers={"X-Api-Key": settings.api_key.reveal()})
 
     async def run(self) -> None:
         try:
@@ -159,8 +160,8 @@ class OddsStreamClient:
             self.remaining = int(remaining)
         self.reset_at = parse_reset(response.headers.get("x-ratelimit-reset"), time.time()) or self.reset_at
         try:
-            body = orjson.loads(response.content)
-        except orjson.JSONDecodeError:
+            body = msgspec.json.decode(response.content)
+        except msgspec.DecodeError:
             raise StreamFailed(f"OddsStream {path}: HTTP {response.status_code}, reply is not JSON") from None
         if response.status_code >= 400:
             error = body.get("error") if isinstance(body, dict) else None
@@ -251,7 +252,7 @@ class OddsStreamClient:
 
     def _message(self, raw: str | bytes) -> bool:
         try:
-            message = orjson.loads(raw)
+            message = msgspec.json.decode(raw)
             if not isinstance(message, dict) or message.get("type") != "odds":
                 raise ValueError("not an odds message")
             if self.leagues and str(message.get("competition", "")).upper() not in self.leagues:

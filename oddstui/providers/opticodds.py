@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import httpx
-import orjson
 
 from oddstui.config import ProviderSettings
 from oddstui.model import (
-    Fixture,
     FixtureChange,
     FixtureChanged,
     FixtureStatus,
@@ -34,15 +31,28 @@ from oddstui.model import (
     Settlement,
     StreamState,
 )
-from oddstui.odds import OddsError, OddsFormat, to_decimal
+from oddstui.odds import OddsError, OddsFormat
 from oddstui.providers.backoff import Backoff, clamp_retry_field, parse_retry_after
 from oddstui.providers.errors import AuthFailed, RateLimited, StreamFailed, entry_order
 from oddstui.providers.feed import Feed
 from oddstui.providers.health import StreamReporter
+from oddstui.providers.http import async_client
+from oddstui.providers.opticodds_wire import (
+    COPILOT,
+    PRICE_EVENTS,
+    PROVIDER,
+    DecodeError,
+    PriceEvent,
+    ShapeError,
+    fixture_from_json,
+    json_decoder,
+    odds_to_quotes,
+    parse_time,
+    price_event_decoder,
+    wire_odds,
+)
 from oddstui.providers.sse import LineTooLong, iter_sse
 
-PROVIDER = "opticodds"
-COPILOT = "Copilot"
 MAX_BOOKS_PER_STREAM = 5
 MAX_LEAGUES_PER_STREAM = 10
 RATE_LIMIT_PAUSE = 15.0
@@ -97,63 +107,6 @@ def plan_streams(sports: Sequence[str], books: Sequence[str], leagues: Sequence[
     return plans
 
 
-def parse_time(value: str | float | None) -> float | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-
-
-def odd_to_quote(odd: dict, stream: str, fmt: OddsFormat) -> Quote:
-    """A normalized quote from an OpticOdds odd object; raises KeyError/TypeError/OddsError if malformed.
-
-    The hot path of ingest: whole American prices are converted inline, and each field is read once.
-    """
-    get = odd.get
-    price = odd["price"]
-    if type(price) is int and fmt is OddsFormat.AMERICAN:
-        if price >= 100:
-            decimal = 1.0 + price / 100.0
-        elif price <= -100:
-            decimal = 1.0 - 100.0 / price
-        else:
-            raise OddsError(f"American odds must be <= -100 or >= +100, got {price!r}")
-    else:
-        decimal = to_decimal(price, fmt)
-    book = get("sportsbook") or COPILOT
-    odd_id = odd["id"]
-    limits = get("limits")
-    link = get("deep_link")
-    return Quote(
-        PROVIDER, odd_id, odd["fixture_id"], book, odd["market"], odd["name"], decimal,
-        raw=price, raw_format=fmt, points=get("points"), group=get("grouping_key") or "",
-        player=get("selection", "") if get("player_id") else "", stream=stream,
-        is_main=get("is_main", True) is not False, is_live=get("is_live") is True,
-        ts=get("timestamp") or 0.0, limit=limits.get("max_stake") if type(limits) is dict else None,
-        deep_link=link.get("desktop") if type(link) is dict else None,
-        copilot_id=odd_id if book == COPILOT else None,
-    )
-
-
-def fixture_from_json(item: dict) -> Fixture:
-    result = item.get("result") or {}
-    scores = result.get("scores") or {}
-    score = None
-    if item.get("is_live") or item.get("status") == "completed":
-        home, away = scores.get("home") or {}, scores.get("away") or {}
-        score = Score(int(home.get("total") or 0), int(away.get("total") or 0))
-    league = item.get("league") or {}
-    sport = item.get("sport") or {}
-    return Fixture(
-        PROVIDER, item["id"], sport.get("id", "") if isinstance(sport, dict) else str(sport),
-        league.get("name", "") if isinstance(league, dict) else str(league),
-        item.get("home_team_display", ""), item.get("away_team_display", ""),
-        parse_time(item.get("start_date")) or 0.0, FixtureStatus.parse(item.get("status")),
-        bool(item.get("is_live")), score, {"opticodds": item["id"]},
-    )
-
-
 @dataclass
 class _StreamState:
     plan: StreamPlan
@@ -189,8 +142,8 @@ class OpticOddsClient:
         self._fixture_wakeup = asyncio.Event()
         self._rate_limited_until = 0.0
         self._auth_failed = False
-        self.http = httpx.AsyncClient(
-            base_url=settings.base_url, headers={"X-Api-Key": settings.api_key.reveal()},
+        self.http = async_client(
+            settings.base_url, headers={"X-Api-Key": settings.api_key.reveal()},
             timeout=httpx.Timeout(10.0, read=read_timeout), limits=httpx.Limits(max_connections=None),
         )
 
@@ -292,14 +245,21 @@ class OpticOddsClient:
     def _handle(self, state: _StreamState, name: str, data: str) -> bool:
         """Apply one data event; True if it was new. Malformed ones are skipped and counted."""
         try:
-            payload = orjson.loads(data)
-        except orjson.JSONDecodeError:
+            if name in PRICE_EVENTS:
+                payload: PriceEvent | dict = price_event_decoder.decode(data)
+                entry_id = payload.entry_id
+            else:
+                payload = json_decoder.decode(data)
+                if not isinstance(payload, dict):
+                    state.reporter.rejected(f"{name}: not a JSON object")
+                    return False
+                entry_id = payload.get("entry_id")
+        except ShapeError as exc:
+            state.reporter.rejected(f"{name}: unexpected shape ({exc})")
+            return False
+        except DecodeError:
             state.reporter.rejected(f"{name}: not valid JSON")
             return False
-        if not isinstance(payload, dict):
-            state.reporter.rejected(f"{name}: not a JSON object")
-            return False
-        entry_id = payload.get("entry_id")
         if isinstance(entry_id, str):
             order = entry_order(entry_id)
             if order is not None and state.last_order is not None and order <= state.last_order:
@@ -324,16 +284,15 @@ class OpticOddsClient:
         state.last_event_at = time.monotonic()
         return True
 
-    def _event(self, stream: str, name: str, payload: dict, entry_id: str | None) -> list | None:
+    def _event(self, stream: str, name: str, payload: PriceEvent | dict, entry_id: str | None) -> list | None:
         fmt = self.odds_format
-        match name:
-            case "odds" | "copilot-odds":
-                quotes = [odd_to_quote(odd, stream, fmt) for odd in payload["data"]]
-                self._note_fixtures(quotes)
-                return [QuotesPosted(stream, entry_id, quotes)]
-            case "locked-odds" | "copilot-locked-odds":
-                quotes = [odd_to_quote(odd, stream, fmt) for odd in payload["data"]]
+        if isinstance(payload, PriceEvent):
+            quotes = odds_to_quotes(payload.data, stream, fmt)
+            if name.endswith("locked-odds"):
                 return [QuotesLocked(stream, entry_id, quotes)]
+            self._note_fixtures(quotes)
+            return [QuotesPosted(stream, entry_id, quotes)]
+        match name:
             case "copilot-settled-odds":
                 settled = {item["id"]: Settlement.parse(item["settlement"]) for item in payload["data"]}
                 return [QuotesSettled(stream, entry_id, PROVIDER, settled)]
@@ -396,7 +355,10 @@ class OpticOddsClient:
     async def _get(self, path: str, params: list[tuple[str, str]]) -> list[dict]:
         response = await self.http.get(path, params=params)
         await self._check_status(response)
-        data = response.json()["data"]
+        try:
+            data = json_decoder.decode(response.content)["data"]
+        except (DecodeError, KeyError, TypeError):
+            raise StreamFailed(f"{path}: the reply is not the documented JSON") from None
         if not isinstance(data, list):
             raise StreamFailed(f"{path}: unexpected response shape")
         return data
@@ -407,14 +369,21 @@ class OpticOddsClient:
         if plan.kind == "results":
             params = [("sport", plan.sport)] + [("league", lg) for lg in plan.leagues]
             for item in await self._get("/fixtures", params):
-                self._upsert(stream, item)
+                try:
+                    self._upsert(stream, item)
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                    state.reporter.rejected(f"snapshot fixture: unexpected shape ({type(exc).__name__})")
             return
         path = "/copilot/fixtures/odds" if plan.kind == "copilot" else "/fixtures/odds"
         params = [("sport", plan.sport), ("odds_format", self.odds_format.value.upper())]
         params += [("sportsbook", b) for b in plan.books] + [("league", lg) for lg in plan.leagues]
         for item in await self._get(path, params):
-            self._upsert(stream, item)
-            quotes = [odd_to_quote(odd, stream, self.odds_format) for odd in item.get("odds") or ()]
+            try:
+                self._upsert(stream, item)
+                quotes = odds_to_quotes(wire_odds(item.get("odds") or []), stream, self.odds_format)
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:  # OddsError and ShapeError among them
+                state.reporter.rejected(f"snapshot fixture: unexpected shape ({type(exc).__name__})")
+                continue
             if quotes:
                 self.feed.put(QuotesPosted(stream, None, quotes))
 

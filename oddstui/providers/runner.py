@@ -8,9 +8,6 @@ from typing import Protocol
 
 from oddstui.config import Settings
 from oddstui.providers.feed import Feed
-from oddstui.providers.oddspapi import OddsPapiClient
-from oddstui.providers.oddsstream import OddsStreamClient
-from oddstui.providers.opticodds import OpticOddsClient
 
 
 class ProviderClient(Protocol):
@@ -19,17 +16,26 @@ class ProviderClient(Protocol):
 
 def build_clients(settings: Settings, feed: Feed, *, only: Sequence[str] = (), cache_dir: Path | None = None,
                   **tuning: float) -> list[ProviderClient]:
-    """One client per enabled provider (restricted to `only` if given). `tuning` is for tests: backoff_base."""
+    """One client per enabled provider (restricted to `only` if given). `tuning` is for tests: backoff_base.
+
+    Each provider's module is imported only when it is enabled: start-up is part of a short `tail`.
+    """
     clients: list[ProviderClient] = []
     for provider in settings.enabled:
         if only and provider.name not in only:
             continue
         if provider.name == "opticodds":
+            from oddstui.providers.opticodds import OpticOddsClient
+
             clients.append(OpticOddsClient(provider, feed, sports=settings.sports, books=settings.books,
                                            leagues=settings.leagues, odds_format=settings.odds_format, **tuning))
         elif provider.name == "oddspapi":
+            from oddstui.providers.oddspapi import OddsPapiClient
+
             clients.append(OddsPapiClient(provider, feed, sports=settings.sports, books=settings.books,
                                           cache_dir=cache_dir, **tuning))
         elif provider.name == "oddsstream":
+            from oddstui.providers.oddsstream import OddsStreamClient
+
             clients.append(OddsStreamClient(provider, feed, leagues=settings.leagues, **tuning))
     return clients

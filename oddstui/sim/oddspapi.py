@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 import msgpack
-import orjson
+import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
@@ -243,14 +243,14 @@ class OddsPapiSim:
 
     async def _fail(self, ws: WebSocket, kind: str, message: str, code: int) -> None:
         with contextlib.suppress(Exception):
-            await ws.send_text(orjson.dumps({"type": kind, "message": message}).decode())
+            await ws.send_text(msgspec.json.encode({"type": kind, "message": message}).decode())
             await ws.close(code=code, reason=kind)
 
     def _parse_login(self, raw: dict) -> Login | str:
         text = raw.get("text") or (raw.get("bytes") or b"").decode("utf-8", "replace")
         try:
-            msg = orjson.loads(text)
-        except orjson.JSONDecodeError:
+            msg = msgspec.json.decode(text)
+        except msgspec.DecodeError:
             return "first message must be login"
         if not isinstance(msg, dict) or msg.get("type") != "login":
             return "first message must be login"
@@ -273,7 +273,7 @@ class OddsPapiSim:
         hub = self.hub
         head = hub.head
         server_ids = {ch: hub.entries[-1].entry_id if hub.entries else "0-0" for ch in login.channels}
-        await ws.send_text(orjson.dumps({
+        await ws.send_text(msgspec.json.encode({
             "type": "login_ok",
             "access": {"live": True, "pregame": True},
             "channels": login.channels,
@@ -318,7 +318,7 @@ class OddsPapiSim:
 
     async def _snapshot_required(self, ws: WebSocket, reason: str, channels: list[str]) -> None:
         hub = self.hub
-        await ws.send_text(orjson.dumps({
+        await ws.send_text(msgspec.json.encode({
             "type": "snapshot_required", "reason": reason, "channels": channels, "serverEpoch": self.epoch(),
             "resumeWindowMs": self.resume_window_ms,
             "serverEntryIds": {ch: hub.entries[-1].entry_id if hub.entries else "0-0" for ch in channels},
@@ -346,7 +346,7 @@ class OddsPapiSim:
                     if login.binary:
                         await ws.send_bytes(msgpack.packb(message))
                     else:
-                        await ws.send_text(orjson.dumps(message).decode())
+                        await ws.send_text(msgspec.json.encode(message).decode())
                     if faults.malformed_every and sent % faults.malformed_every == 0:
                         await self._send_malformed(ws, login, sent // faults.malformed_every)
                     if faults.cut_every and sent % faults.cut_every == 0:
@@ -355,7 +355,8 @@ class OddsPapiSim:
                         await asyncio.sleep(faults.stall_seconds)
             if replaying and len(entries) == 0:
                 replaying = False
-                await ws.send_text(orjson.dumps({"type": "resume_complete", "serverEpoch": self.epoch()}).decode())
+                done = {"type": "resume_complete", "serverEpoch": self.epoch()}
+                await ws.send_text(msgspec.json.encode(done).decode())
 
     @staticmethod
     async def _send_malformed(ws: WebSocket, login: Login, n: int) -> None:
@@ -364,7 +365,7 @@ class OddsPapiSim:
         elif n % 3 == 0:
             await ws.send_text('{"channel": "odds", "payload": ')
         else:
-            await ws.send_text(orjson.dumps({"channel": "oddsV9", "type": "UPDATE", "payload": {}}).decode())
+            await ws.send_text(msgspec.json.encode({"channel": "oddsV9", "type": "UPDATE", "payload": {}}).decode())
 
     @staticmethod
     async def _drain_client(ws: WebSocket) -> None:
@@ -390,12 +391,12 @@ class OddsPapiSim:
             retry = max(1, math.ceil(wait))
             body = {"error": 429, "message": "rate limit exceeded", "code": "rate_limited", "limit": window.limit,
                     "windowSec": int(window.window), "retryAfterSec": retry, "method": "GET"}
-            return Response(orjson.dumps(body), 429, headers | {"Retry-After": str(retry)},
+            return Response(msgspec.json.encode(body), 429, headers | {"Retry-After": str(retry)},
                             media_type="application/json"), headers
         return None, headers
 
     def _json(self, body: object, headers: dict[str, str]) -> Response:
-        return Response(orjson.dumps(body), media_type="application/json", headers=headers)
+        return Response(msgspec.json.encode(body), media_type="application/json", headers=headers)
 
     async def sports(self, request: Request) -> Response:
         refused, headers = self._guard(request)
@@ -468,5 +469,5 @@ class _Close(Exception):
 
 
 def _papi_error(status: int, message: str, code: str, headers: dict[str, str] | None = None) -> Response:
-    return Response(orjson.dumps({"error": status, "message": message, "code": code}), status,
+    return Response(msgspec.json.encode({"error": status, "message": message, "code": code}), status,
                     headers=headers, media_type="application/json")

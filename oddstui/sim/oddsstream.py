@@ -15,7 +15,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 
-import orjson
+import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
@@ -238,7 +238,7 @@ class OddsStreamSim:
                         message = self._row(fx, event.book.name, line) | {
                             "type": "odds", "selection": line.name,
                             "odds": None if event.locked else price.decimal}
-                        await ws.send_text(orjson.dumps(message).decode())
+                        await ws.send_text(msgspec.json.encode(message).decode())
                         sent += 1
                         if faults.malformed_every and sent % faults.malformed_every == 0:
                             await ws.send_text('{"type": "odds", "odds": ')
@@ -256,11 +256,11 @@ def _midnight_before(now: float) -> float:
 
 
 def _json(body: object, headers: dict[str, str]) -> Response:
-    return Response(orjson.dumps(body), media_type="application/json", headers=headers)
+    return Response(msgspec.json.encode(body), media_type="application/json", headers=headers)
 
 
 def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
     body: dict = {"error": {"code": code, "message": message}}
     if status == 403 and code.endswith("_on_plan"):
         body["error"]["upgrade_url"] = "https://oddsstream.io/pricing"
-    return Response(orjson.dumps(body), status, headers=headers, media_type="application/json")
+    return Response(msgspec.json.encode(body), status, headers=headers, media_type="application/json")

@@ -9,7 +9,7 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-import orjson
+import msgspec
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
@@ -351,7 +351,7 @@ class OpticOddsSim:
         else:
             return None
         return (f"event: {name}\nid: {entry.entry_id}\nretry: {self.retry_ms}\ndata: ".encode()
-                + orjson.dumps(payload) + b"\n\n")
+                + msgspec.json.encode(payload) + b"\n\n")
 
     @staticmethod
     def _status(event: StatusChange, entry: Entry) -> dict:
@@ -436,7 +436,7 @@ class OpticOddsSim:
                     if not price.locked and price.settlement is None and flt.wants_line(fx, line, price.is_main):
                         odds.append(render_odd(fx, book, line, price.american, price.is_main, fmt, ts))
             data.append(fixture_json(fx) | {"odds": odds})
-        return Response(orjson.dumps({"data": data}), media_type="application/json")
+        return Response(msgspec.json.encode({"data": data}), media_type="application/json")
 
     def _fixtures(self, flt: StreamFilter) -> list[SimFixture]:
         return [fx for fx in self.market.fixtures.values()
@@ -454,7 +454,7 @@ class OpticOddsSim:
         flt = StreamFilter("odds", params.get("sport", ""), frozenset(),
                            frozenset(x.lower() for x in params.getlist("league")), ids, frozenset(), None, None,
                            OddsFormat.AMERICAN, False)
-        return Response(orjson.dumps({"data": [fixture_json(fx) for fx in self._fixtures(flt)]}),
+        return Response(msgspec.json.encode({"data": [fixture_json(fx) for fx in self._fixtures(flt)]}),
                         media_type="application/json")
 
     async def parlay(self, request: Request) -> Response:
@@ -463,9 +463,9 @@ class OpticOddsSim:
             return refused
         if request.method == "POST":
             try:
-                body = orjson.loads(await request.body())
+                body = msgspec.json.decode(await request.body())
                 ids = [str(entry["id"]) for entry in body["entries"]]
-            except (orjson.JSONDecodeError, KeyError, TypeError):
+            except (msgspec.DecodeError, KeyError, TypeError):
                 return _error(400, 'body must be {"entries": [{"id": ...}, ...]}')
         else:
             ids = request.query_params.getlist("id")

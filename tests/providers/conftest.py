@@ -6,7 +6,7 @@ import asyncio
 import time
 from pathlib import Path
 
-import orjson
+import msgspec
 
 from oddstui.config import ProviderSettings, Settings
 from oddstui.secret import Secret
@@ -76,4 +76,4 @@ async def run_until_settled(server: SimServer, settings: Settings, tmp_path: Pat
     watcher = asyncio.create_task(stop_when_settled())
     await tail(settings, options, out=out, err=err, cache_dir=tmp_path, stop=stop, **tuning)
     watcher.cancel()
-    return orjson.loads(state_file.read_bytes()) if state_file.exists() else {}, out.getvalue(), err.getvalue()
+    return msgspec.json.decode(state_file.read_bytes()) if state_file.exists() else {}, out.getvalue(), err.getvalue()

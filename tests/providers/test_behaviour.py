@@ -10,13 +10,14 @@ import time
 import pytest
 import websockets
 
-from oddstui.model import Quote, QuotesPosted
-from oddstui.providers.feed import Feed
+from oddstui.model import Quote, QuotesLocked, QuotesPosted
+from oddstui.providers.feed import MIN_BACKLOG, Feed
 from oddstui.providers.oddspapi import OddsPapiClient
 from oddstui.providers.oddsstream import poll_interval
 from oddstui.providers.opticodds import OpticOddsClient, plan_streams
 from oddstui.sim.app import SimOptions, SimServer, Simulator
 from oddstui.sim.faults import FaultPlan
+from oddstui.store import Store
 from oddstui.tail import TailOptions, tail
 from tests.providers.conftest import KEY, settings_for, start_sim
 
@@ -97,21 +98,36 @@ async def test_slow_consumer_memory_is_bounded_by_the_market_not_the_firehose():
         await asyncio.gather(task, return_exceptions=True)
     finally:
         server.stop()
-    market_keys = {key for fx in server.simulator.market.fixtures.values() if fx.sport == "basketball"
-                   for key in ((fx.fixture_id, line.index) for line in fx.lines)}
-    updates = feed.data_events
-    assert updates > 200 and feed.pending <= 2 * len(market_keys) + 100
+    lines = {key for fx in server.simulator.market.fixtures.values() if fx.sport == "basketball"
+             for key in ((fx.fixture_id, line.index) for line in fx.lines)}
+    market_quotes = 2 * len(lines)  # two books
+    assert feed.data_events > 200 and feed.quote_updates > 10 * market_quotes
+    # What waits is the folded market plus a backlog no larger than it: never the firehose.
+    assert feed.pending <= 2 * market_quotes + 3 * MIN_BACKLOG
     posted = [e for e in feed.drain() if isinstance(e, QuotesPosted)]
-    assert sum(len(e.quotes) for e in posted) <= 2 * len(market_keys)
+    assert sum(len(e.quotes) for e in posted) <= 2 * market_quotes + MIN_BACKLOG
 
 
 def test_feed_coalesces_to_the_latest_price_per_key():
     feed = Feed()
     for i in range(10_000):
         feed.put(QuotesPosted("s", None, [Quote("p", f"k{i % 10}", "f", "B", "M", "S", 1.5 + i / 1e5)]))
-    (event,) = feed.drain()
-    assert len(event.quotes) == 10 and max(q.decimal for q in event.quotes) == 1.5 + 9_999 / 1e5
+    events = feed.drain()
+    assert sum(len(e.quotes) for e in events) <= 10 + MIN_BACKLOG
+    store = Store()
+    for event in events:
+        store.apply(event)
+    assert {store.quote("p", f"k{i}").decimal for i in range(10)} == {1.5 + (9_990 + i) / 1e5 for i in range(10)}
     assert feed.data_events == 10_000 and feed.pending == 0
+
+
+def test_feed_passes_events_through_in_order_while_the_consumer_keeps_up():
+    feed = Feed()
+    events = [QuotesPosted("s", "1-1", [Quote("p", "k", "f", "B", "M", "S", 2.0)]),
+              QuotesLocked("s", "1-2", [Quote("p", "k", "f", "B", "M", "S", 2.0)])]
+    for event in events:
+        feed.put(event)
+    assert feed.drain() == events  # entry ids kept, so the store can still spot a replay
 
 
 async def test_accept_then_close_and_4003_do_not_cause_a_reconnect_storm(tmp_path):
