@@ -1,7 +1,7 @@
 """Normalized, provider-neutral types shared by every layer.
 
-Pure Python: no I/O and no UI. Providers build these from their wire formats,
-the store applies them, and the UI renders what the store holds.
+Data only: no I/O and no UI (the standard library, plus msgspec for `Quote`). Providers build
+these from their wire formats, the store applies them, and the UI renders what the store holds.
 """
 
 from __future__ import annotations
