@@ -282,3 +282,11 @@ Event = (
     | QuotesMarkedStale
     | FrameRejected
 )
+
+
+def entry_order(entry_id: str) -> tuple[int, int] | None:
+    """'1730079534820-2' -> (1730079534820, 2): the order of stream entry ids; None for ids of another shape."""
+    ms, sep, seq = entry_id.partition("-")
+    if sep and ms.isdigit() and seq.isdigit():
+        return int(ms), int(seq)
+    return None

@@ -30,6 +30,7 @@ from oddstui.model import (
     StreamHealth,
     StreamHealthChanged,
     StreamState,
+    entry_order,
 )
 from oddstui.odds import OddsError, no_vig_prices
 
@@ -126,7 +127,7 @@ class _Cursor:
 
     def accept(self, entry_id: str) -> bool:
         """True when `entry_id` was not applied before; records it."""
-        ordered = _parse_entry_id(entry_id)
+        ordered = entry_order(entry_id)
         if ordered is not None:
             if self.last is not None and ordered <= self.last:
                 return False
@@ -138,14 +139,6 @@ class _Cursor:
         if len(self.recent) > 4096:
             self.recent.popitem(last=False)
         return True
-
-
-def _parse_entry_id(entry_id: str) -> tuple[int, int] | None:
-    """'1730079534820-2' -> (1730079534820, 2); None for ids of another shape."""
-    ms, sep, seq = entry_id.partition("-")
-    if sep and ms.isdigit() and seq.isdigit():
-        return int(ms), int(seq)
-    return None
 
 
 class Store:

@@ -26,19 +26,15 @@ import re
 import resource
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from oddstui.bench.sim import wait_for_port
-from oddstui.sim.app import free_port
+from oddstui.bench.sim import running_sim
 
 BOOKS = ("Pinnacle", "DraftKings", "FanDuel", "BetMGM", "Caesars")
 TARGET = 2.5
-RATE = "1000000"
+RATE = 1_000_000.0
 """The simulator's price updates per second: as fast as it can serve them."""
-BASE_URL = "{base_url}"
-"""Stands for the simulator's URL in a consumer's command line."""
 SAMPLE_RUNNER = """
 import sys, time
 from oddstui.bench import opticodds_sample as sample
@@ -79,10 +75,9 @@ def children_cpu() -> float:
 
 @dataclass
 class Run:
-    """One consumer process: CPU seconds, wall seconds, quote updates."""
+    """One consumer process: CPU seconds and quote updates."""
 
     cpu: float
-    wall: float
     updates: int
 
     @property
@@ -99,27 +94,18 @@ def pin_to(cpu: int) -> Callable[[], None] | None:
     return lambda: os.sched_setaffinity(0, {cpus[cpu]})
 
 
-def run_consumer(command: list[str], env: dict[str, str]) -> Run:
-    """Run one consumer against a simulator of its own, started fresh with the same seed for every run."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}/opticodds/api/v3"
-    server = subprocess.Popen([sys.executable, "-m", "oddstui", "sim", "--port", str(port), "--rate", RATE,
-                               "--fixtures-per-league", "8"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              preexec_fn=pin_to(0))
-    try:
-        wait_for_port(f"http://127.0.0.1:{port}/oddsstream/api/sports")
-        env = env | {"OPTICODDS_BASE_URL": base}
-        command = [base if arg == BASE_URL else arg for arg in command]
-        cpu, wall = children_cpu(), time.perf_counter()
-        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, preexec_fn=pin_to(1))
-        cpu, wall = children_cpu() - cpu, time.perf_counter() - wall
-    finally:
-        server.terminate()
-        server.wait(10)
+def run_consumer(command_for: Callable[[str], list[str]], env: dict[str, str]) -> Run:
+    """Run one consumer (its command line built for the OpticOdds base URL) against a fresh simulator."""
+    with running_sim(RATE, preexec_fn=pin_to(0)) as sim:
+        base = f"{sim}/opticodds/api/v3"
+        cpu = children_cpu()
+        result = subprocess.run(command_for(base), env=env | {"OPTICODDS_BASE_URL": base}, capture_output=True,
+                                text=True, timeout=300, preexec_fn=pin_to(1))
+        cpu = children_cpu() - cpu
     summary = re.search(r"(\d+) quote updates", result.stderr)
     if result.returncode != 0 or summary is None:
-        raise RuntimeError(f"{command[2:5]} failed: {result.stderr[-2000:]}")
-    return Run(cpu, wall, int(summary.group(1)))
+        raise RuntimeError(f"{result.args[2:5]} failed: {result.stderr[-2000:]}")
+    return Run(cpu, int(summary.group(1)))
 
 
 def main(argv: Sequence[str]) -> int:
@@ -133,11 +119,11 @@ def main(argv: Sequence[str]) -> int:
     books = [arg for book in BOOKS for arg in ("--book", book)]
 
     def sample(events: int) -> Run:
-        return run_consumer([sys.executable, "-c", SAMPLE_RUNNER, BASE_URL, str(events), *BOOKS], env)
+        return run_consumer(lambda base: [sys.executable, "-c", SAMPLE_RUNNER, base, str(events), *BOOKS], env)
 
     def ours(events: int) -> Run:
-        return run_consumer([sys.executable, "-m", "oddstui", "tail", "--provider", "opticodds", "--sport",
-                             "basketball", *books, "--quiet", "--count", str(events)], env)
+        return run_consumer(lambda _: [sys.executable, "-m", "oddstui", "tail", "--provider", "opticodds", "--sport",
+                                       "basketball", *books, "--quiet", "--count", str(events)], env)
 
     startup = sample(1), ours(1)
     rounds = [(sample(args.events), ours(args.events)) for _ in range(args.rounds)]

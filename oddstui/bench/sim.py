@@ -8,11 +8,12 @@ event. The baseline, measured in the same run, is the market generating updates 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import httpx
 
@@ -44,6 +45,23 @@ def wait_for_port(url: str, timeout: float = 15.0) -> None:
     raise RuntimeError(f"simulator did not answer on {url}")
 
 
+@contextlib.contextmanager
+def running_sim(rate: float, fixtures_per_league: int = 8,
+                preexec_fn: Callable[[], None] | None = None) -> Iterator[str]:
+    """`oddstui sim` in a process of its own for the length of the block; yields its base URL."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "oddstui", "sim", "--port", str(port), "--rate", str(rate),
+                               "--fixtures-per-league", str(fixtures_per_league)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=preexec_fn)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_port(f"{base}/oddsstream/api/sports")
+        yield base
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
 def stream_rate(base: str, sport: str, seconds: float) -> tuple[float, int]:
     """Odds updates per second one SSE client receives and decodes; also the event count."""
     books = [b.name for b in BOOKS[:5]]
@@ -72,17 +90,8 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--sport", default="basketball")
     args = parser.parse_args(argv)
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([sys.executable, "-m", "oddstui", "sim", "--port", str(port), "--rate", str(args.rate),
-                               "--fixtures-per-league", "8"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for_port(f"{base}/oddsstream/api/sports")
+    with running_sim(args.rate) as base:
         delivered, events = stream_rate(base, args.sport, args.seconds)
-    finally:
-        server.terminate()
-        server.wait(10)
     generated = market_rate(args.seconds)
     print(f"delivered over SSE to one client: {delivered:,.0f} odds updates/s"
           f" ({events:,} events, {args.sport}, 5 books)")

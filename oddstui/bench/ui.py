@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,11 +25,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from oddstui.bench.sim import wait_for_port
+from oddstui.bench.sim import running_sim
 from oddstui.config import ProviderSettings, Settings
 from oddstui.model import QuotesLocked, QuotesPosted
 from oddstui.secret import Secret
-from oddstui.sim.app import free_port
 from oddstui.ui.app import OddsApp
 
 WIRE_TARGET_MS = 250.0
@@ -57,16 +55,6 @@ def percentile(values: list[float], q: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def start_sim(rate: float, fixtures: int) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "oddstui", "sim", "--port", str(port), "--rate", str(rate),
-                               "--fixtures-per-league", str(max(1, fixtures // LEAGUES))],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    wait_for_port(base + "/opticodds/api/v3/sports")
-    return server, base
 
 
 def instrument(app: OddsApp, samples: Samples) -> Callable[[], None]:
@@ -164,9 +152,8 @@ async def press_j(app: OddsApp, pilot, samples: Samples, presses: int, gap: floa
 
 
 async def measure(rate: float, fixtures: int, seconds: float, presses: int) -> Samples:
-    server, base = start_sim(rate, fixtures)
     samples = Samples()
-    try:
+    with running_sim(rate, max(1, fixtures // LEAGUES)) as base:
         providers = {name: ProviderSettings(name) for name in ("opticodds", "oddspapi", "oddsstream")}
         providers["opticodds"] = ProviderSettings("opticodds", Secret("bench-key"), base + "/opticodds/api/v3")
         with tempfile.TemporaryDirectory() as tmp:
@@ -190,9 +177,6 @@ async def measure(rate: float, fixtures: int, seconds: float, presses: int) -> S
                 samples.seconds = time.perf_counter() - began
                 if len(app.store.fixtures()) < fixtures * 0.9:
                     print(f"warning: only {len(app.store.fixtures())} fixtures loaded", file=sys.stderr)
-    finally:
-        server.terminate()
-        server.wait(10)
     return samples
 
 

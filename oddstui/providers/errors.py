@@ -16,10 +16,3 @@ class RateLimited(Exception):
         super().__init__(message)
         self.wait = wait
 
-
-def entry_order(entry_id: str) -> tuple[int, int] | None:
-    """'1730079534820-2' -> (1730079534820, 2): the order of stream entry ids; None for other shapes."""
-    ms, sep, seq = entry_id.partition("-")
-    if sep and ms.isdigit() and seq.isdigit():
-        return int(ms), int(seq)
-    return None

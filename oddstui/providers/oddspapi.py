@@ -32,10 +32,11 @@ from oddstui.model import (
     Score,
     ScoreUpdated,
     StreamState,
+    entry_order,
 )
 from oddstui.odds import OddsError, OddsFormat
 from oddstui.providers.backoff import Backoff
-from oddstui.providers.errors import AuthFailed, StreamFailed, entry_order
+from oddstui.providers.errors import AuthFailed, StreamFailed
 from oddstui.providers.feed import Feed
 from oddstui.providers.health import StreamReporter
 from oddstui.providers.http import async_client

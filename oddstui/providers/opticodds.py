@@ -30,10 +30,11 @@ from oddstui.model import (
     ScoreUpdated,
     Settlement,
     StreamState,
+    entry_order,
 )
-from oddstui.odds import OddsError, OddsFormat
+from oddstui.odds import OddsFormat
 from oddstui.providers.backoff import Backoff, clamp_retry_field, parse_retry_after
-from oddstui.providers.errors import AuthFailed, RateLimited, StreamFailed, entry_order
+from oddstui.providers.errors import AuthFailed, RateLimited, StreamFailed
 from oddstui.providers.feed import Feed
 from oddstui.providers.health import StreamReporter
 from oddstui.providers.http import async_client
@@ -56,6 +57,8 @@ from oddstui.providers.sse import LineTooLong, iter_sse
 MAX_BOOKS_PER_STREAM = 5
 MAX_LEAGUES_PER_STREAM = 10
 RATE_LIMIT_PAUSE = 15.0
+MALFORMED = (KeyError, TypeError, ValueError, AttributeError)
+"""What reading a payload of the wrong shape raises (OddsError and msgspec's errors are ValueErrors)."""
 RESUME_HORIZON = 25.0
 """A last_entry_id older than this may not be replayed in full: re-hydrate instead."""
 SPORT_OF_LEAGUE = {"NBA": "basketball", "NCAAB": "basketball", "NFL": "football", "NHL": "hockey",
@@ -270,7 +273,7 @@ class OpticOddsClient:
         stream = state.plan.name
         try:
             event = self._event(stream, name, payload, entry_id)
-        except (KeyError, TypeError, ValueError, AttributeError, OddsError) as exc:
+        except MALFORMED as exc:
             state.reporter.rejected(f"{name}: unexpected shape ({type(exc).__name__})")
             return False
         if event is None:
@@ -366,22 +369,18 @@ class OpticOddsClient:
     async def _hydrate(self, state: _StreamState) -> None:
         """Load the current prices (and fixtures) before the stream's events are applied."""
         plan, stream = state.plan, state.plan.name
+        leagues = [("league", lg) for lg in plan.leagues]
         if plan.kind == "results":
-            params = [("sport", plan.sport)] + [("league", lg) for lg in plan.leagues]
-            for item in await self._get("/fixtures", params):
-                try:
-                    self._upsert(stream, item)
-                except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                    state.reporter.rejected(f"snapshot fixture: unexpected shape ({type(exc).__name__})")
-            return
-        path = "/copilot/fixtures/odds" if plan.kind == "copilot" else "/fixtures/odds"
-        params = [("sport", plan.sport), ("odds_format", self.odds_format.value.upper())]
-        params += [("sportsbook", b) for b in plan.books] + [("league", lg) for lg in plan.leagues]
+            path, params = "/fixtures", [("sport", plan.sport), *leagues]
+        else:
+            path = "/copilot/fixtures/odds" if plan.kind == "copilot" else "/fixtures/odds"
+            params = [("sport", plan.sport), ("odds_format", self.odds_format.value.upper())]
+            params += [("sportsbook", b) for b in plan.books] + leagues
         for item in await self._get(path, params):
             try:
                 self._upsert(stream, item)
                 quotes = odds_to_quotes(wire_odds(item.get("odds") or []), stream, self.odds_format)
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:  # OddsError and ShapeError among them
+            except MALFORMED as exc:
                 state.reporter.rejected(f"snapshot fixture: unexpected shape ({type(exc).__name__})")
                 continue
             if quotes:
