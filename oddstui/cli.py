@@ -16,7 +16,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="oddstui",
         description="Live sports-betting odds from many sportsbooks on one keyboard-driven screen. "
-                    "With no provider keys set, it runs on the built-in market simulator.",
+        "With no provider keys set, it runs on the built-in market simulator.",
     )
     parser.add_argument("--version", action="version", version=f"oddstui {__version__}")
     parser.add_argument("--demo", action="store_true", help="use the built-in simulator even when keys are set")
@@ -70,8 +70,9 @@ def run_sim(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"oddstui sim: {exc}", file=sys.stderr)
         return 2
-    simulator = Simulator(SimOptions(seed=args.seed, rate=args.rate, faults=faults,
-                                     fixtures_per_league=args.fixtures_per_league))
+    simulator = Simulator(
+        SimOptions(seed=args.seed, rate=args.rate, faults=faults, fixtures_per_league=args.fixtures_per_league)
+    )
     server = SimServer(simulator, args.host, args.port, log_level="warning")
     for name, url in server.urls().items():
         print(f"{name:>14}: {url}")
@@ -116,8 +117,7 @@ def run_tail(args: argparse.Namespace) -> int:
     settings = load_settings()
     if settings is None:
         return 2
-    overrides = {k: tuple(v) for k, v in (("sports", args.sport), ("leagues", args.league), ("books", args.book))
-                 if v}
+    overrides = {k: tuple(v) for k, v in (("sports", args.sport), ("leagues", args.league), ("books", args.book)) if v}
     settings = dataclasses.replace(settings, **overrides)
     server = None
     if args.demo or not settings.enabled:

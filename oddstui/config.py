@@ -99,8 +99,9 @@ def load(path: Path | None = None, environ: dict[str, str] | None = None) -> Set
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(str(path), "(syntax)", str(exc), "correct the TOML syntax at that line") from None
         except OSError as exc:
-            raise ConfigError(str(path), "(file)", exc.strerror or "unreadable", "check the file's permissions") \
-                from None
+            raise ConfigError(
+                str(path), "(file)", exc.strerror or "unreadable", "check the file's permissions"
+            ) from None
     return parse(data, str(path), env)
 
 
@@ -120,8 +121,9 @@ def parse(data: dict, source: str, env: dict[str, str] | os._Environ) -> Setting
             settings = replace(settings, odds_format=OddsFormat.parse(str(data["odds_format"])))
         except ValueError:
             choices = ", ".join(f.value for f in OddsFormat)
-            raise ConfigError(source, "odds_format", f"unknown format {data['odds_format']!r}",
-                              f"use one of {choices}") from None
+            raise ConfigError(
+                source, "odds_format", f"unknown format {data['odds_format']!r}", f"use one of {choices}"
+            ) from None
     if "theme" in data:
         if not isinstance(data["theme"], str):
             raise ConfigError(source, "theme", "must be a string", 'write it as theme = "oddstui-dark"')
@@ -141,8 +143,9 @@ def _provider(name: str, table: object, source: str, env: dict[str, str] | os._E
     allowed = {"api_key", *DEFAULT_URLS[name]}
     for key, value in table.items():
         if key not in allowed:
-            raise ConfigError(source, f"{name}.{key}", "unknown setting",
-                              f"remove it; [{name}] takes {', '.join(sorted(allowed))}")
+            raise ConfigError(
+                source, f"{name}.{key}", "unknown setting", f"remove it; [{name}] takes {', '.join(sorted(allowed))}"
+            )
         if not isinstance(value, str):
             raise ConfigError(source, f"{name}.{key}", "must be a string", f'write it as {key} = "..."')
     prefix = name.upper()
@@ -156,10 +159,15 @@ def _provider(name: str, table: object, source: str, env: dict[str, str] | os._E
         scheme = url.split("://", 1)[0]
         if scheme not in (("ws", "wss") if key == "ws_url" else ("http", "https")) or "://" not in url:
             where = f"{prefix}_{key.upper()}" if env.get(f"{prefix}_{key.upper()}") else f"{source}: {name}.{key}"
-            raise ConfigError(where, f"{name}.{key}", f"not a valid URL: {url!r}",
-                              "give a full URL such as " + DEFAULT_URLS[name][key])
-    return ProviderSettings(name, Secret(values["api_key"].strip()), values["base_url"].rstrip("/"),
-                            values.get("ws_url", ""))
+            raise ConfigError(
+                where,
+                f"{name}.{key}",
+                f"not a valid URL: {url!r}",
+                "give a full URL such as " + DEFAULT_URLS[name][key],
+            )
+    return ProviderSettings(
+        name, Secret(values["api_key"].strip()), values["base_url"].rstrip("/"), values.get("ws_url", "")
+    )
 
 
 def write_template(path: Path) -> None:

@@ -14,8 +14,9 @@ DEMO_RATE = 600.0
 WARMUP_TICKS = 40
 
 
-def start_demo(settings: Settings, seed: int = 1, rate: float = DEMO_RATE,
-               start_time: float | None = None) -> tuple[SimServer, Settings]:
+def start_demo(
+    settings: Settings, seed: int = 1, rate: float = DEMO_RATE, start_time: float | None = None
+) -> tuple[SimServer, Settings]:
     """Start the simulator in a background thread; OpticOdds (odds, results, Copilot) streams from it."""
     options = SimOptions(seed=seed, rate=rate, start_time=start_time, warmup_ticks=WARMUP_TICKS)
     server = SimServer(Simulator(options)).start()

@@ -24,21 +24,36 @@ from oddstui.store import Store
 
 def quote_json(quote: Quote, stale: bool | None = None) -> dict:
     return {
-        "provider": quote.provider, "key": quote.key, "fixture_id": quote.fixture_id, "book": quote.book,
-        "market": quote.market, "selection": quote.selection, "points": quote.points,
+        "provider": quote.provider,
+        "key": quote.key,
+        "fixture_id": quote.fixture_id,
+        "book": quote.book,
+        "market": quote.market,
+        "selection": quote.selection,
+        "points": quote.points,
         "price_american": quote.american,
-        "price_decimal": round(quote.decimal, 6), "locked": quote.locked or quote.settlement is not None,
-        "stale": quote.stale if stale is None else stale, "is_main": quote.is_main, "is_live": quote.is_live,
-        "settlement": quote.settlement, "copilot_id": quote.copilot_id,
+        "price_decimal": round(quote.decimal, 6),
+        "locked": quote.locked or quote.settlement is not None,
+        "stale": quote.stale if stale is None else stale,
+        "is_main": quote.is_main,
+        "is_live": quote.is_live,
+        "settlement": quote.settlement,
+        "copilot_id": quote.copilot_id,
     }
 
 
 def fixture_json(fixture: Fixture) -> dict:
     score = fixture.score
     return {
-        "provider": fixture.provider, "fixture_id": fixture.fixture_id, "sport": fixture.sport,
-        "league": fixture.league, "home": fixture.home, "away": fixture.away, "start": fixture.start,
-        "status": fixture.status.value, "is_live": fixture.is_live,
+        "provider": fixture.provider,
+        "fixture_id": fixture.fixture_id,
+        "sport": fixture.sport,
+        "league": fixture.league,
+        "home": fixture.home,
+        "away": fixture.away,
+        "start": fixture.start,
+        "status": fixture.status.value,
+        "is_live": fixture.is_live,
         "score": None if score is None else {"home": score.home, "away": score.away, "period": score.period},
     }
 
@@ -49,27 +64,48 @@ def event_json(event: Event) -> dict:
             kind = "quotes_locked" if isinstance(event, QuotesLocked) else "quotes_posted"
             return {"type": kind, "stream": event.stream, "quotes": [quote_json(q) for q in event.quotes]}
         case QuotesSettled():
-            return {"type": "quotes_settled", "stream": event.stream, "provider": event.provider,
-                    "settlements": {k: v.value for k, v in event.settlements.items()}}
+            return {
+                "type": "quotes_settled",
+                "stream": event.stream,
+                "provider": event.provider,
+                "settlements": {k: v.value for k, v in event.settlements.items()},
+            }
         case FixtureUpserted():
             return {"type": "fixture", "stream": event.stream, "fixture": fixture_json(event.fixture)}
         case FixtureChanged():
             change = event.change
-            return {"type": "fixture_changed", "stream": event.stream, "provider": change.provider,
-                    "fixture_id": change.fixture_id,
-                    "old_status": change.old_status.value if change.old_status else None,
-                    "new_status": change.new_status.value if change.new_status else None,
-                    "old_start": change.old_start, "new_start": change.new_start}
+            return {
+                "type": "fixture_changed",
+                "stream": event.stream,
+                "provider": change.provider,
+                "fixture_id": change.fixture_id,
+                "old_status": change.old_status.value if change.old_status else None,
+                "new_status": change.new_status.value if change.new_status else None,
+                "old_start": change.old_start,
+                "new_start": change.new_start,
+            }
         case ScoreUpdated():
-            return {"type": "score", "stream": event.stream, "provider": event.provider,
-                    "fixture_id": event.fixture_id, "home": event.score.home, "away": event.score.away,
-                    "is_live": event.is_live}
+            return {
+                "type": "score",
+                "stream": event.stream,
+                "provider": event.provider,
+                "fixture_id": event.fixture_id,
+                "home": event.score.home,
+                "away": event.score.away,
+                "is_live": event.is_live,
+            }
         case QuotesMarkedStale():
             return {"type": "quotes_stale", "stream": event.stream, "provider": event.provider, "keys": event.keys}
         case StreamHealthChanged():
             health = event.health
-            return {"type": "health", "stream": health.stream, "provider": health.provider,
-                    "state": health.state.value, "detail": health.detail, "retry_at": health.retry_at}
+            return {
+                "type": "health",
+                "stream": health.stream,
+                "provider": health.provider,
+                "state": health.state.value,
+                "detail": health.detail,
+                "retry_at": health.retry_at,
+            }
         case FrameRejected():
             return {"type": "frame_rejected", "stream": event.stream, "reason": event.reason}
     raise TypeError(f"not an event: {type(event).__name__}")

@@ -20,18 +20,23 @@ def render(quote: ParlayQuote, ids: Sequence[str]) -> Table:
     table.add_column("American", justify="right")
     table.add_column("decimal", justify="right")
     for leg in quote.legs:
-        table.add_row(Text(leg.id), format_price(leg.decimal, OddsFormat.AMERICAN, int(leg.american)),
-                      f"{leg.decimal:.3f}")
+        table.add_row(
+            Text(leg.id), format_price(leg.decimal, OddsFormat.AMERICAN, int(leg.american)), f"{leg.decimal:.3f}"
+        )
     for missing in quote.missing_entries:
         table.add_row(Text(missing, style="red"), "[red]missing[/]", "")
     if quote.decimal is not None and quote.american is not None:
         table.add_section()
-        table.add_row("[b]Copilot parlay price[/]", format_price(quote.decimal, OddsFormat.AMERICAN,
-                                                                   int(quote.american)), f"{quote.decimal:.3f}")
+        table.add_row(
+            "[b]Copilot parlay price[/]",
+            format_price(quote.decimal, OddsFormat.AMERICAN, int(quote.american)),
+            f"{quote.decimal:.3f}",
+        )
     independent = quote.independent_decimal
     if independent is not None and len(quote.legs) == len(ids):
-        table.add_row("independent (product of legs)", format_price(independent, OddsFormat.AMERICAN),
-                      f"{independent:.3f}")
+        table.add_row(
+            "independent (product of legs)", format_price(independent, OddsFormat.AMERICAN), f"{independent:.3f}"
+        )
     if quote.correlation_effect is not None:
         table.add_row("correlation effect", f"{quote.correlation_effect:+.1%}", "")
     return table

@@ -373,8 +373,11 @@ class Store:
         self._pending.streams = True
         if was_healthy != health.state.is_healthy:
             self._pending.everything = True
-        if old is not None and old.state is not health.state and self._worth_an_alert(health.stream, old.state,
-                                                                                        health.state):
+        if (
+            old is not None
+            and old.state is not health.state
+            and self._worth_an_alert(health.stream, old.state, health.state)
+        ):
             text = f"{health.stream}: {old.state.value} → {health.state.value}"
             if health.detail:
                 text += f" ({health.detail})"
@@ -594,8 +597,9 @@ class Store:
             row.cells[quote.book] = quote
             row.is_main = row.is_main or quote.is_main
         for row in rows.values():
-            live = [(q.decimal, book) for book, q in row.cells.items()
-                    if book not in NOT_BOOKABLE and self.is_live_price(q)]
+            live = [
+                (q.decimal, book) for book, q in row.cells.items() if book not in NOT_BOOKABLE and self.is_live_price(q)
+            ]
             row.best_book = max(live)[1] if live else None
         for group_rows in groups.values():
             self._set_fair(group_rows)

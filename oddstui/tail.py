@@ -30,8 +30,15 @@ class TailOptions:
     state_file: Path | None = None
 
 
-async def tail(settings: Settings, options: TailOptions, out: TextIO = sys.stdout, err: TextIO = sys.stderr,
-               cache_dir: Path | None = None, stop: asyncio.Event | None = None, **tuning: float) -> int:
+async def tail(
+    settings: Settings,
+    options: TailOptions,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+    cache_dir: Path | None = None,
+    stop: asyncio.Event | None = None,
+    **tuning: float,
+) -> int:
     """Run until --count data events, --for seconds, `stop`, or every stream has stopped; 1 after an auth error."""
     feed, store = Feed(), Store()
     clients = build_clients(settings, feed, only=options.providers, cache_dir=cache_dir, **tuning)
@@ -74,8 +81,11 @@ async def tail(settings: Settings, options: TailOptions, out: TextIO = sys.stdou
                 await task
     for event in feed.drain():
         store.apply(event)
-    print(f"tail: {feed.data_events} data events, {feed.quote_updates} quote updates, "
-          f"{store.quote_count()} quotes held, in {time.monotonic() - started:.2f} s", file=err)
+    print(
+        f"tail: {feed.data_events} data events, {feed.quote_updates} quote updates, "
+        f"{store.quote_count()} quotes held, in {time.monotonic() - started:.2f} s",
+        file=err,
+    )
     if options.state_file is not None:
         write_private(options.state_file, msgspec.json.format(msgspec.json.encode(state_json(store)), indent=2))
     return 1 if auth_errors else 0

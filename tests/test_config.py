@@ -24,8 +24,9 @@ def test_defaults_without_a_file_run_on_no_provider(tmp_path):
 
 
 def test_file_and_environment_overrides(tmp_path):
-    path = write(tmp_path, 'odds_format = "decimal"\nbooks = ["Pinnacle", "FanDuel"]\n'
-                           '[opticodds]\napi_key = "from-file"\n')
+    path = write(
+        tmp_path, 'odds_format = "decimal"\nbooks = ["Pinnacle", "FanDuel"]\n[opticodds]\napi_key = "from-file"\n'
+    )
     env = {"OPTICODDS_API_KEY": "from-env", "ODDSPAPI_API_KEY": "papi", "ODDSPAPI_WS_URL": "ws://127.0.0.1:9/ws"}
     settings = load(path, environ=env)
     assert settings.odds_format is OddsFormat.DECIMAL and settings.books == ("Pinnacle", "FanDuel")
@@ -34,15 +35,18 @@ def test_file_and_environment_overrides(tmp_path):
     assert settings.providers["oddspapi"].ws_url == "ws://127.0.0.1:9/ws"
 
 
-@pytest.mark.parametrize(("text", "env", "key", "fix"), [
-    ('odds_format = "moneyline"', {}, "odds_format", "use one of american, decimal"),
-    ('books = "Pinnacle"', {}, "books", 'books = ["a", "b"]'),
-    ("theme = 3", {}, "theme", 'theme = "oddstui-dark"'),
-    ('colour = "red"', {}, "colour", "remove it"),
-    ('[opticodds]\napi_kee = "x"', {}, "opticodds.api_kee", "takes api_key, base_url"),
-    ("odds_format = ", {}, "(syntax)", "correct the TOML syntax"),
-    ("", {"OPTICODDS_BASE_URL": "api.opticodds.com"}, "opticodds.base_url", "https://api.opticodds.com/api/v3"),
-])
+@pytest.mark.parametrize(
+    ("text", "env", "key", "fix"),
+    [
+        ('odds_format = "moneyline"', {}, "odds_format", "use one of american, decimal"),
+        ('books = "Pinnacle"', {}, "books", 'books = ["a", "b"]'),
+        ("theme = 3", {}, "theme", 'theme = "oddstui-dark"'),
+        ('colour = "red"', {}, "colour", "remove it"),
+        ('[opticodds]\napi_kee = "x"', {}, "opticodds.api_kee", "takes api_key, base_url"),
+        ("odds_format = ", {}, "(syntax)", "correct the TOML syntax"),
+        ("", {"OPTICODDS_BASE_URL": "api.opticodds.com"}, "opticodds.base_url", "https://api.opticodds.com/api/v3"),
+    ],
+)
 def test_errors_name_file_key_and_fix(tmp_path, text, env, key, fix):
     path = write(tmp_path, text)
     with pytest.raises(ConfigError) as raised:

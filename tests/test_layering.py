@@ -16,8 +16,16 @@ def headless_modules() -> list[str]:
 
 
 def test_core_modules_exist():
-    expected = {"oddstui.model", "oddstui.odds", "oddstui.store", "oddstui.providers.opticodds",
-                "oddstui.providers.oddspapi", "oddstui.providers.oddsstream", "oddstui.tail", "oddstui.cli"}
+    expected = {
+        "oddstui.model",
+        "oddstui.odds",
+        "oddstui.store",
+        "oddstui.providers.opticodds",
+        "oddstui.providers.oddspapi",
+        "oddstui.providers.oddsstream",
+        "oddstui.tail",
+        "oddstui.cli",
+    }
     assert expected <= set(headless_modules())
 
 

@@ -58,9 +58,11 @@ def test_settings_round_trip(tmp_path):
 def test_a_bad_theme_file_is_reported_once_and_skipped(tmp_path):
     (tmp_path / "broken.toml").write_text('name = "broken"\nprimary = "not-a-colour"\n')
     (tmp_path / "garbled.toml").write_text("name = \n")
-    (tmp_path / "mine.toml").write_text('name = "mine"\ndark = false\nprimary = "#336699"\n[variables]\n'
-                                        'price-up = "green"\nprice-down = "red"\nlocked = "black on yellow"\n'
-                                        'stale = "grey50"\nbest = "black on cyan"\n')
+    (tmp_path / "mine.toml").write_text(
+        'name = "mine"\ndark = false\nprimary = "#336699"\n[variables]\n'
+        'price-up = "green"\nprice-down = "red"\nlocked = "black on yellow"\n'
+        'stale = "grey50"\nbest = "black on cyan"\n'
+    )
     themes = load_themes([*theme_dirs()[:1], tmp_path])
     assert {"oddstui-dark", "oddstui-light", "mine"} <= set(themes.themes)
     assert "broken" not in themes.themes

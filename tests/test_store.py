@@ -34,15 +34,44 @@ class Clock:
         return self.now
 
 
-def quote(key="k1", american=-110, book="Pinnacle", fixture_id="F1", selection="Celtics", market="Moneyline",
-          group="ml", points=None, player="", copilot_id=None):
-    return Quote("opticodds", key, fixture_id, book, market, selection, american_to_decimal(american),
-                 raw=american, raw_format=OddsFormat.AMERICAN, stream=S, group=group, points=points,
-                 player=player, copilot_id=copilot_id)
+def quote(
+    key="k1",
+    american=-110,
+    book="Pinnacle",
+    fixture_id="F1",
+    selection="Celtics",
+    market="Moneyline",
+    group="ml",
+    points=None,
+    player="",
+    copilot_id=None,
+):
+    return Quote(
+        "opticodds",
+        key,
+        fixture_id,
+        book,
+        market,
+        selection,
+        american_to_decimal(american),
+        raw=american,
+        raw_format=OddsFormat.AMERICAN,
+        stream=S,
+        group=group,
+        points=points,
+        player=player,
+        copilot_id=copilot_id,
+    )
 
 
-def fixture(fixture_id="F1", league="NBA", home="Boston Celtics", away="Miami Heat", status=FixtureStatus.UNPLAYED,
-            start=1_000_000.0):
+def fixture(
+    fixture_id="F1",
+    league="NBA",
+    home="Boston Celtics",
+    away="Miami Heat",
+    status=FixtureStatus.UNPLAYED,
+    start=1_000_000.0,
+):
     return Fixture("opticodds", fixture_id, "basketball", league, home, away, start, status)
 
 
@@ -132,10 +161,12 @@ def test_opaque_entry_ids_dedupe_by_identity(store):
 
 def test_fixture_change_updates_and_alerts(store, clock):
     store.apply(FixtureUpserted(S, None, fixture()))
-    store.apply(FixtureChanged(S, "2-0", FixtureChange("opticodds", "F1", new_start=clock.now + 600,
-                                                        old_start=clock.now)))
-    store.apply(FixtureChanged(S, "2-1", FixtureChange("opticodds", "F1", FixtureStatus.UNPLAYED,
-                                                        FixtureStatus.CANCELLED)))
+    store.apply(
+        FixtureChanged(S, "2-0", FixtureChange("opticodds", "F1", new_start=clock.now + 600, old_start=clock.now))
+    )
+    store.apply(
+        FixtureChanged(S, "2-1", FixtureChange("opticodds", "F1", FixtureStatus.UNPLAYED, FixtureStatus.CANCELLED))
+    )
     fx = store.fixture(("opticodds", "F1"))
     assert fx.status is FixtureStatus.CANCELLED and fx.start == clock.now + 600
     alerts = store.alerts()
@@ -200,8 +231,7 @@ def test_eviction_after_grace(store, clock):
     store.apply(FixtureUpserted(S, None, fixture()))
     store.apply(FixtureUpserted(S, None, fixture("F2")))
     store.apply(QuotesPosted(S, None, [quote(), quote(key="k2", fixture_id="F2")]))
-    store.apply(FixtureChanged(S, None, FixtureChange("opticodds", "F1", FixtureStatus.LIVE,
-                                                      FixtureStatus.COMPLETED)))
+    store.apply(FixtureChanged(S, None, FixtureChange("opticodds", "F1", FixtureStatus.LIVE, FixtureStatus.COMPLETED)))
     clock.now += 30
     assert store.evict() == 0
     clock.now += 31
@@ -231,8 +261,11 @@ def test_fixture_filters(store):
     store.apply(FixtureUpserted(S, None, fixture("F1", "NBA", "Boston Celtics", "Miami Heat")))
     store.apply(FixtureUpserted(S, None, fixture("F2", "NHL", "Boston Bruins", "Toronto Maple Leafs")))
     store.apply(FixtureUpserted(S, None, fixture("F3", "NBA", "Denver Nuggets", "Utah Jazz")))
-    store.apply(QuotesPosted(S, None, [quote(fixture_id="F1", book="FanDuel"),
-                                       quote(key="p", fixture_id="F3", player="Nikola Jokic")]))
+    store.apply(
+        QuotesPosted(
+            S, None, [quote(fixture_id="F1", book="FanDuel"), quote(key="p", fixture_id="F3", player="Nikola Jokic")]
+        )
+    )
     store.apply(ScoreUpdated(S, None, "opticodds", "F2", Score(1, 0), is_live=True))
 
     def ids(**kw):
@@ -271,10 +304,18 @@ def test_grid_best_and_fair(store):
 
 
 def test_grid_fair_falls_back_when_sharp_book_locked(store):
-    store.apply(QuotesPosted(S, None, [
-        quote("a1", -110, "Pinnacle", selection="A"), quote("a2", -110, "Pinnacle", selection="B"),
-        quote("b1", +120, "FanDuel", selection="A"), quote("b2", -140, "FanDuel", selection="B"),
-    ]))
+    store.apply(
+        QuotesPosted(
+            S,
+            None,
+            [
+                quote("a1", -110, "Pinnacle", selection="A"),
+                quote("a2", -110, "Pinnacle", selection="B"),
+                quote("b1", +120, "FanDuel", selection="A"),
+                quote("b2", -140, "FanDuel", selection="B"),
+            ],
+        )
+    )
     store.apply(QuotesLocked(S, None, [quote("a1", -110, "Pinnacle", selection="A")]))
     row = next(r for r in store.grid(("opticodds", "F1")).rows if r.selection == "A")
     assert row.fair == pytest.approx(1 / ((1 / 2.2) / (1 / 2.2 + 1 / (1 + 100 / 140))))

@@ -99,8 +99,14 @@ def run_consumer(command_for: Callable[[str], list[str]], env: dict[str, str]) -
     with running_sim(RATE, preexec_fn=pin_to(0)) as sim:
         base = f"{sim}/opticodds/api/v3"
         cpu = children_cpu()
-        result = subprocess.run(command_for(base), env=env | {"OPTICODDS_BASE_URL": base}, capture_output=True,
-                                text=True, timeout=300, preexec_fn=pin_to(1))
+        result = subprocess.run(
+            command_for(base),
+            env=env | {"OPTICODDS_BASE_URL": base},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            preexec_fn=pin_to(1),
+        )
         cpu = children_cpu() - cpu
     summary = re.search(r"(\d+) quote updates", result.stderr)
     if result.returncode != 0 or summary is None:
@@ -122,22 +128,45 @@ def main(argv: Sequence[str]) -> int:
         return run_consumer(lambda base: [sys.executable, "-c", SAMPLE_RUNNER, base, str(events), *BOOKS], env)
 
     def ours(events: int) -> Run:
-        return run_consumer(lambda _: [sys.executable, "-m", "oddstui", "tail", "--provider", "opticodds", "--sport",
-                                       "basketball", *books, "--quiet", "--count", str(events)], env)
+        return run_consumer(
+            lambda _: [
+                sys.executable,
+                "-m",
+                "oddstui",
+                "tail",
+                "--provider",
+                "opticodds",
+                "--sport",
+                "basketball",
+                *books,
+                "--quiet",
+                "--count",
+                str(events),
+            ],
+            env,
+        )
 
     startup = sample(1), ours(1)
     rounds = [(sample(args.events), ours(args.events)) for _ in range(args.rounds)]
     for number, (theirs, mine) in enumerate(rounds, 1):
-        print(f"round {number}: sample {theirs.updates:,} updates in {theirs.cpu:.2f} CPU s ({theirs.rate:,.0f}/s), "
-              f"oddstui {mine.updates:,} in {mine.cpu:.2f} CPU s ({mine.rate:,.0f}/s): {mine.rate / theirs.rate:.2f}x")
+        print(
+            f"round {number}: sample {theirs.updates:,} updates in {theirs.cpu:.2f} CPU s ({theirs.rate:,.0f}/s), "
+            f"oddstui {mine.updates:,} in {mine.cpu:.2f} CPU s ({mine.rate:,.0f}/s): {mine.rate / theirs.rate:.2f}x"
+        )
     best_sample = max((theirs for theirs, _ in rounds), key=lambda run: run.rate)
     best_ours = max((mine for _, mine in rounds), key=lambda run: run.rate)
-    print(f"start-up to the first event: sample {startup[0].cpu:.2f} CPU s, oddstui {startup[1].cpu:.2f} CPU s "
-          "(included in every figure above and below)")
-    print(f"sample consumer (requests + sseclient-py + json + dict cache), best round: "
-          f"{best_sample.rate:,.0f} updates per CPU second")
-    print(f"oddstui tail --quiet (SSE, normalize, feed, store), best round:           "
-          f"{best_ours.rate:,.0f} updates per CPU second")
+    print(
+        f"start-up to the first event: sample {startup[0].cpu:.2f} CPU s, oddstui {startup[1].cpu:.2f} CPU s "
+        "(included in every figure above and below)"
+    )
+    print(
+        f"sample consumer (requests + sseclient-py + json + dict cache), best round: "
+        f"{best_sample.rate:,.0f} updates per CPU second"
+    )
+    print(
+        f"oddstui tail --quiet (SSE, normalize, feed, store), best round:           "
+        f"{best_ours.rate:,.0f} updates per CPU second"
+    )
     ratio = best_ours.rate / best_sample.rate
     print(f"ratio: {ratio:.2f}x (target >= {TARGET}x: {'met' if ratio >= TARGET else 'MISSED'})")
     return 0 if ratio >= TARGET else 1

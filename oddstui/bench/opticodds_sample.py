@@ -1,4 +1,5 @@
 """The OpticOdds SSE guide's Python consumer, as published (indentation restored), but for API_KEY and BASE_URL."""
+
 # ruff: noqa
 import requests
 from requests.exceptions import ChunkedEncodingError
@@ -10,9 +11,16 @@ API_KEY = "test-key"
 BASE_URL = "https://api.opticodds.com/api/v3"
 
 
-def stream_odds(sport, sportsbooks, leagues=None, markets=None,
-                odds_format="AMERICAN", on_odds=None, on_locked=None,
-                on_fixture_status=None):
+def stream_odds(
+    sport,
+    sportsbooks,
+    leagues=None,
+    markets=None,
+    odds_format="AMERICAN",
+    on_odds=None,
+    on_locked=None,
+    on_fixture_status=None,
+):
     last_entry_id = None
     reconnect_delay = 1  # Start with 1 second
 

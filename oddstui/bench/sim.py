@@ -46,13 +46,28 @@ def wait_for_port(url: str, timeout: float = 15.0) -> None:
 
 
 @contextlib.contextmanager
-def running_sim(rate: float, fixtures_per_league: int = 8,
-                preexec_fn: Callable[[], None] | None = None) -> Iterator[str]:
+def running_sim(
+    rate: float, fixtures_per_league: int = 8, preexec_fn: Callable[[], None] | None = None
+) -> Iterator[str]:
     """`oddstui sim` in a process of its own for the length of the block; yields its base URL."""
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "oddstui", "sim", "--port", str(port), "--rate", str(rate),
-                               "--fixtures-per-league", str(fixtures_per_league)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=preexec_fn)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "oddstui",
+            "sim",
+            "--port",
+            str(port),
+            "--rate",
+            str(rate),
+            "--fixtures-per-league",
+            str(fixtures_per_league),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=preexec_fn,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for_port(f"{base}/oddsstream/api/sports")
@@ -67,9 +82,15 @@ def stream_rate(base: str, sport: str, seconds: float) -> tuple[float, int]:
     books = [b.name for b in BOOKS[:5]]
     updates = events = 0
     started = 0.0
-    with httpx.Client(timeout=10) as client, client.stream(
-            "GET", f"{base}/opticodds/api/v3/stream/odds/{sport}", params={"sportsbook": books},
-            headers={"X-Api-Key": "bench-key"}) as response:
+    with (
+        httpx.Client(timeout=10) as client,
+        client.stream(
+            "GET",
+            f"{base}/opticodds/api/v3/stream/odds/{sport}",
+            params={"sportsbook": books},
+            headers={"X-Api-Key": "bench-key"},
+        ) as response,
+    ):
         response.raise_for_status()
         for line in response.iter_lines():
             if not line.startswith("data: {"):
@@ -93,8 +114,9 @@ def main(argv: Sequence[str]) -> int:
     with running_sim(args.rate) as base:
         delivered, events = stream_rate(base, args.sport, args.seconds)
     generated = market_rate(args.seconds)
-    print(f"delivered over SSE to one client: {delivered:,.0f} odds updates/s"
-          f" ({events:,} events, {args.sport}, 5 books)")
+    print(
+        f"delivered over SSE to one client: {delivered:,.0f} odds updates/s ({events:,} events, {args.sport}, 5 books)"
+    )
     print(f"market generating in-process, all sports and books (baseline): {generated:,.0f} updates/s")
     print(f"target >= {TARGET:,}/s: {'met' if delivered >= TARGET else 'MISSED'}")
     return 0 if delivered >= TARGET else 1

@@ -19,9 +19,17 @@ STREAM = "bench:odds"
 def make_quote(fixture: int, book: str, selection: int, decimal: float) -> Quote:
     fixture_id = f"FX{fixture:06d}"
     return Quote(
-        "bench", f"{fixture_id}:{book}:market{selection // 2}:sel{selection}", fixture_id, book,
-        f"Market {selection // 2}", f"Selection {selection}", decimal,
-        raw_format=OddsFormat.DECIMAL, stream=STREAM, group=str(selection // 2), is_main=True,
+        "bench",
+        f"{fixture_id}:{book}:market{selection // 2}:sel{selection}",
+        fixture_id,
+        book,
+        f"Market {selection // 2}",
+        f"Selection {selection}",
+        decimal,
+        raw_format=OddsFormat.DECIMAL,
+        stream=STREAM,
+        group=str(selection // 2),
+        is_main=True,
     )
 
 

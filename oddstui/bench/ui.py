@@ -161,13 +161,15 @@ async def measure(rate: float, fixtures: int, seconds: float, presses: int) -> S
             start = instrument(app, samples)
             async with app.run_test(size=(160, 48)) as pilot:
                 deadline = time.monotonic() + 30
-                while time.monotonic() < deadline and not (app.store.health() and all(
-                        h.state.value == "live" for h in app.store.health())):
+                while time.monotonic() < deadline and not (
+                    app.store.health() and all(h.state.value == "live" for h in app.store.health())
+                ):
                     await pilot.pause(0.2)
                 live = [f for f in app.store.fixtures() if f.is_live]
                 if live:  # watch the busiest kind of game: one in play
-                    busiest = max(live, key=lambda f: sum(1 for _ in app.store.fixture_quotes(
-                        (f.provider, f.fixture_id))))
+                    busiest = max(
+                        live, key=lambda f: sum(1 for _ in app.store.fixture_quotes((f.provider, f.fixture_id)))
+                    )
                     app.selected_ref = (busiest.provider, busiest.fixture_id)
                     app._show_grid()
                 await pilot.pause(1.0)
@@ -192,8 +194,9 @@ def report(name: str, samples: Samples) -> None:
 
 
 def main(argv: Sequence[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m oddstui.bench ui", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m oddstui.bench ui", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rate", type=float, default=5000.0, help="quote updates per second asked of the sim")
     parser.add_argument("--fixtures", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=20.0)
@@ -208,6 +211,8 @@ def main(argv: Sequence[str]) -> int:
     print(f"key j p99 under load / baseline: {key99 / percentile(baseline.keys, 0.99):.2f}x")
     print(f"frame p99 under load / baseline: {percentile(loaded.frame, 0.99) / percentile(baseline.frame, 0.99):.2f}x")
     ok = wire99 <= WIRE_TARGET_MS and key99 <= KEY_TARGET_MS
-    print(f"targets: wire-to-screen p99 <= {WIRE_TARGET_MS:.0f} ms: {'met' if wire99 <= WIRE_TARGET_MS else 'MISSED'}; "
-          f"key p99 <= {KEY_TARGET_MS:.0f} ms: {'met' if key99 <= KEY_TARGET_MS else 'MISSED'}")
+    print(
+        f"targets: wire-to-screen p99 <= {WIRE_TARGET_MS:.0f} ms: {'met' if wire99 <= WIRE_TARGET_MS else 'MISSED'}; "
+        f"key p99 <= {KEY_TARGET_MS:.0f} ms: {'met' if key99 <= KEY_TARGET_MS else 'MISSED'}"
+    )
     return 0 if ok else 1

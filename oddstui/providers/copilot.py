@@ -63,8 +63,7 @@ class ParlayError(Exception):
 class ParlayClient:
     def __init__(self, settings: ProviderSettings, timeout: float = 4.0) -> None:
         self.settings = settings
-        self.http = async_client(settings.base_url, timeout=timeout,
-                                 headers={"X-Api-Key": settings.api_key.reveal()})
+        self.http = async_client(settings.base_url, timeout=timeout, headers={"X-Api-Key": settings.api_key.reveal()})
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -101,7 +100,11 @@ class ParlayClient:
             data = body["data"]
             legs = tuple(ParlayLeg(str(leg["id"]), float(leg["price"])) for leg in data.get("legs") or ())
             price = data.get("price")
-            return ParlayQuote(legs, float(price) if price is not None else None, data.get("error"),
-                               tuple(data.get("missing_entries") or ()))
+            return ParlayQuote(
+                legs,
+                float(price) if price is not None else None,
+                data.get("error"),
+                tuple(data.get("missing_entries") or ()),
+            )
         except (KeyError, TypeError, ValueError, AttributeError, OddsError):
             raise ParlayError("the parlay reply has an unexpected shape") from None

@@ -46,8 +46,13 @@ PROVIDER = "oddspapi"
 STREAM = "oddspapi:ws"
 CHANNELS = ("fixtures", "scores", "odds", "bookmakers")
 SPORT_IDS = {"soccer": 10, "basketball": 11, "tennis": 12, "baseball": 13, "football": 14, "hockey": 15}
-STATUS_BY_ID = {0: FixtureStatus.UNPLAYED, 1: FixtureStatus.LIVE, 2: FixtureStatus.COMPLETED,
-                3: FixtureStatus.CANCELLED, 4: FixtureStatus.POSTPONED}
+STATUS_BY_ID = {
+    0: FixtureStatus.UNPLAYED,
+    1: FixtureStatus.LIVE,
+    2: FixtureStatus.COMPLETED,
+    3: FixtureStatus.CANCELLED,
+    4: FixtureStatus.POSTPONED,
+}
 CLOSE_FLOORS = {4003: 30.0, 4002: 5.0}
 """Minimum waits after these close codes: too many connections, and a client that read too slowly."""
 MARKETS_TTL = 3600.0
@@ -65,10 +70,19 @@ def fixture_from_payload(payload: dict) -> Fixture:
     result = ((payload.get("scores") or {}).get("result")) or {}
     score = Score(int(result["participant1Score"]), int(result["participant2Score"])) if result else None
     external = {k: str(v) for k, v in (payload.get("externalProviders") or {}).items() if v}
-    return Fixture(PROVIDER, str(payload["fixtureId"]), str(sport.get("sportName", "")).lower(),
-                   str(tournament.get("tournamentName", "")), str(parts.get("participant1Name", "")),
-                   str(parts.get("participant2Name", "")), float(payload.get("startTime") or 0),
-                   normalized, bool(status.get("live")), score, external)
+    return Fixture(
+        PROVIDER,
+        str(payload["fixtureId"]),
+        str(sport.get("sportName", "")).lower(),
+        str(tournament.get("tournamentName", "")),
+        str(parts.get("participant1Name", "")),
+        str(parts.get("participant2Name", "")),
+        float(payload.get("startTime") or 0),
+        normalized,
+        bool(status.get("live")),
+        score,
+        external,
+    )
 
 
 class MarketNames:
@@ -113,9 +127,17 @@ class MarketNames:
 class OddsPapiClient:
     """Streams OddsPapi into a Feed until cancelled."""
 
-    def __init__(self, settings: ProviderSettings, feed: Feed, *, sports: Sequence[str] = (),
-                 books: Sequence[str] = (), cache_dir: Path | None = None, backoff_base: float = 1.0,
-                 login_timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        settings: ProviderSettings,
+        feed: Feed,
+        *,
+        sports: Sequence[str] = (),
+        books: Sequence[str] = (),
+        cache_dir: Path | None = None,
+        backoff_base: float = 1.0,
+        login_timeout: float = 10.0,
+    ) -> None:
         self.settings = settings
         self.feed = feed
         self.sport_ids = sorted({SPORT_IDS[s] for s in sports if s in SPORT_IDS})
@@ -132,8 +154,7 @@ class OddsPapiClient:
         self.book_names: dict[str, str] = {}
         self.duplicates = 0
         self._market_refresh_at = 0.0
-        self.http = async_client(settings.base_url, timeout=10.0,
-                                 params={"apiKey": settings.api_key.reveal()})
+        self.http = async_client(settings.base_url, timeout=10.0, params={"apiKey": settings.api_key.reveal()})
         self.rest = PacedClient(self.http, "OddsPapi")
 
     async def run(self) -> None:
@@ -170,8 +191,12 @@ class OddsPapiClient:
     # --- the gateway --------------------------------------------------------------
 
     def _login(self) -> str:
-        login: dict = {"type": "login", "apiKey": self.settings.api_key.reveal(), "channels": list(CHANNELS),
-                       "receiveType": "binary"}
+        login: dict = {
+            "type": "login",
+            "apiKey": self.settings.api_key.reveal(),
+            "channels": list(CHANNELS),
+            "receiveType": "binary",
+        }
         if self.sport_ids:
             login["sportIds"] = self.sport_ids
         if self.bookmakers:
@@ -182,8 +207,7 @@ class OddsPapiClient:
         return json.dumps(login)
 
     async def _session(self) -> None:
-        async with websockets.connect(self.settings.ws_url, max_size=MAX_FRAME, open_timeout=10,
-                                      close_timeout=2) as ws:
+        async with websockets.connect(self.settings.ws_url, max_size=MAX_FRAME, open_timeout=10, close_timeout=2) as ws:
             await ws.send(self._login())
             reply = await asyncio.wait_for(ws.recv(), self.login_timeout)
             control = msgspec.json.decode(reply) if isinstance(reply, str) else {}
@@ -260,8 +284,15 @@ class OddsPapiClient:
             self.feed.put(FixtureUpserted(STREAM, None, fixture))
         elif channel == "scores":
             result = payload["scores"]["result"]
-            self.feed.put(ScoreUpdated(STREAM, None, PROVIDER, str(payload["fixtureId"]),
-                                       Score(int(result["participant1Score"]), int(result["participant2Score"]))))
+            self.feed.put(
+                ScoreUpdated(
+                    STREAM,
+                    None,
+                    PROVIDER,
+                    str(payload["fixtureId"]),
+                    Score(int(result["participant1Score"]), int(result["participant2Score"])),
+                )
+            )
         if order is not None:
             self._orders[channel] = order
             self.last_seen[channel] = entry_id
@@ -297,12 +328,22 @@ class OddsPapiClient:
             raise OddsError("price must be a decimal above 1")
         self.keys_by_fixture.setdefault(fixture_id, set()).add(odds_id)
         return Quote(
-            PROVIDER, odds_id, fixture_id, self.book_names.get(slug, slug.title()),
-            market["marketName"] if market else f"Market {market_id}", name, price,
-            raw_format=OddsFormat.DECIMAL, points=market.get("handicap") if market else None,
-            group=str(market_id), player=f"Player {player}" if player else "", stream=STREAM,
-            is_main=bool(outcome.get("mainLine", True)), is_live=fixture.is_live if fixture else False,
-            ts=float(outcome.get("changedAt") or 0) / 1000, limit=outcome.get("limit"),
+            PROVIDER,
+            odds_id,
+            fixture_id,
+            self.book_names.get(slug, slug.title()),
+            market["marketName"] if market else f"Market {market_id}",
+            name,
+            price,
+            raw_format=OddsFormat.DECIMAL,
+            points=market.get("handicap") if market else None,
+            group=str(market_id),
+            player=f"Player {player}" if player else "",
+            stream=STREAM,
+            is_main=bool(outcome.get("mainLine", True)),
+            is_live=fixture.is_live if fixture else False,
+            ts=float(outcome.get("changedAt") or 0) / 1000,
+            limit=outcome.get("limit"),
         )
 
     # --- REST ---------------------------------------------------------------------

@@ -65,36 +65,66 @@ def poll_interval(remaining: int | None, reset_at: float | None, now: float, res
 
 
 def fixture_id_of(row: dict) -> str:
-    return str(row.get("event_id") or re.sub(r"[^a-z0-9]+", "-", f"{row['match_name']} {row['match_date'][:10]}"
-                                             .lower()).strip("-"))
+    return str(
+        row.get("event_id")
+        or re.sub(r"[^a-z0-9]+", "-", f"{row['match_name']} {row['match_date'][:10]}".lower()).strip("-")
+    )
 
 
 def quote_key(row: dict, selection: str) -> str:
-    return f"{fixture_id_of(row)}:{row['bookmaker']}:{row.get('market') or row['market_type']}:" \
-           f"{row.get('period', 0)}:{selection}"
+    return (
+        f"{fixture_id_of(row)}:{row['bookmaker']}:{row.get('market') or row['market_type']}:"
+        f"{row.get('period', 0)}:{selection}"
+    )
 
 
 def fixture_from_row(row: dict) -> Fixture:
     home, _, away = str(row["match_name"]).partition(" vs ")
     start = dt.datetime.fromisoformat(str(row["match_date"]).replace("Z", "+00:00")).timestamp()
-    return Fixture(PROVIDER, fixture_id_of(row), str(row.get("sport", "")).lower(), str(row.get("competition", "")),
-                   home, away, start, is_live=bool(row.get("is_live")))
+    return Fixture(
+        PROVIDER,
+        fixture_id_of(row),
+        str(row.get("sport", "")).lower(),
+        str(row.get("competition", "")),
+        home,
+        away,
+        start,
+        is_live=bool(row.get("is_live")),
+    )
 
 
 def row_quote(row: dict, selection: str, price: float) -> Quote:
     if not isinstance(price, int | float) or not price > 1.0:
         raise OddsError("price must be a decimal above 1")
-    return Quote(PROVIDER, quote_key(row, selection), fixture_id_of(row), str(row["bookmaker"]),
-                 str(row.get("market") or row["market_type"]), selection, float(price),
-                 raw_format=OddsFormat.DECIMAL, stream=STREAM, group=str(row.get("market_type")),
-                 is_live=bool(row.get("is_live")), deep_link=row.get("url"))
+    return Quote(
+        PROVIDER,
+        quote_key(row, selection),
+        fixture_id_of(row),
+        str(row["bookmaker"]),
+        str(row.get("market") or row["market_type"]),
+        selection,
+        float(price),
+        raw_format=OddsFormat.DECIMAL,
+        stream=STREAM,
+        group=str(row.get("market_type")),
+        is_live=bool(row.get("is_live")),
+        deep_link=row.get("url"),
+    )
 
 
 class OddsStreamClient:
     """Streams or polls OddsStream into a Feed until cancelled."""
 
-    def __init__(self, settings: ProviderSettings, feed: Feed, *, leagues: Sequence[str] = (),
-                 book: str | None = None, backoff_base: float = 1.0, reconcile_every: float = RECONCILE_EVERY) -> None:
+    def __init__(
+        self,
+        settings: ProviderSettings,
+        feed: Feed,
+        *,
+        leagues: Sequence[str] = (),
+        book: str | None = None,
+        backoff_base: float = 1.0,
+        reconcile_every: float = RECONCILE_EVERY,
+    ) -> None:
         self.settings = settings
         self.feed = feed
         self.leagues = {lg.upper() for lg in leagues}
@@ -110,8 +140,7 @@ class OddsStreamClient:
         """The last price of every key, so that a suspension can show what was suspended."""
         self.fixtures: set[str] = set()
         self.polls = 0
-        self.http = async_client(settings.base_url, timeout=10.0,
-                                 headers={"X-Api-Key": settings.api_key.reveal()})
+        self.http = async_client(settings.base_url, timeout=10.0, headers={"X-Api-Key": settings.api_key.reveal()})
 
     async def run(self) -> None:
         try:

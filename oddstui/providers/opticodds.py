@@ -61,8 +61,15 @@ MALFORMED = (KeyError, TypeError, ValueError, AttributeError)
 """What reading a payload of the wrong shape raises (OddsError and msgspec's errors are ValueErrors)."""
 RESUME_HORIZON = 25.0
 """A last_entry_id older than this may not be replayed in full: re-hydrate instead."""
-SPORT_OF_LEAGUE = {"NBA": "basketball", "NCAAB": "basketball", "NFL": "football", "NHL": "hockey",
-                   "MLB": "baseball", "EPL": "soccer", "ATP": "tennis"}
+SPORT_OF_LEAGUE = {
+    "NBA": "basketball",
+    "NCAAB": "basketball",
+    "NFL": "football",
+    "NHL": "hockey",
+    "MLB": "baseball",
+    "EPL": "soccer",
+    "ATP": "tennis",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,16 +89,20 @@ class StreamPlan:
 
     @property
     def path(self) -> str:
-        return {"odds": f"/stream/odds/{self.sport}", "results": f"/stream/results/{self.sport}",
-                "copilot": f"/stream/copilot/{self.sport}/odds"}[self.kind]
+        return {
+            "odds": f"/stream/odds/{self.sport}",
+            "results": f"/stream/results/{self.sport}",
+            "copilot": f"/stream/copilot/{self.sport}/odds",
+        }[self.kind]
 
 
 def _chunks(items: Sequence[str], size: int) -> list[tuple[str, ...]]:
-    return [tuple(items[i:i + size]) for i in range(0, len(items), size)] or [()]
+    return [tuple(items[i : i + size]) for i in range(0, len(items), size)] or [()]
 
 
-def plan_streams(sports: Sequence[str], books: Sequence[str], leagues: Sequence[str] = (),
-                 copilot: bool = True) -> list[StreamPlan]:
+def plan_streams(
+    sports: Sequence[str], books: Sequence[str], leagues: Sequence[str] = (), copilot: bool = True
+) -> list[StreamPlan]:
     """Odds connections per sport (at most 5 books and 10 leagues each), plus results and Copilot per sport."""
     books = [b for b in books if b != COPILOT]
     plans = []
@@ -126,10 +137,21 @@ class _StreamState:
 class OpticOddsClient:
     """Streams OpticOdds into a Feed until cancelled."""
 
-    def __init__(self, settings: ProviderSettings, feed: Feed, *, sports: Sequence[str], books: Sequence[str],
-                 leagues: Sequence[str] = (), copilot: bool = True, read_timeout: float = 20.0,
-                 backoff_base: float = 1.0, stagger: float = 0.05, odds_format: OddsFormat = OddsFormat.AMERICAN,
-                 rate_limit_pause: float = RATE_LIMIT_PAUSE) -> None:
+    def __init__(
+        self,
+        settings: ProviderSettings,
+        feed: Feed,
+        *,
+        sports: Sequence[str],
+        books: Sequence[str],
+        leagues: Sequence[str] = (),
+        copilot: bool = True,
+        read_timeout: float = 20.0,
+        backoff_base: float = 1.0,
+        stagger: float = 0.05,
+        odds_format: OddsFormat = OddsFormat.AMERICAN,
+        rate_limit_pause: float = RATE_LIMIT_PAUSE,
+    ) -> None:
         self.settings = settings
         self.feed = feed
         self.plans = plan_streams(sports, books, leagues, copilot)
@@ -146,8 +168,10 @@ class OpticOddsClient:
         self._rate_limited_until = 0.0
         self._auth_failed = False
         self.http = async_client(
-            settings.base_url, headers={"X-Api-Key": settings.api_key.reveal()},
-            timeout=httpx.Timeout(10.0, read=read_timeout), limits=httpx.Limits(max_connections=None),
+            settings.base_url,
+            headers={"X-Api-Key": settings.api_key.reveal()},
+            timeout=httpx.Timeout(10.0, read=read_timeout),
+            limits=httpx.Limits(max_connections=None),
         )
 
     async def run(self) -> None:
@@ -207,8 +231,9 @@ class OpticOddsClient:
 
     async def _connect(self, state: _StreamState, backoff: Backoff) -> None:
         plan, reporter = state.plan, state.reporter
-        async with self.http.stream("GET", plan.path, params=self._params(state),
-                                    headers={"Accept": "text/event-stream"}) as response:
+        async with self.http.stream(
+            "GET", plan.path, params=self._params(state), headers={"Accept": "text/event-stream"}
+        ) as response:
             await self._check_status(response)
             if not response.headers.get("content-type", "").startswith("text/event-stream"):
                 raise StreamFailed(f"expected an event stream, got {response.headers.get('content-type')!r}")
@@ -235,11 +260,14 @@ class OpticOddsClient:
         await response.aread()
         message = _message(response)
         if status in (401, 403):
-            raise AuthFailed(f"OpticOdds refused the API key (HTTP {status}: {message}). "
-                             "Fix: set a valid OPTICODDS_API_KEY or [opticodds] api_key")
+            raise AuthFailed(
+                f"OpticOdds refused the API key (HTTP {status}: {message}). "
+                "Fix: set a valid OPTICODDS_API_KEY or [opticodds] api_key"
+            )
         if status == 429:
-            wait = max(self.rate_limit_pause,
-                       parse_retry_after(response.headers.get("retry-after"), self.rate_limit_pause))
+            wait = max(
+                self.rate_limit_pause, parse_retry_after(response.headers.get("retry-after"), self.rate_limit_pause)
+            )
             raise RateLimited(f"HTTP 429: {message}", wait)
         raise StreamFailed(f"HTTP {status}: {message}")
 
@@ -302,11 +330,14 @@ class OpticOddsClient:
             case "fixture-status":
                 data = payload["data"]
                 change = FixtureChange(
-                    PROVIDER, data["fixture_id"],
+                    PROVIDER,
+                    data["fixture_id"],
                     FixtureStatus.parse(data["old_status"]) if data.get("old_status") else None,
                     FixtureStatus.parse(data["new_status"]) if data.get("new_status") else None,
-                    parse_time(data.get("old_start_date")), parse_time(data.get("new_start_date")),
-                    float(data.get("timestamp") or 0.0))
+                    parse_time(data.get("old_start_date")),
+                    parse_time(data.get("new_start_date")),
+                    float(data.get("timestamp") or 0.0),
+                )
                 if change.fixture_id not in self.known_fixtures:
                     self._want_fixture(change.fixture_id)
                 seen = (change.new_status, change.new_start)
@@ -318,10 +349,16 @@ class OpticOddsClient:
                 data = payload["data"]
                 score = data.get("score") or {}
                 home, away = score.get("home") or {}, score.get("away") or {}
-                return [ScoreUpdated(stream, entry_id, PROVIDER, data["fixture_id"],
-                                     Score(int(home.get("total") or 0), int(away.get("total") or 0),
-                                           str(score.get("period") or "")),
-                                     bool(data["is_live"]) if "is_live" in data else None)]
+                return [
+                    ScoreUpdated(
+                        stream,
+                        entry_id,
+                        PROVIDER,
+                        data["fixture_id"],
+                        Score(int(home.get("total") or 0), int(away.get("total") or 0), str(score.get("period") or "")),
+                        bool(data["is_live"]) if "is_live" in data else None,
+                    )
+                ]
         return None
 
     # --- fixtures and snapshots ---------------------------------------------------

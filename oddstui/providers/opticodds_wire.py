@@ -93,17 +93,31 @@ def odds_to_quotes(odds: list[WireOdd], stream: str, fmt: OddsFormat) -> list[Qu
         link = odd.deep_link
         # Positional, in field order: msgspec builds a struct from positional arguments about four
         # times faster than from keywords. tests/providers/test_opticodds_wire.py checks every field.
-        append(Quote(
-            PROVIDER, odd_id, odd.fixture_id, book, odd.market, odd.name, decimal,
-            price, fmt,  # raw, raw_format
-            odd.points, odd.grouping_key or "",  # points, group
-            (odd.selection or "") if odd.player_id else "",  # player
-            stream, odd.is_main is not False, odd.is_live is True,  # stream, is_main, is_live
-            False, False, odd.timestamp or 0.0,  # locked, stale, ts
-            limits.max_stake if limits is not None else None,  # limit
-            link.desktop if link is not None else None,  # deep_link
-            odd_id if book == COPILOT else None,  # copilot_id
-        ))
+        append(
+            Quote(
+                PROVIDER,
+                odd_id,
+                odd.fixture_id,
+                book,
+                odd.market,
+                odd.name,
+                decimal,
+                price,
+                fmt,  # raw, raw_format
+                odd.points,
+                odd.grouping_key or "",  # points, group
+                (odd.selection or "") if odd.player_id else "",  # player
+                stream,
+                odd.is_main is not False,
+                odd.is_live is True,  # stream, is_main, is_live
+                False,
+                False,
+                odd.timestamp or 0.0,  # locked, stale, ts
+                limits.max_stake if limits is not None else None,  # limit
+                link.desktop if link is not None else None,  # deep_link
+                odd_id if book == COPILOT else None,  # copilot_id
+            )
+        )
     return quotes
 
 
@@ -125,9 +139,15 @@ def fixture_from_json(item: dict) -> Fixture:
     league = item.get("league") or {}
     sport = item.get("sport") or {}
     return Fixture(
-        PROVIDER, item["id"], sport.get("id", "") if isinstance(sport, dict) else str(sport),
+        PROVIDER,
+        item["id"],
+        sport.get("id", "") if isinstance(sport, dict) else str(sport),
         league.get("name", "") if isinstance(league, dict) else str(league),
-        item.get("home_team_display", ""), item.get("away_team_display", ""),
-        parse_time(item.get("start_date")) or 0.0, FixtureStatus.parse(item.get("status")),
-        bool(item.get("is_live")), score, {"opticodds": item["id"]},
+        item.get("home_team_display", ""),
+        item.get("away_team_display", ""),
+        parse_time(item.get("start_date")) or 0.0,
+        FixtureStatus.parse(item.get("status")),
+        bool(item.get("is_live")),
+        score,
+        {"opticodds": item["id"]},
     )

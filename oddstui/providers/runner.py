@@ -14,8 +14,9 @@ class ProviderClient(Protocol):
     async def run(self) -> None: ...
 
 
-def build_clients(settings: Settings, feed: Feed, *, only: Sequence[str] = (), cache_dir: Path | None = None,
-                  **tuning: float) -> list[ProviderClient]:
+def build_clients(
+    settings: Settings, feed: Feed, *, only: Sequence[str] = (), cache_dir: Path | None = None, **tuning: float
+) -> list[ProviderClient]:
     """One client per enabled provider (restricted to `only` if given). `tuning` is for tests: backoff_base.
 
     Each provider's module is imported only when it is enabled: start-up is part of a short `tail`.
@@ -27,13 +28,25 @@ def build_clients(settings: Settings, feed: Feed, *, only: Sequence[str] = (), c
         if provider.name == "opticodds":
             from oddstui.providers.opticodds import OpticOddsClient
 
-            clients.append(OpticOddsClient(provider, feed, sports=settings.sports, books=settings.books,
-                                           leagues=settings.leagues, odds_format=settings.odds_format, **tuning))
+            clients.append(
+                OpticOddsClient(
+                    provider,
+                    feed,
+                    sports=settings.sports,
+                    books=settings.books,
+                    leagues=settings.leagues,
+                    odds_format=settings.odds_format,
+                    **tuning,
+                )
+            )
         elif provider.name == "oddspapi":
             from oddstui.providers.oddspapi import OddsPapiClient
 
-            clients.append(OddsPapiClient(provider, feed, sports=settings.sports, books=settings.books,
-                                          cache_dir=cache_dir, **tuning))
+            clients.append(
+                OddsPapiClient(
+                    provider, feed, sports=settings.sports, books=settings.books, cache_dir=cache_dir, **tuning
+                )
+            )
         elif provider.name == "oddsstream":
             from oddstui.providers.oddsstream import OddsStreamClient
 

@@ -99,14 +99,23 @@ def free_port(host: str = "127.0.0.1") -> int:
 class SimServer:
     """Runs a Simulator under uvicorn, in the foreground or in a background thread."""
 
-    def __init__(self, simulator: Simulator, host: str = "127.0.0.1", port: int = 0,
-                 log_level: str = "warning") -> None:
+    def __init__(
+        self, simulator: Simulator, host: str = "127.0.0.1", port: int = 0, log_level: str = "warning"
+    ) -> None:
         self.simulator = simulator
         self.host = host
         self.port = port or free_port(host)
         logging.getLogger("uvicorn.error").addFilter(_QuietCuts())
-        config = uvicorn.Config(simulator.app(), host=self.host, port=self.port, log_level=log_level,
-                                access_log=False, lifespan="on", ws="websockets-sansio", timeout_graceful_shutdown=1)
+        config = uvicorn.Config(
+            simulator.app(),
+            host=self.host,
+            port=self.port,
+            log_level=log_level,
+            access_log=False,
+            lifespan="on",
+            ws="websockets-sansio",
+            timeout_graceful_shutdown=1,
+        )
         self.server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -183,8 +192,12 @@ def ground_truth(simulator: Simulator) -> dict:
     for fx in market.fixtures.values():
         for book in (*BOOKS, COPILOT):
             for line, price in market.current(fx, book):
-                state = {"price_american": price.american, "price_decimal": price.decimal,
-                         "locked": price.locked or price.settlement is not None, "is_main": price.is_main}
+                state = {
+                    "price_american": price.american,
+                    "price_decimal": price.decimal,
+                    "locked": price.locked or price.settlement is not None,
+                    "is_main": price.is_main,
+                }
                 key = copilot_id(fx, line) if book is COPILOT else odd_id(fx, book.name, line)
                 optic_quotes[key] = state
                 if book is COPILOT:
@@ -193,10 +206,15 @@ def ground_truth(simulator: Simulator) -> dict:
                 if price.is_main and not line.retired and not fx.status.is_terminal:
                     stream_quotes[f"{event_slug(fx)}:{book.name}:{line.market}:0:{line.name}"] = state
     return {
-        "opticodds": {"quotes": optic_quotes,
-                      "fixtures": {fx.fixture_id: wire_status(fx.status) for fx in market.fixtures.values()}},
-        "oddspapi": {"quotes": papi_quotes,
-                     "fixtures": {fx.papi_id: STATUS_NAMES.get(fx.status, (5, fx.status.value))[1]
-                                  for fx in market.fixtures.values()}},
+        "opticodds": {
+            "quotes": optic_quotes,
+            "fixtures": {fx.fixture_id: wire_status(fx.status) for fx in market.fixtures.values()},
+        },
+        "oddspapi": {
+            "quotes": papi_quotes,
+            "fixtures": {
+                fx.papi_id: STATUS_NAMES.get(fx.status, (5, fx.status.value))[1] for fx in market.fixtures.values()
+            },
+        },
         "oddsstream": {"quotes": stream_quotes},
     }

@@ -24,8 +24,9 @@ class Entry:
 class Hub:
     """Runs the market at a rate and keeps a bounded, replayable log of its events."""
 
-    def __init__(self, market: Market, *, rate: float = 200.0, capacity: int = 200_000,
-                 faults: FaultPlan = NO_FAULTS) -> None:
+    def __init__(
+        self, market: Market, *, rate: float = 200.0, capacity: int = 200_000, faults: FaultPlan = NO_FAULTS
+    ) -> None:
         self.market = market
         self.rate = rate
         self.faults = faults
@@ -89,8 +90,11 @@ class Hub:
                 continue
             now = time.perf_counter()
             target = (now - started) * self.rate
-            while produced < target and (stop_after is None or produced < stop_after) \
-                    and time.perf_counter() - now < PUMP_SLICE:
+            while (
+                produced < target
+                and (stop_after is None or produced < stop_after)
+                and time.perf_counter() - now < PUMP_SLICE
+            ):
                 produced += self.step()
             await asyncio.sleep(0.02 if produced >= target else 0)
 

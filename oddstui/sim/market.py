@@ -189,8 +189,14 @@ MarketEvent = PriceBatch | StatusChange | ScoreChange | SettledBatch | FixtureLi
 class Market:
     """All fixtures and every book's current prices; `step()` advances one tick."""
 
-    def __init__(self, seed: int = 1, *, fixtures_per_league: int = 4, start_time: float = 1_790_000_000.0,
-                 books: tuple[BookSpec, ...] = BOOKS) -> None:
+    def __init__(
+        self,
+        seed: int = 1,
+        *,
+        fixtures_per_league: int = 4,
+        start_time: float = 1_790_000_000.0,
+        books: tuple[BookSpec, ...] = BOOKS,
+    ) -> None:
         self.rng = random.Random(seed)
         self.seed = seed
         self.tick = 0
@@ -224,16 +230,29 @@ class Market:
         margin = round(rng.gauss(0, spec.margin_scale * 0.9), 1)
         total = spec.total + round(rng.gauss(0, spec.total * 0.04), 1)
         spread_of_props = max(1, spec.prop_line / 8)
-        roster = [(spec.players[spec.teams.index(team)], team,
-                   spec.prop_line + rng.uniform(-1.5, 1.5) * spread_of_props)
-                  for team in (home, away) if spec.players]
+        roster = [
+            (spec.players[spec.teams.index(team)], team, spec.prop_line + rng.uniform(-1.5, 1.5) * spread_of_props)
+            for team in (home, away)
+            if spec.players
+        ]
         fixture_id = f"{self.seed % 256:02X}{self._numbers:010X}"
-        fixture = SimFixture(self._numbers, fixture_id, spec, home, away, start_tick,
-                             self.start_time + start_tick * TICK_SECONDS, margin, total, roster)
+        fixture = SimFixture(
+            self._numbers,
+            fixture_id,
+            spec,
+            home,
+            away,
+            start_tick,
+            self.start_time + start_tick * TICK_SECONDS,
+            margin,
+            total,
+            roster,
+        )
         fixture.opening = (margin, total)
         roll = rng.random()
-        fixture.fate = ("cancel" if roll < 0.05 else "postpone" if roll < 0.1
-                        else "reschedule" if roll < 0.2 else "plays")
+        fixture.fate = (
+            "cancel" if roll < 0.05 else "postpone" if roll < 0.1 else "reschedule" if roll < 0.2 else "plays"
+        )
         if live_now:  # a game already under way has the score its elapsed time implies
             fixture.status = FixtureStatus.LIVE
             fixture.live_tick = self.tick - start_tick
@@ -285,21 +304,34 @@ class Market:
         """Both sides of a spread; the opening main line's group is 'default'."""
         market = "Point Spread" if fx.sport != "soccer" else "Asian Handicap"
         group = "default" if first and is_main else f"default:{abs(home_line):g}"
-        return [SimLine(market, "spread", fx.home, home_line, group, is_main, fx.home, side=1),
-                SimLine(market, "spread", fx.away, -home_line, group, is_main, fx.away, side=-1)]
+        return [
+            SimLine(market, "spread", fx.home, home_line, group, is_main, fx.home, side=1),
+            SimLine(market, "spread", fx.away, -home_line, group, is_main, fx.away, side=-1),
+        ]
 
     @staticmethod
     def _total_pair(fx: SimFixture, points: float, is_main: bool) -> list[SimLine]:
-        market = "Total Points" if fx.sport in ("basketball", "football") else "Total Goals" \
-            if fx.sport in ("hockey", "soccer") else "Total Runs" if fx.sport == "baseball" else "Total Games"
+        market = (
+            "Total Points"
+            if fx.sport in ("basketball", "football")
+            else "Total Goals"
+            if fx.sport in ("hockey", "soccer")
+            else "Total Runs"
+            if fx.sport == "baseball"
+            else "Total Games"
+        )
         group = f"default:{points:g}"
-        return [SimLine(market, "total", "Over", points, group, is_main, side=1),
-                SimLine(market, "total", "Under", points, group, is_main, side=-1)]
+        return [
+            SimLine(market, "total", "Over", points, group, is_main, side=1),
+            SimLine(market, "total", "Under", points, group, is_main, side=-1),
+        ]
 
     def _widen_ladders(self, fx: SimFixture) -> None:
         """Post alternates beyond a ladder's end when the market runs past it, so the main line can follow."""
-        for attr, wanted, make in (("spread_lines", -fx.margin, self._spread_pair),
-                                   ("total_lines", fx.total, self._total_pair)):
+        for attr, wanted, make in (
+            ("spread_lines", -fx.margin, self._spread_pair),
+            ("total_lines", fx.total, self._total_pair),
+        ):
             ladder = getattr(fx, attr)
             step = ladder[1] - ladder[0]
             for _ in range(3):
@@ -317,8 +349,9 @@ class Market:
                     fx.lines.append(line)
 
     @staticmethod
-    def _add_over_under(lines: list[SimLine], market: str, kind: str, who: str, team: str, player: str,
-                        line: float) -> None:
+    def _add_over_under(
+        lines: list[SimLine], market: str, kind: str, who: str, team: str, player: str, line: float
+    ) -> None:
         group = f"{snake(who)}:{line:g}"
         lines.append(SimLine(market, kind, f"{who} Over", line, group, True, team, player, side=1))
         lines.append(SimLine(market, kind, f"{who} Under", line, group, True, team, player, side=-1))
@@ -426,8 +459,9 @@ class Market:
 
     @staticmethod
     def _scoring_chance(fx: SimFixture) -> float:
-        return {"basketball": 0.3, "football": 0.06, "hockey": 0.03, "baseball": 0.04, "soccer": 0.015,
-                "tennis": 0.12}[fx.sport]
+        return {"basketball": 0.3, "football": 0.06, "hockey": 0.03, "baseball": 0.04, "soccer": 0.015, "tennis": 0.12}[
+            fx.sport
+        ]
 
     def _score(self, fx: SimFixture, events: list[MarketEvent]) -> None:
         rng = self.rng
@@ -526,8 +560,12 @@ class Market:
                 if line.retired or (old is not None and old.settlement is not None):
                     continue
                 price = self._book_price(fx, book, line, self.fair_probability(fx, line, margin, total))
-                if old is not None and not old.locked and old.american == price.american \
-                        and old.is_main == price.is_main:
+                if (
+                    old is not None
+                    and not old.locked
+                    and old.american == price.american
+                    and old.is_main == price.is_main
+                ):
                     continue
                 self.prices[key] = price
                 items.append((line, price))

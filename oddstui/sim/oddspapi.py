@@ -28,8 +28,11 @@ REPLAY_CHANNELS = list(CHANNELS)
 MAX_CONNECTIONS = 5
 LOGIN_TIMEOUT = 10.0
 STATUS_NAMES = {
-    FixtureStatus.UNPLAYED: (0, "Pre-Game"), FixtureStatus.LIVE: (1, "Live"), FixtureStatus.HALF: (1, "Live"),
-    FixtureStatus.COMPLETED: (2, "Finished"), FixtureStatus.CANCELLED: (3, "Cancelled"),
+    FixtureStatus.UNPLAYED: (0, "Pre-Game"),
+    FixtureStatus.LIVE: (1, "Live"),
+    FixtureStatus.HALF: (1, "Live"),
+    FixtureStatus.COMPLETED: (2, "Finished"),
+    FixtureStatus.CANCELLED: (3, "Cancelled"),
     FixtureStatus.POSTPONED: (4, "Postponed"),
 }
 SPORT_NAMES = {10: "Soccer", 11: "Basketball", 12: "Tennis", 13: "Baseball", 14: "American Football", 15: "Ice Hockey"}
@@ -58,8 +61,14 @@ class MarketIds:
             number = self._next[sport_id]
             self._next[sport_id] += 10
             market_id = self.markets[key] = int(f"{sport_id}{number:04d}")
-            self.names[market_id] = {"marketId": market_id, "marketName": line.market, "sportId": sport_id,
-                                     "handicap": points, "playerProp": line.kind == "prop", "outcomes": []}
+            self.names[market_id] = {
+                "marketId": market_id,
+                "marketName": line.market,
+                "sportId": sport_id,
+                "handicap": points,
+                "playerProp": line.kind == "prop",
+                "outcomes": [],
+            }
         return market_id
 
     def outcome_id(self, sport_id: int, fx: SimFixture, line: SimLine) -> int:
@@ -68,8 +77,9 @@ class MarketIds:
         outcome = market_id + offset
         entry = self.names[market_id]
         if not any(o["outcomeId"] == outcome for o in entry["outcomes"]):
-            generic = {"ml": {1: "1", -1: "2", 0: "X"}, "spread": {1: "1", -1: "2"}}.get(line.kind,
-                                                                                     {1: "Over", -1: "Under"})
+            generic = {"ml": {1: "1", -1: "2", 0: "X"}, "spread": {1: "1", -1: "2"}}.get(
+                line.kind, {1: "Over", -1: "Under"}
+            )
             entry["outcomes"].append({"outcomeId": outcome, "outcomeName": generic[line.side]})
             entry["outcomes"].sort(key=lambda o: o["outcomeId"])
         return outcome
@@ -92,10 +102,16 @@ def fixture_payload(fx: SimFixture) -> dict:
         "startTime": int(fx.start),
         "trueStartTime": None,
         "trueEndTime": None,
-        "participants": {"participant1Id": 10_000 + spec.teams.index(fx.home), "participant1Name": fx.home,
-                         "participant1Abbr": None, "participant1RotNr": None,
-                         "participant2Id": 10_000 + spec.teams.index(fx.away), "participant2Name": fx.away,
-                         "participant2Abbr": None, "participant2RotNr": None},
+        "participants": {
+            "participant1Id": 10_000 + spec.teams.index(fx.home),
+            "participant1Name": fx.home,
+            "participant1Abbr": None,
+            "participant1RotNr": None,
+            "participant2Id": 10_000 + spec.teams.index(fx.away),
+            "participant2Name": fx.away,
+            "participant2Abbr": None,
+            "participant2RotNr": None,
+        },
         "scores": score_payload(fx) if fx.is_live or fx.status is FixtureStatus.COMPLETED else {},
         "expectedPeriods": None,
         "periodLength": None,
@@ -104,8 +120,14 @@ def fixture_payload(fx: SimFixture) -> dict:
 
 
 def score_payload(fx: SimFixture) -> dict:
-    return {"result": {"period": "result", "participant1Score": fx.home_score, "participant2Score": fx.away_score,
-                       "updatedAt": None}}
+    return {
+        "result": {
+            "period": "result",
+            "participant1Score": fx.home_score,
+            "participant2Score": fx.away_score,
+            "updatedAt": None,
+        }
+    }
 
 
 @dataclass(slots=True)
@@ -165,13 +187,22 @@ class OddsPapiSim:
         sport = fx.spec.papi_sport_id
         return f"{fx.papi_id}:{book_slug}:{self.ids.outcome_id(sport, fx, line)}:{self.ids.player_id(line)}"
 
-    def outcome(self, fx: SimFixture, book_slug: str, line: SimLine, decimal: float, active: bool, main: bool,
-                changed_at: int) -> dict:
+    def outcome(
+        self, fx: SimFixture, book_slug: str, line: SimLine, decimal: float, active: bool, main: bool, changed_at: int
+    ) -> dict:
         sport = fx.spec.papi_sport_id
-        return {"bookmaker": book_slug, "outcomeId": self.ids.outcome_id(sport, fx, line),
-                "playerId": self.ids.player_id(line), "marketId": self.ids.market_id(sport, line),
-                "active": active, "price": decimal, "marketActive": active, "mainLine": main,
-                "limit": 2000.0 if book_slug == "pinnacle" else 250.0, "changedAt": changed_at}
+        return {
+            "bookmaker": book_slug,
+            "outcomeId": self.ids.outcome_id(sport, fx, line),
+            "playerId": self.ids.player_id(line),
+            "marketId": self.ids.market_id(sport, line),
+            "active": active,
+            "price": decimal,
+            "marketActive": active,
+            "mainLine": main,
+            "limit": 2000.0 if book_slug == "pinnacle" else 250.0,
+            "changedAt": changed_at,
+        }
 
     def data_messages(self, login: Login, entry: Entry) -> list[dict]:
         """The gateway's messages for one market event, as this login filters them."""
@@ -185,9 +216,12 @@ class OddsPapiSim:
             if login.bookmakers and slug not in login.bookmakers:
                 return []
             if "odds" in login.channels:
-                odds = {self.odds_id(fx, slug, line): self.outcome(fx, slug, line, price.decimal, not event.locked,
-                                                                   price.is_main, entry.ms)
-                        for line, price in event.items}
+                odds = {
+                    self.odds_id(fx, slug, line): self.outcome(
+                        fx, slug, line, price.decimal, not event.locked, price.is_main, entry.ms
+                    )
+                    for line, price in event.items
+                }
                 messages.append(self._envelope("odds", {"fixtureId": fx.papi_id, "odds": {slug: odds}}, entry))
         elif isinstance(event, StatusChange):
             if "fixtures" in login.channels and login.wants(event.fixture):
@@ -200,10 +234,21 @@ class OddsPapiSim:
         return messages
 
     def _bookmakers(self, fx: SimFixture, login: Login) -> dict:
-        books = {b.slug: {"bookmaker": b.slug, "bookmakerFixtureId": None, "fixturePath": None, "hasOdds": False,
-                          "staleOdds": False, "suspended": True, "participantsRotated": False, "meta": None,
-                          "updatedAt": None}
-                 for b in BOOKS if not login.bookmakers or b.slug in login.bookmakers}
+        books = {
+            b.slug: {
+                "bookmaker": b.slug,
+                "bookmakerFixtureId": None,
+                "fixturePath": None,
+                "hasOdds": False,
+                "staleOdds": False,
+                "suspended": True,
+                "participantsRotated": False,
+                "meta": None,
+                "updatedAt": None,
+            }
+            for b in BOOKS
+            if not login.bookmakers or b.slug in login.bookmakers
+        }
         return {"fixtureId": fx.papi_id, "bookmakers": books}
 
     @staticmethod
@@ -264,22 +309,37 @@ class OddsPapiSim:
         if receive not in ("json", "binary"):
             return 'receiveType must be "json" or "binary"'
         last_seen = msg.get("lastSeenId") or {}
-        return Login(key, channels, receive == "binary", set(msg.get("sportIds") or ()),
-                     set(msg.get("tournamentIds") or ()), set(msg.get("fixtureIds") or ()),
-                     set(msg.get("bookmakers") or ()), msg.get("serverEpoch"),
-                     {k: v for k, v in last_seen.items() if isinstance(v, str)})
+        return Login(
+            key,
+            channels,
+            receive == "binary",
+            set(msg.get("sportIds") or ()),
+            set(msg.get("tournamentIds") or ()),
+            set(msg.get("fixtureIds") or ()),
+            set(msg.get("bookmakers") or ()),
+            msg.get("serverEpoch"),
+            {k: v for k, v in last_seen.items() if isinstance(v, str)},
+        )
 
     async def _serve(self, ws: WebSocket, login: Login, restart: asyncio.Event) -> None:
         hub = self.hub
         head = hub.head
         server_ids = {ch: hub.entries[-1].entry_id if hub.entries else "0-0" for ch in login.channels}
-        await ws.send_text(msgspec.json.encode({
-            "type": "login_ok",
-            "access": {"live": True, "pregame": True},
-            "channels": login.channels,
-            "resume": {"serverEpoch": self.epoch(), "resumeWindowMs": self.resume_window_ms,
-                       "replayChannels": REPLAY_CHANNELS, "serverEntryIds": server_ids},
-        }).decode())
+        await ws.send_text(
+            msgspec.json.encode(
+                {
+                    "type": "login_ok",
+                    "access": {"live": True, "pregame": True},
+                    "channels": login.channels,
+                    "resume": {
+                        "serverEpoch": self.epoch(),
+                        "resumeWindowMs": self.resume_window_ms,
+                        "replayChannels": REPLAY_CHANNELS,
+                        "serverEntryIds": server_ids,
+                    },
+                }
+            ).decode()
+        )
         cursor = head
         if login.epoch is not None:
             cursor = await self._resume(ws, login, head)
@@ -318,11 +378,18 @@ class OddsPapiSim:
 
     async def _snapshot_required(self, ws: WebSocket, reason: str, channels: list[str]) -> None:
         hub = self.hub
-        await ws.send_text(msgspec.json.encode({
-            "type": "snapshot_required", "reason": reason, "channels": channels, "serverEpoch": self.epoch(),
-            "resumeWindowMs": self.resume_window_ms,
-            "serverEntryIds": {ch: hub.entries[-1].entry_id if hub.entries else "0-0" for ch in channels},
-        }).decode())
+        await ws.send_text(
+            msgspec.json.encode(
+                {
+                    "type": "snapshot_required",
+                    "reason": reason,
+                    "channels": channels,
+                    "serverEpoch": self.epoch(),
+                    "resumeWindowMs": self.resume_window_ms,
+                    "serverEntryIds": {ch: hub.entries[-1].entry_id if hub.entries else "0-0" for ch in channels},
+                }
+            ).decode()
+        )
 
     async def _send_loop(self, ws: WebSocket, login: Login, cursor: int, restart: asyncio.Event) -> None:
         hub, faults = self.hub, self.hub.faults
@@ -385,14 +452,25 @@ class OddsPapiSim:
         odds = request.url.path.endswith(ODDS_ENDPOINTS)
         window = self.odds_limit if odds else self.other_limit
         allowed, remaining, wait = window.hit(key)
-        headers = {"X-RateLimit-Limit": str(window.limit), "X-RateLimit-Remaining": str(remaining),
-                   "X-RateLimit-Reset": str(int(time.time() + wait))}
+        headers = {
+            "X-RateLimit-Limit": str(window.limit),
+            "X-RateLimit-Remaining": str(remaining),
+            "X-RateLimit-Reset": str(int(time.time() + wait)),
+        }
         if not allowed:
             retry = max(1, math.ceil(wait))
-            body = {"error": 429, "message": "rate limit exceeded", "code": "rate_limited", "limit": window.limit,
-                    "windowSec": int(window.window), "retryAfterSec": retry, "method": "GET"}
-            return Response(msgspec.json.encode(body), 429, headers | {"Retry-After": str(retry)},
-                            media_type="application/json"), headers
+            body = {
+                "error": 429,
+                "message": "rate limit exceeded",
+                "code": "rate_limited",
+                "limit": window.limit,
+                "windowSec": int(window.window),
+                "retryAfterSec": retry,
+                "method": "GET",
+            }
+            return Response(
+                msgspec.json.encode(body), 429, headers | {"Retry-After": str(retry)}, media_type="application/json"
+            ), headers
         return None, headers
 
     def _json(self, body: object, headers: dict[str, str]) -> Response:
@@ -405,9 +483,16 @@ class OddsPapiSim:
     async def tournaments(self, request: Request) -> Response:
         refused, headers = self._guard(request)
         sport = request.query_params.get("sportId")
-        rows = [{"tournamentId": s.papi_tournament_id, "tournamentName": s.league, "sportId": s.papi_sport_id,
-                 "categoryName": "International" if s.league in ("EPL", "ATP") else "USA"}
-                for s in LEAGUES if not sport or str(s.papi_sport_id) == sport]
+        rows = [
+            {
+                "tournamentId": s.papi_tournament_id,
+                "tournamentName": s.league,
+                "sportId": s.papi_sport_id,
+                "categoryName": "International" if s.league in ("EPL", "ATP") else "USA",
+            }
+            for s in LEAGUES
+            if not sport or str(s.papi_sport_id) == sport
+        ]
         return refused or self._json(rows, headers)
 
     async def bookmakers(self, request: Request) -> Response:
@@ -426,11 +511,14 @@ class OddsPapiSim:
             return refused
         params = request.query_params
         ids = set(",".join(params.getlist("fixtureIds")).split(",")) - {""}
-        rows = [fixture_payload(fx) for fx in self.market.fixtures.values()
-                if (not ids or fx.papi_id in ids)
-                and (not params.get("sportId") or str(fx.spec.papi_sport_id) == params["sportId"])
-                and (not params.get("tournamentId") or str(fx.spec.papi_tournament_id) == params["tournamentId"])
-                and (ids or not fx.status.is_terminal)]
+        rows = [
+            fixture_payload(fx)
+            for fx in self.market.fixtures.values()
+            if (not ids or fx.papi_id in ids)
+            and (not params.get("sportId") or str(fx.spec.papi_sport_id) == params["sportId"])
+            and (not params.get("tournamentId") or str(fx.spec.papi_tournament_id) == params["tournamentId"])
+            and (ids or not fx.status.is_terminal)
+        ]
         return self._json(rows, headers)
 
     async def fixture_odds(self, request: Request) -> Response:
@@ -455,8 +543,13 @@ class OddsPapiSim:
                 outcome = market["outcomes"].setdefault(str(self.ids.outcome_id(sport, fx, line)), {"players": {}})
                 active = not price.locked and price.settlement is None
                 outcome["players"][str(self.ids.player_id(line))] = {
-                    "price": price.decimal, "active": active, "marketActive": active, "mainLine": price.is_main,
-                    "limit": 2000.0 if book.slug == "pinnacle" else 250.0, "changedAt": int(time.time() * 1000)}
+                    "price": price.decimal,
+                    "active": active,
+                    "marketActive": active,
+                    "mainLine": price.is_main,
+                    "limit": 2000.0 if book.slug == "pinnacle" else 250.0,
+                    "changedAt": int(time.time() * 1000),
+                }
             book_odds[book.slug] = {"suspended": fx.status.is_terminal, "markets": markets}
         return self._json(fixture_payload(fx) | {"bookmakerOdds": book_odds}, headers)
 
@@ -469,5 +562,9 @@ class _Close(Exception):
 
 
 def _papi_error(status: int, message: str, code: str, headers: dict[str, str] | None = None) -> Response:
-    return Response(msgspec.json.encode({"error": status, "message": message, "code": code}), status,
-                    headers=headers, media_type="application/json")
+    return Response(
+        msgspec.json.encode({"error": status, "message": message, "code": code}),
+        status,
+        headers=headers,
+        media_type="application/json",
+    )

@@ -26,10 +26,21 @@ from oddstui.sim.market import Market, PriceBatch, SimFixture, SimLine
 from oddstui.sim.names import BOOKS
 
 KEY_PATTERN = re.compile(r"os_live_[0-9a-f]{32}")
-SPORTS = {"basketball": "Basketball", "football": "AmericanFootball", "hockey": "Hockey", "baseball": "Baseball",
-          "soccer": "Football", "tennis": "Tennis"}
-MARKET_TYPES = {"ml": "moneyline", "spread": "spread", "total": "total", "team_total": "team_total",
-                "prop": "player_prop"}
+SPORTS = {
+    "basketball": "Basketball",
+    "football": "AmericanFootball",
+    "hockey": "Hockey",
+    "baseball": "Baseball",
+    "soccer": "Football",
+    "tennis": "Tennis",
+}
+MARKET_TYPES = {
+    "ml": "moneyline",
+    "spread": "spread",
+    "total": "total",
+    "team_total": "team_total",
+    "prop": "player_prop",
+}
 FREE_BOOK = "Pinnacle"
 
 
@@ -51,8 +62,24 @@ PRO_LIVE = Plan("pro+ live", 5_500, 3_600.0, True, True)
 def plan_for(key: str | None) -> Plan | None:
     if not key or not KEY_PATTERN.fullmatch(key):
         return None
-    return (FREE, FREE, FREE, FREE, PRO, PRO, PRO, PRO, PRO_RT, PRO_RT, PRO_RT, PRO_RT,
-            PRO_LIVE, PRO_LIVE, PRO_LIVE, PRO_LIVE)[int(key[8], 16)]
+    return (
+        FREE,
+        FREE,
+        FREE,
+        FREE,
+        PRO,
+        PRO,
+        PRO,
+        PRO,
+        PRO_RT,
+        PRO_RT,
+        PRO_RT,
+        PRO_RT,
+        PRO_LIVE,
+        PRO_LIVE,
+        PRO_LIVE,
+        PRO_LIVE,
+    )[int(key[8], 16)]
 
 
 def event_slug(fx: SimFixture) -> str:
@@ -121,10 +148,13 @@ class OddsStreamSim:
         books = [b for b in BOOKS if (not book or b.name == book) and (plan is not FREE or b.name == FREE_BOOK)]
         rows = []
         for fx in self.market.fixtures.values():
-            if fx.status.is_terminal or (sport and SPORTS[fx.sport].lower() != sport) \
-                    or (competition and fx.league != competition) \
-                    or (live is not None and fx.is_live != (live == "true")) \
-                    or (fx.is_live and not plan.live):
+            if (
+                fx.status.is_terminal
+                or (sport and SPORTS[fx.sport].lower() != sport)
+                or (competition and fx.league != competition)
+                or (live is not None and fx.is_live != (live == "true"))
+                or (fx.is_live and not plan.live)
+            ):
                 continue
             for b in books:
                 rows.extend(self._fixture_rows(fx, b.name))
@@ -142,13 +172,22 @@ class OddsStreamSim:
         return list(grouped.values())
 
     def _row(self, fx: SimFixture, book: str, line: SimLine) -> dict:
-        return {"bookmaker": book, "match_name": f"{fx.home} vs {fx.away}", "event_id": event_slug(fx),
-                "competition": fx.league, "sport": SPORTS[fx.sport], "market_type": MARKET_TYPES[line.kind],
-                "market": line.market, "period": 0, "is_live": fx.is_live, "odds": {},
-                "match_date": dt.datetime.fromtimestamp(fx.start, dt.UTC).isoformat(),
-                "scraped_at": dt.datetime.fromtimestamp(time.time(), dt.UTC).isoformat(),
-                "url": f"https://{book.lower()}.example/event/{event_slug(fx)}",
-                "liquidity": 5000.0 if book == "Pinnacle" else None}
+        return {
+            "bookmaker": book,
+            "match_name": f"{fx.home} vs {fx.away}",
+            "event_id": event_slug(fx),
+            "competition": fx.league,
+            "sport": SPORTS[fx.sport],
+            "market_type": MARKET_TYPES[line.kind],
+            "market": line.market,
+            "period": 0,
+            "is_live": fx.is_live,
+            "odds": {},
+            "match_date": dt.datetime.fromtimestamp(fx.start, dt.UTC).isoformat(),
+            "scraped_at": dt.datetime.fromtimestamp(time.time(), dt.UTC).isoformat(),
+            "url": f"https://{book.lower()}.example/event/{event_slug(fx)}",
+            "liquidity": 5000.0 if book == "Pinnacle" else None,
+        }
 
     # --- REST -----------------------------------------------------------------
 
@@ -169,24 +208,36 @@ class OddsStreamSim:
             return refused
         rows = [{"sport": SPORTS[fx.sport], "competition": fx.league} for fx in self.market.fixtures.values()]
         unique = [dict(t) for t in dict.fromkeys(tuple(r.items()) for r in rows)]
-        return _json({"data": unique, "meta": {"count": len(unique),
-                                              "rate_limit_remaining": int(headers["X-RateLimit-Remaining"])}},
-                     headers)
+        return _json(
+            {
+                "data": unique,
+                "meta": {"count": len(unique), "rate_limit_remaining": int(headers["X-RateLimit-Remaining"])},
+            },
+            headers,
+        )
 
     async def event(self, request: Request) -> Response:
         refused, plan, headers = self._guard(request)
         if refused or plan is None:
             return refused or _error(401, "unauthorized", "Missing or invalid X-Api-Key")
         slug = request.path_params["slug"]
-        fx = next((f for f in self.market.fixtures.values() if event_slug(f) == slug and not f.status.is_terminal),
-                  None)
+        fx = next(
+            (f for f in self.market.fixtures.values() if event_slug(f) == slug and not f.status.is_terminal), None
+        )
         if fx is None:
             return _error(404, "not_found", "Event slug not found in active data", headers)
         rows = [r for b in BOOKS if plan is not FREE or b.name == FREE_BOOK for r in self._fixture_rows(fx, b.name)]
-        body = {"event_id": slug, "match_name": f"{fx.home} vs {fx.away}", "competition": fx.league,
-                "sport": SPORTS[fx.sport], "is_live": fx.is_live, "odds": rows}
-        return _json({"data": body, "meta": {"count": 1,
-                                             "rate_limit_remaining": int(headers["X-RateLimit-Remaining"])}}, headers)
+        body = {
+            "event_id": slug,
+            "match_name": f"{fx.home} vs {fx.away}",
+            "competition": fx.league,
+            "sport": SPORTS[fx.sport],
+            "is_live": fx.is_live,
+            "odds": rows,
+        }
+        return _json(
+            {"data": body, "meta": {"count": 1, "rate_limit_remaining": int(headers["X-RateLimit-Remaining"])}}, headers
+        )
 
     async def token(self, request: Request) -> Response:
         refused, plan, headers = self._guard(request)
@@ -228,16 +279,21 @@ class OddsStreamSim:
                     if not isinstance(event, PriceBatch) or event.book not in BOOKS:
                         continue
                     fx = event.fixture
-                    if (params.get("bookmaker") and event.book.name != params["bookmaker"]) \
-                            or (params.get("competition") and fx.league != params["competition"]) \
-                            or (plan is FREE and event.book.name != FREE_BOOK) or (fx.is_live and plan is not PRO_LIVE):
+                    if (
+                        (params.get("bookmaker") and event.book.name != params["bookmaker"])
+                        or (params.get("competition") and fx.league != params["competition"])
+                        or (plan is FREE and event.book.name != FREE_BOOK)
+                        or (fx.is_live and plan is not PRO_LIVE)
+                    ):
                         continue
                     for line, price in event.items:
                         if not price.is_main or line.retired:
                             continue
                         message = self._row(fx, event.book.name, line) | {
-                            "type": "odds", "selection": line.name,
-                            "odds": None if event.locked else price.decimal}
+                            "type": "odds",
+                            "selection": line.name,
+                            "odds": None if event.locked else price.decimal,
+                        }
                         await ws.send_text(msgspec.json.encode(message).decode())
                         sent += 1
                         if faults.malformed_every and sent % faults.malformed_every == 0:

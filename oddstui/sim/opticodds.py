@@ -82,8 +82,9 @@ def selection_of(line: SimLine) -> str:
     return line.selection
 
 
-def render_odd(fx: SimFixture, book: str, line: SimLine, american: int, is_main: bool, fmt: OddsFormat,
-               ts: float) -> dict:
+def render_odd(
+    fx: SimFixture, book: str, line: SimLine, american: int, is_main: bool, fmt: OddsFormat, ts: float
+) -> dict:
     odd = {
         "id": odd_id(fx, book, line),
         "fixture_id": fx.fixture_id,
@@ -213,8 +214,11 @@ class OpticOddsSim:
             return _error(401, "Invalid or missing API key")
         allowed, _, wait = self.stream_limit.hit(key or "")
         if not allowed or self.bursts.refuse():
-            return _error(429, "Too many requests: streaming limit is 250 per 15 seconds",
-                          {"Retry-After": str(max(1, math.ceil(wait))) if not allowed else "1"})
+            return _error(
+                429,
+                "Too many requests: streaming limit is 250 per 15 seconds",
+                {"Retry-After": str(max(1, math.ceil(wait))) if not allowed else "1"},
+            )
         return None
 
     def _filter(self, request: Request, kind: str) -> StreamFilter | Response:
@@ -272,8 +276,11 @@ class OpticOddsSim:
             if seq is None:
                 return _error(400, "last_entry_id is not a valid entry id")
             start = min(seq, self.hub.head)
-        return StreamingResponse(self._events(flt, start), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+        return StreamingResponse(
+            self._events(flt, start),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
 
     async def _events(self, flt: StreamFilter, cursor: int) -> AsyncIterator[bytes]:
         hub, faults = self.hub, self.hub.faults
@@ -321,8 +328,11 @@ class OpticOddsSim:
                 return None
             fx = event.fixture
             ts = entry.ms / 1000
-            data = [render_odd(fx, event.book.name, line, price.american, price.is_main, flt.fmt, ts)
-                    for line, price in event.items if flt.wants_line(fx, line, price.is_main)]
+            data = [
+                render_odd(fx, event.book.name, line, price.american, price.is_main, flt.fmt, ts)
+                for line, price in event.items
+                if flt.wants_line(fx, line, price.is_main)
+            ]
             if not data:
                 return None
             name = "locked-odds" if event.locked else "odds"
@@ -346,12 +356,18 @@ class OpticOddsSim:
             if flt.kind != "copilot" or not flt.wants_fixture(event.fixture):
                 return None
             name = "copilot-settled-odds"
-            payload = {"data": [self._settled(event.fixture, line, result, entry) for line, result in event.items],
-                       "entry_id": entry.entry_id, "type": name}
+            payload = {
+                "data": [self._settled(event.fixture, line, result, entry) for line, result in event.items],
+                "entry_id": entry.entry_id,
+                "type": name,
+            }
         else:
             return None
-        return (f"event: {name}\nid: {entry.entry_id}\nretry: {self.retry_ms}\ndata: ".encode()
-                + msgspec.json.encode(payload) + b"\n\n")
+        return (
+            f"event: {name}\nid: {entry.entry_id}\nretry: {self.retry_ms}\ndata: ".encode()
+            + msgspec.json.encode(payload)
+            + b"\n\n"
+        )
 
     @staticmethod
     def _status(event: StatusChange, entry: Entry) -> dict:
@@ -366,8 +382,13 @@ class OpticOddsSim:
                 "new_status": wire_status(event.new_status) if event.new_status else None,
                 "old_start_date": _iso(event.old_start) if event.old_start is not None else None,
                 "new_start_date": _iso(event.new_start) if event.new_start is not None else None,
-                "fixture": {"id": fx.fixture_id, "game_id": fx.game_id, "home_team_display": fx.home,
-                            "away_team_display": fx.away, "start_date": _iso(fx.start)},
+                "fixture": {
+                    "id": fx.fixture_id,
+                    "game_id": fx.game_id,
+                    "home_team_display": fx.home,
+                    "away_team_display": fx.away,
+                    "start_date": _iso(fx.start),
+                },
                 "timestamp": entry.ms / 1000,
             },
             "entry_id": entry.entry_id,
@@ -382,8 +403,7 @@ class OpticOddsSim:
                 "league": fx.league,
                 "is_live": fx.is_live,
                 "status": wire_status(fx.status),
-                "score": {"home": {"total": fx.home_score}, "away": {"total": fx.away_score},
-                          "period": fx.live_tick},
+                "score": {"home": {"total": fx.home_score}, "away": {"total": fx.away_score}, "period": fx.live_tick},
                 "player_results": [],
             },
             "entry_id": entry.entry_id,
@@ -392,10 +412,22 @@ class OpticOddsSim:
     @staticmethod
     def _settled(fx: SimFixture, line: SimLine, result: Settlement, entry: Entry) -> dict:
         cid = copilot_id(fx, line)
-        return {"fixture_id": fx.fixture_id, "game_id": fx.game_id, "id": cid, "odd_id": cid.split(":", 3)[3],
-                "league": fx.league, "market": line.market, "name": line.name, "sport": fx.sport,
-                "settlement": result.value.title(), "settled_at": _iso(entry.ms / 1000), "timestamp": entry.ms / 1000,
-                "player_id": "", "team_id": "", "version_id": -1}
+        return {
+            "fixture_id": fx.fixture_id,
+            "game_id": fx.game_id,
+            "id": cid,
+            "odd_id": cid.split(":", 3)[3],
+            "league": fx.league,
+            "market": line.market,
+            "name": line.name,
+            "sport": fx.sport,
+            "settlement": result.value.title(),
+            "settled_at": _iso(entry.ms / 1000),
+            "timestamp": entry.ms / 1000,
+            "player_id": "",
+            "team_id": "",
+            "version_id": -1,
+        }
 
     # --- REST -----------------------------------------------------------------
 
@@ -422,11 +454,18 @@ class OpticOddsSim:
             fmt = OddsFormat.parse(params.get("odds_format", "AMERICAN"))
         except ValueError as exc:
             return _error(400, str(exc))
-        flt = StreamFilter("odds", params.get("sport", ""), frozenset(books),
-                           frozenset(x.lower() for x in params.getlist("league")),
-                           frozenset(params.getlist("fixture_id")),
-                           frozenset(x.lower() for x in params.getlist("market")),
-                           _bool_param(params.get("is_main")), _bool_param(params.get("is_live")), fmt, False)
+        flt = StreamFilter(
+            "odds",
+            params.get("sport", ""),
+            frozenset(books),
+            frozenset(x.lower() for x in params.getlist("league")),
+            frozenset(params.getlist("fixture_id")),
+            frozenset(x.lower() for x in params.getlist("market")),
+            _bool_param(params.get("is_main")),
+            _bool_param(params.get("is_live")),
+            fmt,
+            False,
+        )
         data = []
         ts = self.hub.entries[-1].ms / 1000 if self.hub.entries else self.market.now
         for fx in self._fixtures(flt):
@@ -439,11 +478,14 @@ class OpticOddsSim:
         return Response(msgspec.json.encode({"data": data}), media_type="application/json")
 
     def _fixtures(self, flt: StreamFilter) -> list[SimFixture]:
-        return [fx for fx in self.market.fixtures.values()
-                if (not flt.sport or fx.sport == flt.sport)
-                and (not flt.leagues or fx.league.lower() in flt.leagues)
-                and (not flt.fixture_ids or fx.fixture_id in flt.fixture_ids)
-                and (flt.fixture_ids or not fx.status.is_terminal)]
+        return [
+            fx
+            for fx in self.market.fixtures.values()
+            if (not flt.sport or fx.sport == flt.sport)
+            and (not flt.leagues or fx.league.lower() in flt.leagues)
+            and (not flt.fixture_ids or fx.fixture_id in flt.fixture_ids)
+            and (flt.fixture_ids or not fx.status.is_terminal)
+        ]
 
     async def fixtures(self, request: Request) -> Response:
         refused = self._rest_auth(request)
@@ -451,11 +493,22 @@ class OpticOddsSim:
             return refused
         params = request.query_params
         ids = frozenset(params.getlist("id") + params.getlist("fixture_id"))
-        flt = StreamFilter("odds", params.get("sport", ""), frozenset(),
-                           frozenset(x.lower() for x in params.getlist("league")), ids, frozenset(), None, None,
-                           OddsFormat.AMERICAN, False)
-        return Response(msgspec.json.encode({"data": [fixture_json(fx) for fx in self._fixtures(flt)]}),
-                        media_type="application/json")
+        flt = StreamFilter(
+            "odds",
+            params.get("sport", ""),
+            frozenset(),
+            frozenset(x.lower() for x in params.getlist("league")),
+            ids,
+            frozenset(),
+            None,
+            None,
+            OddsFormat.AMERICAN,
+            False,
+        )
+        return Response(
+            msgspec.json.encode({"data": [fixture_json(fx) for fx in self._fixtures(flt)]}),
+            media_type="application/json",
+        )
 
     async def parlay(self, request: Request) -> Response:
         refused = self._rest_auth(request)
@@ -484,6 +537,7 @@ def _malformed(n: int, retry_ms: int) -> bytes:
 # --- parlay pricing ----------------------------------------------------------------
 
 PARLAY_MARGIN = 0.06
+
 
 def _correlation(fx: SimFixture, a: SimLine, b: SimLine) -> float:
     """How two legs of one game move together: same side of ML and spread strongly, and so on."""
@@ -527,7 +581,7 @@ def price_parlay(market: Market, ids: list[str]) -> dict:
     for fx, line in found:
         probability *= _fair(market, fx, line)
     for i, (fx_a, a) in enumerate(found):
-        for fx_b, b in found[i + 1:]:
+        for fx_b, b in found[i + 1 :]:
             if fx_a is fx_b:
                 pa, pb = _fair(market, fx_a, a), _fair(market, fx_b, b)
                 rho = _correlation(fx_a, a, b)
@@ -536,4 +590,3 @@ def price_parlay(market: Market, ids: list[str]) -> dict:
     decimal = 1 / probability
     american = round((decimal - 1) * 100) if decimal >= 2 else round(-100 / (decimal - 1))
     return {"error": None, "missing_entries": None, "legs": legs, "price": float(american)}
-

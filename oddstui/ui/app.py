@@ -68,9 +68,18 @@ class OddsApp(App[None]):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, settings: Settings, *, demo: bool = False, theme: str | None = None,
-                 clock: Callable[[], float] = time.time, data_dir: Path | None = None,
-                 cache_dir: Path | None = None, themes: ThemeSet | None = None, **tuning: float) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        demo: bool = False,
+        theme: str | None = None,
+        clock: Callable[[], float] = time.time,
+        data_dir: Path | None = None,
+        cache_dir: Path | None = None,
+        themes: ThemeSet | None = None,
+        **tuning: float,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.demo = demo
@@ -91,8 +100,9 @@ class OddsApp(App[None]):
         self.parlay_pricing = False
         self.priced_seqs: dict[str, int] = {}
         self.reprice_at: float | None = None
-        self.parlay_client = ParlayClient(settings.providers["opticodds"]) \
-            if settings.providers["opticodds"].enabled else None
+        self.parlay_client = (
+            ParlayClient(settings.providers["opticodds"]) if settings.providers["opticodds"].enabled else None
+        )
         self._rates: dict[str, tuple[float, int, float]] = {}
         self._last_status = 0.0
         self._toasted_alerts = 0
@@ -136,8 +146,10 @@ class OddsApp(App[None]):
         wanted = self.requested_theme or self.ui_settings.settings.theme or self.settings.theme
         if wanted not in self.available_themes:
             if self.requested_theme:
-                self.notify(f"no theme named {wanted!r}; available: {', '.join(sorted(self.theme_set.themes))}",
-                            severity="warning")
+                self.notify(
+                    f"no theme named {wanted!r}; available: {', '.join(sorted(self.theme_set.themes))}",
+                    severity="warning",
+                )
             wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
         self.theme = wanted
         self._theme_changed(self.current_theme)
@@ -165,8 +177,12 @@ class OddsApp(App[None]):
         if event.state is WorkerState.ERROR and event.worker.group == "providers":
             error = event.worker.error
             detail = self.settings.enabled[0].api_key.scrub(str(error)) if self.settings.enabled else str(error)
-            self.notify(f"{event.worker.name} stopped: {type(error).__name__}: {detail}"[:300],
-                        title="Provider error", severity="error", timeout=30)
+            self.notify(
+                f"{event.worker.name} stopped: {type(error).__name__}: {detail}"[:300],
+                title="Provider error",
+                severity="error",
+                timeout=30,
+            )
 
     async def on_unmount(self) -> None:
         if self.parlay_client is not None:
@@ -213,8 +229,9 @@ class OddsApp(App[None]):
 
     def _show_fixtures(self) -> None:
         fixtures = self.store.fixtures(self.view.fixture_filter())
-        unread = {(f.provider, f.fixture_id) for f in fixtures
-                  if self.store.has_unread_alert((f.provider, f.fixture_id))}
+        unread = {
+            (f.provider, f.fixture_id) for f in fixtures if self.store.has_unread_alert((f.provider, f.fixture_id))
+        }
         self.fixture_list.show(fixtures, self.view.pinned, unread, self.view.summary())
         if not fixtures and self.selected_ref is not None:
             self.selected_ref = None
@@ -344,8 +361,11 @@ class OddsApp(App[None]):
         yield from super().get_system_commands(screen)
         for binding in self.BINDINGS:
             if isinstance(binding, Binding) and binding.action not in ("quit",):
-                yield SystemCommand(f"{binding.description} ({binding.key})", binding.description,
-                                    lambda action=binding.action: self.run_action(action))
+                yield SystemCommand(
+                    f"{binding.description} ({binding.key})",
+                    binding.description,
+                    lambda action=binding.action: self.run_action(action),
+                )
 
     # --- parlay -----------------------------------------------------------------------
 
@@ -386,8 +406,9 @@ class OddsApp(App[None]):
             self.parlay_error = "parlay pricing needs an OpticOdds key (Copilot)"
         else:
             self.parlay_pricing = True
-            self.priced_seqs = {leg.key: q.seq for leg in self.legs
-                                if (q := self.store.quote(leg.provider, leg.key)) is not None}
+            self.priced_seqs = {
+                leg.key: q.seq for leg in self.legs if (q := self.store.quote(leg.provider, leg.key)) is not None
+            }
             self.price_parlay([leg.odd_id for leg in self.legs])
         self._show_slip()
 
@@ -410,8 +431,10 @@ class OddsApp(App[None]):
         """Re-price once a leg's price has moved and settled for a moment; a locked leg is shown locked."""
         if not self.legs or self.parlay_pricing:
             return
-        moved = any((q := self.store.quote(leg.provider, leg.key)) is not None
-                    and q.seq != self.priced_seqs.get(leg.key) for leg in self.legs)
+        moved = any(
+            (q := self.store.quote(leg.provider, leg.key)) is not None and q.seq != self.priced_seqs.get(leg.key)
+            for leg in self.legs
+        )
         if moved and self.reprice_at is None:
             self.reprice_at = now + REPRICE_AFTER
             self._show_slip()
@@ -420,5 +443,4 @@ class OddsApp(App[None]):
 
     def _show_slip(self) -> None:
         legs = [(leg, self.store.quote(leg.provider, leg.key)) for leg in self.legs]
-        self.parlay_slip.show(SlipView(legs, self.parlay, self.parlay_error, self.parlay_pricing,
-                                                 self.view.fmt))
+        self.parlay_slip.show(SlipView(legs, self.parlay, self.parlay_error, self.parlay_pricing, self.view.fmt))

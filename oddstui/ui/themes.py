@@ -18,8 +18,18 @@ from textual.theme import Theme
 from oddstui.config import APP_NAME
 
 PRICE_VARIABLES = ("price-up", "price-down", "locked", "stale", "best")
-THEME_FIELDS = ("primary", "secondary", "accent", "foreground", "background", "surface", "panel", "warning",
-                "error", "success")
+THEME_FIELDS = (
+    "primary",
+    "secondary",
+    "accent",
+    "foreground",
+    "background",
+    "surface",
+    "panel",
+    "warning",
+    "error",
+    "success",
+)
 
 
 def theme_dirs() -> list[Path]:
@@ -54,14 +64,16 @@ def load_theme(path: Path) -> Theme:
         try:
             Style.parse(variables[key])
         except Exception:  # rich raises StyleSyntaxError or ColorParseError
-            raise ValueError(f"{path}: variables.{key}: {variables[key]!r} is not a colour or style. "
-                             'Fix: use e.g. "#3ddc84" or "white on #a15c00"') from None
+            raise ValueError(
+                f"{path}: variables.{key}: {variables[key]!r} is not a colour or style. "
+                'Fix: use e.g. "#3ddc84" or "white on #a15c00"'
+            ) from None
     colours = {key: data[key] for key in THEME_FIELDS if isinstance(data.get(key), str)}
     try:
         theme = Theme(name=name, dark=bool(data.get("dark", True)), variables=dict(variables), **colours)
         theme.to_color_system()
     except Exception as exc:  # textual raises ColorParseError for a bad colour
-        raise ValueError(f"{path}: {exc}. Fix: use colours such as \"#4ea1ff\"") from None
+        raise ValueError(f'{path}: {exc}. Fix: use colours such as "#4ea1ff"') from None
     return theme
 
 
@@ -82,6 +94,11 @@ def load_themes(dirs: list[Path] | None = None) -> ThemeSet:
 
 def price_styles(variables: dict[str, str]) -> dict[str, Style]:
     """Rich styles for the price grid from the current theme's variables (plain defaults if absent)."""
-    defaults = {"price-up": "green", "price-down": "red", "locked": "black on yellow", "stale": "grey50",
-                "best": "black on cyan"}
+    defaults = {
+        "price-up": "green",
+        "price-down": "red",
+        "locked": "black on yellow",
+        "stale": "grey50",
+        "best": "black on cyan",
+    }
     return {key: Style.parse(variables.get(key, defaults[key])) for key in PRICE_VARIABLES}

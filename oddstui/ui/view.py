@@ -9,8 +9,15 @@ from oddstui.persist import Watchlist
 from oddstui.store import FixtureFilter
 
 FixtureRef = tuple[str, str]
-FORMAT_CYCLE = (OddsFormat.AMERICAN, OddsFormat.DECIMAL, OddsFormat.PROBABILITY, OddsFormat.FRACTIONAL,
-                OddsFormat.HONG_KONG, OddsFormat.MALAY, OddsFormat.INDONESIAN)
+FORMAT_CYCLE = (
+    OddsFormat.AMERICAN,
+    OddsFormat.DECIMAL,
+    OddsFormat.PROBABILITY,
+    OddsFormat.FRACTIONAL,
+    OddsFormat.HONG_KONG,
+    OddsFormat.MALAY,
+    OddsFormat.INDONESIAN,
+)
 
 
 @dataclass(slots=True)
@@ -27,8 +34,14 @@ class ViewState:
     watchlist: str | None = None
 
     def fixture_filter(self) -> FixtureFilter:
-        return FixtureFilter(frozenset(self.leagues), frozenset(self.books), self.text, self.live_only,
-                             frozenset(self.pinned), self.pinned_only)
+        return FixtureFilter(
+            frozenset(self.leagues),
+            frozenset(self.books),
+            self.text,
+            self.live_only,
+            frozenset(self.pinned),
+            self.pinned_only,
+        )
 
     def next_format(self) -> OddsFormat:
         index = FORMAT_CYCLE.index(self.fmt) if self.fmt in FORMAT_CYCLE else -1
@@ -36,8 +49,10 @@ class ViewState:
         return self.fmt
 
     def summary(self) -> str:
-        parts = [f"leagues: {', '.join(self.leagues)}" if self.leagues else "all leagues",
-                 f"books: {', '.join(self.books)}" if self.books else "all books"]
+        parts = [
+            f"leagues: {', '.join(self.leagues)}" if self.leagues else "all leagues",
+            f"books: {', '.join(self.books)}" if self.books else "all books",
+        ]
         if self.text:
             parts.append(f"search “{self.text}”")
         if self.live_only:
@@ -51,8 +66,15 @@ class ViewState:
         return " · ".join(parts)
 
     def to_watchlist(self, name: str) -> Watchlist:
-        return Watchlist(name, list(self.leagues), list(self.books), self.text, self.live_only, self.main_only,
-                         [list(ref) for ref in sorted(self.pinned)])
+        return Watchlist(
+            name,
+            list(self.leagues),
+            list(self.books),
+            self.text,
+            self.live_only,
+            self.main_only,
+            [list(ref) for ref in sorted(self.pinned)],
+        )
 
     def load_watchlist(self, watchlist: Watchlist) -> None:
         self.leagues, self.books, self.text = list(watchlist.leagues), list(watchlist.books), watchlist.text

@@ -18,8 +18,14 @@ KEY = "sk-test-9f8e7d6c5b4a"
 
 
 def start_sim(faults: str = "", **options) -> SimServer:
-    settings = {"seed": 11, "rate": 3000, "ping_interval": 0.2, "retry_ms": 50, "fixtures_per_league": 2,
-                "start_time": 1_790_000_000.0} | options
+    settings = {
+        "seed": 11,
+        "rate": 3000,
+        "ping_interval": 0.2,
+        "retry_ms": 50,
+        "fixtures_per_league": 2,
+        "start_time": 1_790_000_000.0,
+    } | options
     return SimServer(Simulator(SimOptions(faults=FaultPlan.parse(faults), **settings))).start()
 
 
@@ -42,8 +48,15 @@ def all_streams_live(err: str) -> bool:
     return bool(last) and all(state == "live" for state in last.values())
 
 
-async def run_until_settled(server: SimServer, settings: Settings, tmp_path: Path, quiet_for: float = 1.5,
-                            limit: float = 45.0, watch_events: bool = True, **tuning) -> tuple[dict, str, str]:
+async def run_until_settled(
+    server: SimServer,
+    settings: Settings,
+    tmp_path: Path,
+    quiet_for: float = 1.5,
+    limit: float = 45.0,
+    watch_events: bool = True,
+    **tuning,
+) -> tuple[dict, str, str]:
     """Run `tail` until the market has stopped and the client has been quiet and live for `quiet_for` seconds.
 
     A polling client prints every poll, so for it only stderr (health, skipped frames) counts as activity.
@@ -67,8 +80,11 @@ async def run_until_settled(server: SimServer, settings: Settings, tmp_path: Pat
                 last_size, last_change = size, now
             if market_done is None and server.simulator.pump_done.is_set():
                 market_done = now
-            if market_done is not None and now - max(last_change, market_done) > quiet_for \
-                    and all_streams_live(err.getvalue()):
+            if (
+                market_done is not None
+                and now - max(last_change, market_done) > quiet_for
+                and all_streams_live(err.getvalue())
+            ):
                 break
         stop.set()
 

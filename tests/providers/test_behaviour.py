@@ -33,14 +33,28 @@ class RequestLog:
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] in ("http", "websocket"):
-            self.requests.append({"path": scope["path"], "query": scope["query_string"].decode(),
-                                  "headers": {k.decode(): v.decode() for k, v in scope["headers"]}})
+            self.requests.append(
+                {
+                    "path": scope["path"],
+                    "query": scope["query_string"].decode(),
+                    "headers": {k.decode(): v.decode() for k, v in scope["headers"]},
+                }
+            )
         await self.app(scope, receive, send)
 
 
 def logged_sim(faults: str = "", **options) -> tuple[SimServer, RequestLog]:
-    simulator = Simulator(SimOptions(seed=5, rate=2000, ping_interval=0.2, retry_ms=50, fixtures_per_league=2,
-                                     faults=FaultPlan.parse(faults), **options))
+    simulator = Simulator(
+        SimOptions(
+            seed=5,
+            rate=2000,
+            ping_interval=0.2,
+            retry_ms=50,
+            fixtures_per_league=2,
+            faults=FaultPlan.parse(faults),
+            **options,
+        )
+    )
     log = RequestLog(simulator.app())
     simulator.app = lambda: log  # type: ignore[method-assign]
     return SimServer(simulator).start(), log
@@ -53,8 +67,9 @@ async def test_401_is_reported_once_and_never_retried(provider, tmp_path):
     try:
         settings = settings_for(server, provider, key=bad_key, sports=("basketball",))
         err = io.StringIO()
-        code = await tail(settings, TailOptions(seconds=3), out=io.StringIO(), err=err, cache_dir=tmp_path,
-                          backoff_base=0.01)
+        code = await tail(
+            settings, TailOptions(seconds=3), out=io.StringIO(), err=err, cache_dir=tmp_path, backoff_base=0.01
+        )
     finally:
         server.stop()
     assert code == 1
@@ -73,8 +88,14 @@ async def test_key_never_appears_in_urls_output_errors_or_state(tmp_path):
     out, err = io.StringIO(), io.StringIO()
     try:
         settings = settings_for(server, "opticodds", sports=("basketball",))
-        await tail(settings, TailOptions(seconds=3, state_file=state_file), out=out, err=err, cache_dir=tmp_path,
-                   backoff_base=0.05)
+        await tail(
+            settings,
+            TailOptions(seconds=3, state_file=state_file),
+            out=out,
+            err=err,
+            cache_dir=tmp_path,
+            backoff_base=0.05,
+        )
     finally:
         server.stop()
     assert log.requests and all(KEY not in r["path"] + r["query"] for r in log.requests)
@@ -90,16 +111,25 @@ async def test_slow_consumer_memory_is_bounded_by_the_market_not_the_firehose():
     server = start_sim(rate=50_000)
     feed = Feed()
     try:
-        client = OpticOddsClient(settings_for(server, "opticodds").providers["opticodds"], feed,
-                                 sports=("basketball",), books=("Pinnacle", "DraftKings"), copilot=False)
+        client = OpticOddsClient(
+            settings_for(server, "opticodds").providers["opticodds"],
+            feed,
+            sports=("basketball",),
+            books=("Pinnacle", "DraftKings"),
+            copilot=False,
+        )
         task = asyncio.create_task(client.run())
         await asyncio.sleep(3.0)  # nobody drains the feed meanwhile
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
     finally:
         server.stop()
-    lines = {key for fx in server.simulator.market.fixtures.values() if fx.sport == "basketball"
-             for key in ((fx.fixture_id, line.index) for line in fx.lines)}
+    lines = {
+        key
+        for fx in server.simulator.market.fixtures.values()
+        if fx.sport == "basketball"
+        for key in ((fx.fixture_id, line.index) for line in fx.lines)
+    }
     market_quotes = 2 * len(lines)  # two books
     assert feed.data_events > 200 and feed.quote_updates > 10 * market_quotes
     # What waits is the folded market plus a backlog no larger than it: never the firehose.
@@ -123,8 +153,10 @@ def test_feed_coalesces_to_the_latest_price_per_key():
 
 def test_feed_passes_events_through_in_order_while_the_consumer_keeps_up():
     feed = Feed()
-    events = [QuotesPosted("s", "1-1", [Quote("p", "k", "f", "B", "M", "S", 2.0)]),
-              QuotesLocked("s", "1-2", [Quote("p", "k", "f", "B", "M", "S", 2.0)])]
+    events = [
+        QuotesPosted("s", "1-1", [Quote("p", "k", "f", "B", "M", "S", 2.0)]),
+        QuotesLocked("s", "1-2", [Quote("p", "k", "f", "B", "M", "S", 2.0)]),
+    ]
     for event in events:
         feed.put(event)
     assert feed.drain() == events  # entry ids kept, so the store can still spot a replay
@@ -151,8 +183,9 @@ async def test_accept_then_close_and_4003_do_not_cause_a_reconnect_storm(tmp_pat
             held.append(ws)
         before = server.simulator.oddspapi.accepted
         feed = Feed()
-        client = OddsPapiClient(settings_for(server, "oddspapi").providers["oddspapi"], feed, cache_dir=tmp_path,
-                                backoff_base=0.01)
+        client = OddsPapiClient(
+            settings_for(server, "oddspapi").providers["oddspapi"], feed, cache_dir=tmp_path, backoff_base=0.01
+        )
         task = asyncio.create_task(client.run())
         await asyncio.sleep(2.0)
         task.cancel()

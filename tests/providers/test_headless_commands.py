@@ -27,36 +27,78 @@ def sim():
 
 def env_for(sim, tmp_path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
-    return env | {"OPTICODDS_API_KEY": KEY, "OPTICODDS_BASE_URL": sim.urls()["opticodds"],
-                  "XDG_CONFIG_HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path), "COLUMNS": "160"}
+    return env | {
+        "OPTICODDS_API_KEY": KEY,
+        "OPTICODDS_BASE_URL": sim.urls()["opticodds"],
+        "XDG_CONFIG_HOME": str(tmp_path),
+        "XDG_CACHE_HOME": str(tmp_path),
+        "COLUMNS": "160",
+    }
 
 
 def test_tail_prints_json_lines_and_writes_the_state(sim, tmp_path):
     state = tmp_path / "state.json"
-    result = subprocess.run([sys.executable, "-m", "oddstui", "tail", "--sport", "basketball", "--book", "Pinnacle",
-                             "--count", "40", "--state", str(state)], env=env_for(sim, tmp_path),
-                            capture_output=True, text=True, timeout=45)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "oddstui",
+            "tail",
+            "--sport",
+            "basketball",
+            "--book",
+            "Pinnacle",
+            "--count",
+            "40",
+            "--state",
+            str(state),
+        ],
+        env=env_for(sim, tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=45,
+    )
     assert result.returncode == 0, result.stderr
     events = [json.loads(line) for line in result.stdout.splitlines()]
     assert {"fixture", "quotes_posted"} <= {e["type"] for e in events}
     assert "[opticodds:odds:basketball:0] live" in result.stderr
     dump = json.loads(state.read_text())
     quote = dump["quotes"][0]
-    assert {"provider", "key", "fixture_id", "book", "market", "selection", "points", "price_american",
-            "price_decimal", "locked", "stale", "is_main", "is_live"} <= set(quote)
+    assert {
+        "provider",
+        "key",
+        "fixture_id",
+        "book",
+        "market",
+        "selection",
+        "points",
+        "price_american",
+        "price_decimal",
+        "locked",
+        "stale",
+        "is_main",
+        "is_live",
+    } <= set(quote)
     assert {q["book"] for q in dump["quotes"]} <= {"Pinnacle", "Copilot"}
     assert {"provider", "fixture_id", "sport", "league", "home", "away", "start", "status"} <= set(dump["fixtures"][0])
     assert KEY not in result.stdout + result.stderr + state.read_text()
 
 
 def same_game_ids(sim) -> list[str]:
-    response = httpx.get(sim.urls()["opticodds"] + "/copilot/fixtures/odds", headers={"X-Api-Key": KEY},
-                         params={"sport": "basketball"})
+    response = httpx.get(
+        sim.urls()["opticodds"] + "/copilot/fixtures/odds", headers={"X-Api-Key": KEY}, params={"sport": "basketball"}
+    )
     for fixture in response.json()["data"]:
         odds = fixture["odds"]
         ml = next((o for o in odds if o["market"] == "Moneyline"), None)
-        spread = next((o for o in odds if ml and o["market"] == "Point Spread" and o["is_main"]
-                       and o["selection"] == ml["selection"]), None)
+        spread = next(
+            (
+                o
+                for o in odds
+                if ml and o["market"] == "Point Spread" and o["is_main"] and o["selection"] == ml["selection"]
+            ),
+            None,
+        )
         if ml and spread:
             return [ml["id"], spread["id"]]
     raise AssertionError("no fixture with a moneyline and a main spread")
@@ -64,8 +106,13 @@ def same_game_ids(sim) -> list[str]:
 
 def test_parlay_command_prints_legs_price_and_correlation(sim, tmp_path):
     ids = same_game_ids(sim)
-    result = subprocess.run([sys.executable, "-m", "oddstui", "parlay", *ids], env=env_for(sim, tmp_path),
-                            capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "oddstui", "parlay", *ids],
+        env=env_for(sim, tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     text = result.stdout
     assert ids[0] in text and ids[1] in text
@@ -76,8 +123,13 @@ def test_parlay_command_prints_legs_price_and_correlation(sim, tmp_path):
 
 def test_parlay_command_shows_missing_legs(sim, tmp_path):
     missing = "1:-1:nba:FFFFFFFFFFFF:moneyline:nobody"
-    result = subprocess.run([sys.executable, "-m", "oddstui", "parlay", same_game_ids(sim)[0], missing],
-                            env=env_for(sim, tmp_path), capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "oddstui", "parlay", same_game_ids(sim)[0], missing],
+        env=env_for(sim, tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 1 and "missing" in result.stdout and "not priced" in result.stdout
 
 
@@ -89,9 +141,20 @@ async def test_parlay_client_retries_a_5xx_once_and_never_a_4xx():
             calls.append(status)
             if status == 200 and len(calls) == 1:
                 return httpx.Response(502, json={"message": "bad gateway"})
-            return httpx.Response(status, json={"message": "nope"} if status >= 400 else
-                                  {"data": {"legs": [{"id": "a", "price": 120.0}], "price": 120.0,
-                                            "error": None, "missing_entries": None}})
+            return httpx.Response(
+                status,
+                json={"message": "nope"}
+                if status >= 400
+                else {
+                    "data": {
+                        "legs": [{"id": "a", "price": 120.0}],
+                        "price": 120.0,
+                        "error": None,
+                        "missing_entries": None,
+                    }
+                },
+            )
+
         return handler
 
     settings = ProviderSettings("opticodds", Secret("k-123"), "http://parlay.test")

@@ -10,11 +10,23 @@ from oddstui.odds import OddsError, OddsFormat
 from oddstui.providers.opticodds_wire import odds_to_quotes, price_event_decoder, wire_odds
 
 PLAYER_ODD = {
-    "id": "FX1:draftkings:player_points:jokic_over_26_5", "fixture_id": "FX1", "sportsbook": "DraftKings",
-    "market": "Player Points", "name": "Nikola Jokic Over 26.5", "selection": "Nikola Jokic", "price": -115,
-    "points": 26.5, "is_main": False, "is_live": True, "timestamp": 1729646525, "player_id": "P1",
-    "grouping_key": "jokic:26.5", "limits": {"max_stake": 500}, "deep_link": {"desktop": "https://book/x"},
-    "sport": "basketball", "team_id": "",
+    "id": "FX1:draftkings:player_points:jokic_over_26_5",
+    "fixture_id": "FX1",
+    "sportsbook": "DraftKings",
+    "market": "Player Points",
+    "name": "Nikola Jokic Over 26.5",
+    "selection": "Nikola Jokic",
+    "price": -115,
+    "points": 26.5,
+    "is_main": False,
+    "is_live": True,
+    "timestamp": 1729646525,
+    "player_id": "P1",
+    "grouping_key": "jokic:26.5",
+    "limits": {"max_stake": 500},
+    "deep_link": {"desktop": "https://book/x"},
+    "sport": "basketball",
+    "team_id": "",
 }
 
 
@@ -27,20 +39,49 @@ def decode_one(odd: dict) -> Quote:
 def test_every_field_of_a_player_prop_lands_in_its_place():
     quote = decode_one(PLAYER_ODD)
     assert msgspec.structs.asdict(quote) == {
-        "provider": "opticodds", "key": PLAYER_ODD["id"], "fixture_id": "FX1", "book": "DraftKings",
-        "market": "Player Points", "selection": "Nikola Jokic Over 26.5", "decimal": pytest.approx(1 + 100 / 115),
-        "raw": -115, "raw_format": OddsFormat.AMERICAN, "points": 26.5, "group": "jokic:26.5",
-        "player": "Nikola Jokic", "stream": "opticodds:odds:basketball:0", "is_main": False, "is_live": True,
-        "locked": False, "stale": False, "ts": 1729646525.0, "limit": 500.0, "deep_link": "https://book/x",
-        "copilot_id": None, "settlement": None, "move": 0, "moved_at": 0.0, "seq": 0,
+        "provider": "opticodds",
+        "key": PLAYER_ODD["id"],
+        "fixture_id": "FX1",
+        "book": "DraftKings",
+        "market": "Player Points",
+        "selection": "Nikola Jokic Over 26.5",
+        "decimal": pytest.approx(1 + 100 / 115),
+        "raw": -115,
+        "raw_format": OddsFormat.AMERICAN,
+        "points": 26.5,
+        "group": "jokic:26.5",
+        "player": "Nikola Jokic",
+        "stream": "opticodds:odds:basketball:0",
+        "is_main": False,
+        "is_live": True,
+        "locked": False,
+        "stale": False,
+        "ts": 1729646525.0,
+        "limit": 500.0,
+        "deep_link": "https://book/x",
+        "copilot_id": None,
+        "settlement": None,
+        "move": 0,
+        "moved_at": 0.0,
+        "seq": 0,
     }
     assert quote.american == -115
 
 
 def test_copilot_odd_defaults():
     """A Copilot odd has no sportsbook, may send nulls, and is priced by its own id."""
-    odd = {"id": "1:-1:FX1:moneyline:denver", "fixture_id": "FX1", "market": "Moneyline", "name": "Denver",
-           "price": 150, "selection": "", "player_id": "", "is_main": None, "is_live": None, "points": None}
+    odd = {
+        "id": "1:-1:FX1:moneyline:denver",
+        "fixture_id": "FX1",
+        "market": "Moneyline",
+        "name": "Denver",
+        "price": 150,
+        "selection": "",
+        "player_id": "",
+        "is_main": None,
+        "is_live": None,
+        "points": None,
+    }
     quote = decode_one(odd)
     assert (quote.book, quote.copilot_id, quote.player) == ("Copilot", odd["id"], "")
     assert (quote.is_main, quote.is_live, quote.limit, quote.deep_link, quote.group) == (True, False, None, None, "")

@@ -15,9 +15,13 @@ def compare(state: dict, truth: dict, status_of=lambda s: s) -> None:
     """Every quote the client holds matches the truth; every live price in the truth is held, live."""
     quotes = {q["key"]: q for q in state["quotes"]}
     assert quotes, "the client holds no quotes"
-    wrong = [(k, q["price_american"], q["locked"], truth["quotes"].get(k)) for k, q in quotes.items()
-             if k not in truth["quotes"] or q["price_american"] != truth["quotes"][k]["price_american"]
-             or q["locked"] != truth["quotes"][k]["locked"]]
+    wrong = [
+        (k, q["price_american"], q["locked"], truth["quotes"].get(k))
+        for k, q in quotes.items()
+        if k not in truth["quotes"]
+        or q["price_american"] != truth["quotes"][k]["price_american"]
+        or q["locked"] != truth["quotes"][k]["locked"]
+    ]
     assert not wrong, f"{len(wrong)} quotes differ from the truth, e.g. {wrong[:3]}"
     live = [k for k, t in truth["quotes"].items() if not t["locked"]]
     missing = [k for k in live if k not in quotes or quotes[k]["stale"]]
@@ -36,18 +40,27 @@ async def test_opticodds_survives_cuts_429s_restarts_malformed_frames_and_stalls
     server = start_sim("cut=60,429=1@4,malformed=20,restart=300,stall=40:1.5", stop_after=8000)
     try:
         settings = settings_for(server, "opticodds", sports=("basketball", "hockey", "soccer"))
-        state, _, err = await run_until_settled(server, settings, tmp_path, quiet_for=3.0, backoff_base=0.05,
-                                                read_timeout=1.0,
-                                                rate_limit_pause=0.3, stagger=0.02)
+        state, _, err = await run_until_settled(
+            server,
+            settings,
+            tmp_path,
+            quiet_for=3.0,
+            backoff_base=0.05,
+            read_timeout=1.0,
+            rate_limit_pause=0.3,
+            stagger=0.02,
+        )
         truth = ground_truth(server.simulator)["opticodds"]
     finally:
         server.stop()
     prefixes = tuple(_fixture_prefixes(server, ("NBA", "NCAAB", "NHL", "EPL")))
     sports_truth = {k: v for k, v in truth["quotes"].items() if k.startswith(prefixes)}
-    fixture_ids = {fx.fixture_id for fx in server.simulator.market.fixtures.values()
-                   if fx.league in ("NBA", "NCAAB", "NHL", "EPL")}
-    compare(state, {"quotes": sports_truth, "fixtures": {k: v for k, v in truth["fixtures"].items()
-                                                         if k in fixture_ids}})
+    fixture_ids = {
+        fx.fixture_id for fx in server.simulator.market.fixtures.values() if fx.league in ("NBA", "NCAAB", "NHL", "EPL")
+    }
+    compare(
+        state, {"quotes": sports_truth, "fixtures": {k: v for k, v in truth["fixtures"].items() if k in fixture_ids}}
+    )
     assert malformed_skipped(err) >= 3
     assert "reconnecting" in err and "rate-limited" in err and "no data or ping" in err
     assert any(q["book"] == "Copilot" for q in state["quotes"])
@@ -79,8 +92,9 @@ async def test_oddsstream_websocket_with_reconciling_polls(tmp_path):
     server = start_sim("cut=200,malformed=40", stop_after=5000)
     try:
         settings = settings_for(server, "oddsstream", key="os_live_c" + "0" * 31, leagues=("NBA",))
-        state, _, err = await run_until_settled(server, settings, tmp_path, quiet_for=2.5, watch_events=False,
-                                                backoff_base=0.05, reconcile_every=1.0)
+        state, _, err = await run_until_settled(
+            server, settings, tmp_path, quiet_for=2.5, watch_events=False, backoff_base=0.05, reconcile_every=1.0
+        )
         truth = ground_truth(server.simulator)["oddsstream"]
     finally:
         server.stop()

@@ -1,6 +1,7 @@
 # The OddsPapi docs' Python example (WebSocket Authentication & Channel Filters), as published, indentation restored.
 # ruff: noqa
 import asyncio, json, websockets, msgpack
+
 WS_URL = "wss://v5.oddspapi.io/ws"
 API_KEY = "your-api-key"
 LOGIN = {
@@ -11,6 +12,8 @@ LOGIN = {
     "sportIds": [10, 11],
     "bookmakers": ["stake"],
 }
+
+
 async def main():
     async with websockets.connect(WS_URL) as ws:
         await ws.send(json.dumps(LOGIN))
@@ -20,4 +23,6 @@ async def main():
             else:
                 msg = msgpack.unpackb(raw, raw=False)
                 print("DATA:", msg.get("channel"), msg.get("entryId"))
+
+
 asyncio.run(main())

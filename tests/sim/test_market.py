@@ -10,8 +10,10 @@ def run(seed: int, ticks: int) -> list[str]:
     for _ in range(ticks):
         for event in market.step():
             if isinstance(event, PriceBatch):
-                trace.append(f"{event.fixture.fixture_id}:{event.book.name}:{event.locked}:"
-                             + ",".join(f"{line.name}={price.american}" for line, price in event.items))
+                trace.append(
+                    f"{event.fixture.fixture_id}:{event.book.name}:{event.locked}:"
+                    + ",".join(f"{line.name}={price.american}" for line, price in event.items)
+                )
             else:
                 trace.append(type(event).__name__)
     return trace

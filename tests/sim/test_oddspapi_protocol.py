@@ -68,8 +68,7 @@ async def test_resume_replays_what_was_missed_then_completes(sim):
         _, first = await read(ws, 40)
     cursor = first[9]["entryId"]
     async with connect(url) as ws:
-        await ws.send(json.dumps(LOGIN | {"channels": ["odds"], "serverEpoch": epoch,
-                                          "lastSeenId": {"odds": cursor}}))
+        await ws.send(json.dumps(LOGIN | {"channels": ["odds"], "serverEpoch": epoch, "lastSeenId": {"odds": cursor}}))
         assert json.loads(await ws.recv())["type"] == "login_ok"
         control, replayed = [], []
         while not any(c["type"] == "resume_complete" for c in control):
@@ -108,8 +107,11 @@ async def test_snapshot_required_after_restart_and_outside_the_window():
             _, data = await read(ws, 3)
         await asyncio.sleep(0.5)
         async with connect(url) as ws:
-            await ws.send(json.dumps(LOGIN | {"channels": ["odds"], "serverEpoch": epoch,
-                                              "lastSeenId": {"odds": data[-1]["entryId"]}}))
+            await ws.send(
+                json.dumps(
+                    LOGIN | {"channels": ["odds"], "serverEpoch": epoch, "lastSeenId": {"odds": data[-1]["entryId"]}}
+                )
+            )
             await ws.recv()
             required = json.loads(await ws.recv())
         assert required["reason"] == "resume_window_exceeded" and required["channels"] == ["odds"]
@@ -147,8 +149,11 @@ async def test_bad_login_closes_4001_and_a_sixth_connection_4003(sim):
 def test_rest_errors_limits_and_snapshot(sim):
     base = sim.urls()["oddspapi"]
     missing = httpx.get(f"{base}/en/fixtures")
-    assert missing.status_code == 401 and missing.json() == {"error": 401, "message": "missing apiKey",
-                                                             "code": "missing_api_key"}
+    assert missing.status_code == 401 and missing.json() == {
+        "error": 401,
+        "message": "missing apiKey",
+        "code": "missing_api_key",
+    }
     fixtures = httpx.get(f"{base}/en/fixtures", params={"apiKey": "rest-key", "sportId": 11})
     assert fixtures.status_code == 200 and int(fixtures.headers["X-RateLimit-Remaining"]) >= 0
     fixture = fixtures.json()[0]
@@ -156,14 +161,16 @@ def test_rest_errors_limits_and_snapshot(sim):
     codes = []
     with httpx.Client() as client:
         for _ in range(12):
-            response = client.get(f"{base}/en/fixtures/odds",
-                                  params={"apiKey": "rest-key", "fixtureId": fixture["fixtureId"]})
+            response = client.get(
+                f"{base}/en/fixtures/odds", params={"apiKey": "rest-key", "fixtureId": fixture["fixtureId"]}
+            )
             codes.append(response.status_code)
     assert codes[0] == 200 and codes[-1] == 429
     assert int(response.headers["Retry-After"]) == 1 and response.json()["code"] == "rate_limited"
     markets = httpx.get(f"{base}/en/markets", params={"apiKey": "rest-key"}).json()
-    assert markets and all(str(o["outcomeId"]).startswith(str(m["marketId"])[:2])
-                           for m in markets for o in m["outcomes"])
+    assert markets and all(
+        str(o["outcomeId"]).startswith(str(m["marketId"])[:2]) for m in markets for o in m["outcomes"]
+    )
 
 
 def test_docs_python_sample_runs_unchanged_but_for_the_url(sim, tmp_path: Path):

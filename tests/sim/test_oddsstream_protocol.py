@@ -23,8 +23,20 @@ def test_envelope_and_rate_headers(sim):
     remaining = int(response.headers["X-RateLimit-Remaining"])
     assert body["meta"]["rate_limit_remaining"] == remaining and int(response.headers["X-RateLimit-Reset"]) > 0
     row = body["data"][0]
-    assert {"bookmaker", "match_name", "competition", "sport", "market_type", "period", "is_live", "odds",
-            "match_date", "scraped_at", "url", "liquidity"} <= set(row)
+    assert {
+        "bookmaker",
+        "match_name",
+        "competition",
+        "sport",
+        "market_type",
+        "period",
+        "is_live",
+        "odds",
+        "match_date",
+        "scraped_at",
+        "url",
+        "liquidity",
+    } <= set(row)
     assert row["competition"] == "NBA" and all(price > 1 for price in row["odds"].values())
     assert int(get(sim, "/api/sports", PRO).headers["X-RateLimit-Remaining"]) == remaining - 1
     event = get(sim, f"/api/events/{row['event_id']}", PRO).json()["data"]
@@ -32,8 +44,9 @@ def test_envelope_and_rate_headers(sim):
 
 
 def test_documented_errors(sim):
-    assert get(sim, "/api/odds", None).json() == {"error": {"code": "unauthorized",
-                                                            "message": "Missing or invalid X-Api-Key"}}
+    assert get(sim, "/api/odds", None).json() == {
+        "error": {"code": "unauthorized", "message": "Missing or invalid X-Api-Key"}
+    }
     forbidden = get(sim, "/api/odds", FREE, bookmaker="FanDuel")
     assert forbidden.status_code == 403 and forbidden.json()["error"]["code"] == "bookmaker_forbidden"
     live = get(sim, "/api/odds", PRO, is_live="true").json()["error"]

@@ -62,18 +62,32 @@ def test_stream_frames_and_replay_by_last_entry_id(sim):
 
 def test_filters_narrow_the_stream(sim):
     url = sim.urls()["opticodds"] + "/stream/odds/basketball"
-    params = {"sportsbook": "FanDuel", "league": "NBA", "market": "Moneyline", "is_main": "true",
-              "odds_format": "DECIMAL"}
+    params = {
+        "sportsbook": "FanDuel",
+        "league": "NBA",
+        "market": "Moneyline",
+        "is_main": "true",
+        "odds_format": "DECIMAL",
+    }
     with httpx.Client(timeout=10) as client:
         events = [e for e in sse_events(client, url, params | {"last_entry_id": "0-0"}, 12) if e["event"] == "odds"]
     odds = [o for e in events for o in json.loads(e["data"])["data"]]
-    assert odds and all(o["sportsbook"] == "FanDuel" and o["league"] == "NBA" and o["market"] == "Moneyline"
-                        and isinstance(o["price"], float) and o["price"] > 1 for o in odds)
+    assert odds and all(
+        o["sportsbook"] == "FanDuel"
+        and o["league"] == "NBA"
+        and o["market"] == "Moneyline"
+        and isinstance(o["price"], float)
+        and o["price"] > 1
+        for o in odds
+    )
 
 
 def test_snapshot_for_hydration(sim):
-    response = httpx.get(sim.urls()["opticodds"] + "/fixtures/odds", headers={"X-Api-Key": KEY},
-                         params={"sport": "hockey", "sportsbook": ["Pinnacle", "Caesars"]})
+    response = httpx.get(
+        sim.urls()["opticodds"] + "/fixtures/odds",
+        headers={"X-Api-Key": KEY},
+        params={"sport": "hockey", "sportsbook": ["Pinnacle", "Caesars"]},
+    )
     fixtures = response.json()["data"]
     assert fixtures and all(f["league"]["name"] == "NHL" for f in fixtures)
     assert {o["sportsbook"] for f in fixtures for o in f["odds"]} == {"Pinnacle", "Caesars"}
@@ -96,8 +110,11 @@ def test_429_burst_then_recovers():
 
 
 def copilot_ids(sim) -> list[dict]:
-    response = httpx.get(sim.urls()["opticodds"] + "/copilot/fixtures/odds", headers={"X-Api-Key": KEY},
-                         params={"sport": "basketball", "league": "NBA"})
+    response = httpx.get(
+        sim.urls()["opticodds"] + "/copilot/fixtures/odds",
+        headers={"X-Api-Key": KEY},
+        params={"sport": "basketball", "league": "NBA"},
+    )
     return [odd for fixture in response.json()["data"] for odd in fixture["odds"]]
 
 
@@ -108,8 +125,9 @@ def test_parlay_same_game_is_correlated(sim):
         by_fixture.setdefault(odd["fixture_id"], []).append(odd)
     fixture_odds = next(v for v in by_fixture.values() if any(o["market"] == "Point Spread" for o in v))
     ml = next(o for o in fixture_odds if o["market"] == "Moneyline")
-    spread = next(o for o in fixture_odds if o["market"] == "Point Spread" and o["selection"] == ml["selection"]
-                  and o["is_main"])
+    spread = next(
+        o for o in fixture_odds if o["market"] == "Point Spread" and o["selection"] == ml["selection"] and o["is_main"]
+    )
     url = sim.urls()["opticodds"] + "/copilot/parlay/odds"
     body = httpx.get(url, params={"id": [ml["id"], spread["id"]]}, headers={"X-Api-Key": KEY}).json()["data"]
     assert body["error"] is None and body["missing_entries"] is None
@@ -120,8 +138,9 @@ def test_parlay_same_game_is_correlated(sim):
 
     independent = decimal(body["legs"][0]["price"]) * decimal(body["legs"][1]["price"])
     assert decimal(body["price"]) < independent * 0.9  # same-side ML + spread move together: shorter price
-    posted = httpx.post(url, json={"entries": [{"id": ml["id"]}, {"id": spread["id"]}]},
-                        headers={"X-Api-Key": KEY}).json()["data"]
+    posted = httpx.post(
+        url, json={"entries": [{"id": ml["id"]}, {"id": spread["id"]}]}, headers={"X-Api-Key": KEY}
+    ).json()["data"]
     assert posted["legs"] == body["legs"]
 
 
@@ -147,8 +166,12 @@ def test_provider_sample_consumer_works_unchanged(sim):
         if len(seen) >= 5:
             raise KeyboardInterrupt  # the sample's own way to stop: "Stream stopped by user"
 
-    thread = threading.Thread(target=opticodds_sample.stream_odds, args=("basketball", ["Pinnacle", "FanDuel"]),
-                              kwargs={"leagues": ["NBA"], "on_odds": on_odds}, daemon=True)
+    thread = threading.Thread(
+        target=opticodds_sample.stream_odds,
+        args=("basketball", ["Pinnacle", "FanDuel"]),
+        kwargs={"leagues": ["NBA"], "on_odds": on_odds},
+        daemon=True,
+    )
     thread.start()
     thread.join(timeout=20)
     assert not thread.is_alive() and len(seen) == 5
@@ -160,8 +183,10 @@ def test_restart_fault_drops_the_stream_and_stall_fault_silences_it():
     try:
         url = server.urls()["opticodds"] + "/stream/odds/basketball"
         gaps, last = [], None
-        with httpx.Client(timeout=10) as client, client.stream(
-                "GET", url, params={"sportsbook": "Pinnacle"}, headers={"X-Api-Key": KEY}) as response:
+        with (
+            httpx.Client(timeout=10) as client,
+            client.stream("GET", url, params={"sportsbook": "Pinnacle"}, headers={"X-Api-Key": KEY}) as response,
+        ):
             for line in response.iter_lines():
                 now = time.monotonic()
                 if line.startswith("event:"):
@@ -171,8 +196,10 @@ def test_restart_fault_drops_the_stream_and_stall_fault_silences_it():
                     break
         assert max(gaps) >= 1.4  # no data and no pings during the stall, though pings are due every 0.2 s
         server.call(server.simulator.hub.restart)
-        with httpx.Client(timeout=10) as client, client.stream(
-                "GET", url, params={"sportsbook": "Pinnacle"}, headers={"X-Api-Key": KEY}) as response:
+        with (
+            httpx.Client(timeout=10) as client,
+            client.stream("GET", url, params={"sportsbook": "Pinnacle"}, headers={"X-Api-Key": KEY}) as response,
+        ):
             lines = response.iter_lines()
             next(lines)
             server.call(server.simulator.hub.restart)

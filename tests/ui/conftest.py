@@ -32,8 +32,11 @@ def utc(monkeypatch):
 @pytest.fixture
 def sim():
     """A still market: nothing happens until the test calls step(n)."""
-    server = SimServer(Simulator(SimOptions(seed=3, run=False, start_time=START, warmup_ticks=64,
-                                            fixtures_per_league=2, ping_interval=0.5))).start()
+    server = SimServer(
+        Simulator(
+            SimOptions(seed=3, run=False, start_time=START, warmup_ticks=64, fixtures_per_league=2, ping_interval=0.5)
+        )
+    ).start()
     yield server
     server.stop()
 
@@ -51,9 +54,16 @@ def settings_for(server: SimServer, key: str = KEY, **fields) -> Settings:
 
 def make_app(server: SimServer, tmp_path: Path, theme: str | None = None, **settings) -> OddsApp:
     """The app on `server`; a silent stream counts as lost after 2 s."""
-    return OddsApp(settings_for(server, **settings), theme=theme, clock=lambda: FROZEN,
-                   data_dir=tmp_path / "data", cache_dir=tmp_path / "cache",
-                   themes=load_themes(theme_dirs()[:1]), backoff_base=0.05, read_timeout=2.0)
+    return OddsApp(
+        settings_for(server, **settings),
+        theme=theme,
+        clock=lambda: FROZEN,
+        data_dir=tmp_path / "data",
+        cache_dir=tmp_path / "cache",
+        themes=load_themes(theme_dirs()[:1]),
+        backoff_base=0.05,
+        read_timeout=2.0,
+    )
 
 
 async def settle(pilot, app: OddsApp, condition: Callable[[], bool] | None = None, timeout: float = 10.0) -> None:

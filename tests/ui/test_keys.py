@@ -75,8 +75,10 @@ async def test_search_by_team(sim, tmp_path):
         await pilot.pause(0.2)
         await pilot.press(*team.split()[-1], "enter")
         await pilot.pause(0.3)
-        assert listed(app) and all(team.split()[-1].lower() in (app.store.fixture(r).home + app.store.fixture(r).away)
-                                   .lower() for r in listed(app))
+        assert listed(app) and all(
+            team.split()[-1].lower() in (app.store.fixture(r).home + app.store.fixture(r).away).lower()
+            for r in listed(app)
+        )
         assert len(listed(app)) < len(app.store.fixtures())
         await pilot.press("slash")
         await pilot.pause(0.2)
@@ -144,8 +146,13 @@ async def test_parlay_with_a_same_game_pair(sim, tmp_path):
         async def go_to(market: str, same_team_as: str | None = None) -> str:
             for index, item in enumerate(grid.rows):
                 row = item.row
-                if row.market == market and COPILOT in row.cells and not row.cells[COPILOT].locked and \
-                        (same_team_as is None or row.selection.startswith(same_team_as)) and row.is_main:
+                if (
+                    row.market == market
+                    and COPILOT in row.cells
+                    and not row.cells[COPILOT].locked
+                    and (same_team_as is None or row.selection.startswith(same_team_as))
+                    and row.is_main
+                ):
                     grid.cursor_row = index
                     await pilot.press("p")
                     await pilot.pause(0.2)
@@ -161,8 +168,9 @@ async def test_parlay_with_a_same_game_pair(sim, tmp_path):
         await pilot.pause(1.0)
         assert len(app.legs) == 3 and app.parlay is not None and app.parlay_error is None
         ids = [leg.odd_id for leg in app.legs]
-        expected = httpx.get(sim.urls()["opticodds"] + "/copilot/parlay/odds", params={"id": ids},
-                             headers={"X-Api-Key": KEY}).json()["data"]
+        expected = httpx.get(
+            sim.urls()["opticodds"] + "/copilot/parlay/odds", params={"id": ids}, headers={"X-Api-Key": KEY}
+        ).json()["data"]
         assert app.parlay.american == expected["price"]
         assert app.parlay.correlation_effect is not None and abs(app.parlay.correlation_effect) > 0.01
         summary = static_text(app.query_one("#parlay-summary"))
@@ -184,8 +192,14 @@ async def test_a_lock_appears_and_clears(sim, tmp_path):
         for _ in range(100):
             step(sim)
             await pilot.pause(0.15)
-            locked = [q for q in app.store.quotes() if q.locked and q.book == "Pinnacle" and q.is_main
-                      and app.store.fixture(("opticodds", q.fixture_id)).status.value == "live"]
+            locked = [
+                q
+                for q in app.store.quotes()
+                if q.locked
+                and q.book == "Pinnacle"
+                and q.is_main
+                and app.store.fixture(("opticodds", q.fixture_id)).status.value == "live"
+            ]
             if locked:
                 locked_key = locked[0].key
                 app.selected_ref = ("opticodds", locked[0].fixture_id)
@@ -193,8 +207,11 @@ async def test_a_lock_appears_and_clears(sim, tmp_path):
                 break
         assert locked_key is not None, "no lock in 200 ticks"
         assert "🔒" in grid_text(app)
-        assert all(quote_cell(q, app.view.fmt, 0, False, True).text.startswith("🔒")
-                   for q in app.store.fixture_quotes(app.selected_ref) if q.locked)
+        assert all(
+            quote_cell(q, app.view.fmt, 0, False, True).text.startswith("🔒")
+            for q in app.store.fixture_quotes(app.selected_ref)
+            if q.locked
+        )
         for _ in range(300):
             step(sim)
             await pilot.pause(0.02)
@@ -212,8 +229,7 @@ async def test_an_alert_arrives(sim, tmp_path):
         change = None
         for _ in range(400):
             step(sim)
-            change = next((e.event for e in sim.simulator.hub.entries[-10:] if isinstance(e.event, StatusChange)),
-                          None)
+            change = next((e.event for e in sim.simulator.hub.entries[-10:] if isinstance(e.event, StatusChange)), None)
             if change is not None:
                 break
         assert change is not None

@@ -85,16 +85,26 @@ def test_locked_row(sim, tmp_path, snap_compare):
     app = make_app(sim, tmp_path)
 
     def locked_main():
-        return next((q for q in app.store.quotes() if q.locked and q.is_main and q.book == "Pinnacle"
-                     and app.store.fixture((q.provider, q.fixture_id)).is_live), None)
+        return next(
+            (
+                q
+                for q in app.store.quotes()
+                if q.locked
+                and q.is_main
+                and q.book == "Pinnacle"
+                and app.store.fixture((q.provider, q.fixture_id)).is_live
+            ),
+            None,
+        )
 
     async def run_before(pilot) -> None:
         await settle(pilot, app)
         await advance_until(pilot, app, sim, lambda: locked_main() is not None)
         quote = locked_main()
         await select_fixture(pilot, app, (quote.provider, quote.fixture_id))
-        await cursor_to(pilot, app, lambda row: row.cells.get("Pinnacle") is not None
-                        and row.cells["Pinnacle"].key == quote.key)
+        await cursor_to(
+            pilot, app, lambda row: row.cells.get("Pinnacle") is not None and row.cells["Pinnacle"].key == quote.key
+        )
         assert "🔒" in app.query_one("#grid")._row_strip(app.query_one("#grid").cursor_row).text
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
@@ -122,8 +132,11 @@ def test_parlay_panel_with_an_error(sim, tmp_path, snap_compare):
     def open_and_locked():
         """A live game with an open Copilot price and a suspended one on a main line."""
         for fixture in app.store.fixtures():
-            prices = [row.cells.get(COPILOT) for row in app.store.grid((fixture.provider, fixture.fixture_id)).rows
-                      if row.is_main and row.cells.get(COPILOT) is not None]
+            prices = [
+                row.cells.get(COPILOT)
+                for row in app.store.grid((fixture.provider, fixture.fixture_id)).rows
+                if row.is_main and row.cells.get(COPILOT) is not None
+            ]
             open_ = [q for q in prices if not q.locked]
             locked = [q for q in prices if q.locked]
             if fixture.is_live and open_ and locked:
@@ -136,8 +149,11 @@ def test_parlay_panel_with_an_error(sim, tmp_path, snap_compare):
         open_, locked = open_and_locked()
         await select_fixture(pilot, app, (locked.provider, locked.fixture_id))
         for quote in (open_, locked):
-            await cursor_to(pilot, app, lambda row, key=quote.key: row.cells.get(COPILOT) is not None
-                            and row.cells[COPILOT].key == key)
+            await cursor_to(
+                pilot,
+                app,
+                lambda row, key=quote.key: row.cells.get(COPILOT) is not None and row.cells[COPILOT].key == key,
+            )
             await pilot.press("p")
         for _ in range(50):
             await pilot.pause(0.1)

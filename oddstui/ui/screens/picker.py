@@ -30,14 +30,19 @@ class PickerScreen(ModalScreen[list[str] | None]):
         super().__init__()
         self.title_text = title
         self.reorderable = reorderable
-        self.items = sorted(items, key=lambda i: (chosen.index(i) if i in chosen else len(chosen), i.lower())) \
-            if reorderable else list(items)
+        self.items = (
+            sorted(items, key=lambda i: (chosen.index(i) if i in chosen else len(chosen), i.lower()))
+            if reorderable
+            else list(items)
+        )
         self.chosen = set(chosen)
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"{self.title_text}: space toggles, enter applies, none ticked means all"
-                        + ("; [ and ] reorder" if self.reorderable else ""))
+            yield Label(
+                f"{self.title_text}: space toggles, enter applies, none ticked means all"
+                + ("; [ and ] reorder" if self.reorderable else "")
+            )
             yield SelectionList[str](*[(item, item, item in self.chosen) for item in self.items], id="picker")
         yield Footer()
 

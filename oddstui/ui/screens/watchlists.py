@@ -37,8 +37,10 @@ class WatchlistScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Type a name, then ctrl+s saves the current filters and pins under it.\n"
-                        "On a watchlist: enter loads, ctrl+r renames it to the name typed, ctrl+d deletes.")
+            yield Label(
+                "Type a name, then ctrl+s saves the current filters and pins under it.\n"
+                "On a watchlist: enter loads, ctrl+r renames it to the name typed, ctrl+d deletes."
+            )
             yield Input(placeholder="watchlist name", id="name")
             yield OptionList(*self.book.names(), id="lists")
             yield Label("", id="message")

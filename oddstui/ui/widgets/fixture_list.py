@@ -26,8 +26,15 @@ from oddstui.model import Fixture, FixtureStatus
 
 FixtureRef = tuple[str, str]
 NAME_WIDTH = 27
-STATUS_STYLES = {"live": "red", "half": "red", "completed": "dim", "cancelled": "bold yellow",
-                 "postponed": "bold yellow", "delayed": "yellow", "suspended": "yellow"}
+STATUS_STYLES = {
+    "live": "red",
+    "half": "red",
+    "completed": "dim",
+    "cancelled": "bold yellow",
+    "postponed": "bold yellow",
+    "delayed": "yellow",
+    "suspended": "yellow",
+}
 
 
 def local_time(epoch: float) -> str:
@@ -111,8 +118,11 @@ class FixtureLines(ScrollView, can_focus=True):
         old_selected = self.selected
         same_shape = [(e.ref, len(e.lines)) for e in entries] == [(e.ref, len(e.lines)) for e in self.entries]
         if same_shape:
-            changed = [i for i, (old, new) in enumerate(zip(self.entries, entries, strict=True))
-                       if old.signature != new.signature]
+            changed = [
+                i
+                for i, (old, new) in enumerate(zip(self.entries, entries, strict=True))
+                if old.signature != new.signature
+            ]
             self.entries = entries
             for index in changed:
                 self._invalidate_entry(index)
@@ -210,7 +220,8 @@ class FixtureLines(ScrollView, can_focus=True):
             style = base + Style(bold=True, reverse=True)
         elif index == self.highlighted:
             style = base + self.get_component_rich_style(
-                "fixture-lines--cursor" if self.has_focus else "fixture-lines--cursor-blurred")
+                "fixture-lines--cursor" if self.has_focus else "fixture-lines--cursor-blurred"
+            )
         else:
             style = base
         segments = list(entry.lines[line_no].render(self.app.console))

@@ -101,8 +101,7 @@ class ParlaySlip(Vertical):
         legs = self.query_one("#legs", OptionList)
         highlighted = legs.highlighted
         missing = set(view.result.missing_entries) if view.result else set()
-        legs.set_options([Option(leg_text(leg, quote, view.fmt, leg.odd_id in missing))
-                          for leg, quote in view.legs])
+        legs.set_options([Option(leg_text(leg, quote, view.fmt, leg.odd_id in missing)) for leg, quote in view.legs])
         if highlighted is not None and view.legs:
             legs.highlighted = min(highlighted, len(view.legs) - 1)
         self.query_one("#parlay-summary", Static).update(summary(view))

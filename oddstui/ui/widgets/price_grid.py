@@ -104,8 +104,14 @@ class PriceGrid(ScrollView, can_focus=True):
         now = self.clock()
         books = [b for b in (grid.books if grid else []) if b not in NOT_BOOKABLE]
         columns = [*books, COPILOT] if grid and any(COPILOT in r.cells for r in grid.rows) else books
-        full = columns != self.columns or fmt is not self.fmt or title != self.title or grid is None \
-            or self.grid_data is None or grid.ref != self.grid_data.ref
+        full = (
+            columns != self.columns
+            or fmt is not self.fmt
+            or title != self.title
+            or grid is None
+            or self.grid_data is None
+            or grid.ref != self.grid_data.ref
+        )
         self.grid_data, self.columns, self.fmt, self.title = grid, columns, fmt, title
         rows = []
         for index, row in enumerate(grid.rows if grid else []):
@@ -196,8 +202,10 @@ class PriceGrid(ScrollView, can_focus=True):
         text = fit(self.title, MARKET_WIDTH + self.selection_width)
         segments = [Segment(text, bold)]
         segments += [Segment(" " + fit(b, CELL_WIDTH - 1, right=True), bold) for b in self.columns]
-        segments += [Segment(fit("best", BEST_WIDTH, right=True), bold), Segment(fit("fair", CELL_WIDTH, right=True),
-                                                                                   bold)]
+        segments += [
+            Segment(fit("best", BEST_WIDTH, right=True), bold),
+            Segment(fit("fair", CELL_WIDTH, right=True), bold),
+        ]
         return Strip(segments, self._width())
 
     def _row_strip(self, index: int) -> Strip:
@@ -221,8 +229,9 @@ class PriceGrid(ScrollView, can_focus=True):
             segments.append(Segment(" ", base))
             segments.append(Segment(cell_text(cell.text), style))
         best = row.cells.get(row.best_book) if row.best_book else None
-        best_text = f"{row.best_book[:6]} {cell_text(quote_cell(best, self.fmt, now, False, True).text)}" \
-            if best else ""
+        best_text = (
+            f"{row.best_book[:6]} {cell_text(quote_cell(best, self.fmt, now, False, True).text)}" if best else ""
+        )
         segments.append(Segment(fit(best_text, BEST_WIDTH, right=True), base + Style(bold=True)))
         fair = format_price(row.fair, self.fmt) if row.fair else ""
         segments.append(Segment(fit(fair, CELL_WIDTH, right=True), dim))

@@ -14,11 +14,22 @@ from textual.widgets import Static
 from oddstui.model import StreamHealth, StreamState
 from oddstui.store import StreamStats
 
-SEVERITY = [StreamState.AUTH_ERROR, StreamState.DOWN, StreamState.RATE_LIMITED, StreamState.RECONNECTING,
-            StreamState.STALE, StreamState.CONNECTING, StreamState.LIVE]
+SEVERITY = [
+    StreamState.AUTH_ERROR,
+    StreamState.DOWN,
+    StreamState.RATE_LIMITED,
+    StreamState.RECONNECTING,
+    StreamState.STALE,
+    StreamState.CONNECTING,
+    StreamState.LIVE,
+]
 STATE_STYLES = {
-    StreamState.LIVE: "bold green", StreamState.CONNECTING: "yellow", StreamState.RECONNECTING: "bold yellow",
-    StreamState.RATE_LIMITED: "bold magenta", StreamState.STALE: "bold yellow", StreamState.AUTH_ERROR: "bold red",
+    StreamState.LIVE: "bold green",
+    StreamState.CONNECTING: "yellow",
+    StreamState.RECONNECTING: "bold yellow",
+    StreamState.RATE_LIMITED: "bold magenta",
+    StreamState.STALE: "bold yellow",
+    StreamState.AUTH_ERROR: "bold red",
     StreamState.DOWN: "bold red",
 }
 PROVIDER_NAMES = {"opticodds": "OpticOdds", "oddspapi": "OddsPapi", "oddsstream": "OddsStream"}
