@@ -1,6 +1,16 @@
-"""API keys that cannot leak by accident: their str() and repr() never show the key."""
+"""API keys that cannot leak by accident: their str() and repr() never show the key.
+
+Every non-empty key made into a `Secret` is remembered, so that `scrub` can take all of them
+out of any text bound for a screen, a log, a toast, stderr or an exception message.
+"""
 
 from __future__ import annotations
+
+from urllib.parse import quote
+
+_KNOWN: set[str] = set()
+"""Every key value seen, in the forms it may take in a message (as is and URL-encoded)."""
+MASK = "***"
 
 
 class Secret:
@@ -8,6 +18,8 @@ class Secret:
 
     def __init__(self, value: str) -> None:
         self._value = value
+        if value:
+            _KNOWN.update({value, quote(value, safe=""), quote(value)})
 
     def reveal(self) -> str:
         """The key itself: only for a request header or a login frame."""
@@ -28,5 +40,13 @@ class Secret:
     __str__ = __repr__
 
     def scrub(self, text: str) -> str:
-        """`text` with every occurrence of the key replaced, for messages built from server replies."""
-        return text.replace(self._value, "***") if self._value else text
+        """`text` with every known key masked (not only this one)."""
+        return scrub(text)
+
+
+def scrub(text: str) -> str:
+    """`text` with every key any `Secret` holds replaced by `***`, longest first."""
+    for value in sorted(_KNOWN, key=len, reverse=True):
+        if value in text:
+            text = text.replace(value, MASK)
+    return text

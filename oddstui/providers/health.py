@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 from oddstui.model import Event, FrameRejected, StreamHealth, StreamHealthChanged, StreamState
+from oddstui.secret import scrub
 
 
 class StreamReporter:
@@ -19,6 +20,8 @@ class StreamReporter:
         self.malformed = 0
 
     def state(self, state: StreamState, detail: str = "", retry_in: float | None = None) -> None:
+        """Report the stream's state once per change; `detail` is scrubbed of every known key."""
+        detail = scrub(detail)
         if self._last == (state, detail) and retry_in is None:
             return
         self._last = (state, detail)
@@ -28,7 +31,7 @@ class StreamReporter:
     def rejected(self, reason: str) -> None:
         """A malformed frame, skipped and counted; `reason` never quotes the payload."""
         self.malformed += 1
-        self._put(FrameRejected(self.stream, reason), data=False)
+        self._put(FrameRejected(self.stream, scrub(reason)), data=False)
 
     def event(self, event: Event) -> None:
         self._put(event)
