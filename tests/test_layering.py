@@ -1,11 +1,15 @@
-"""The core and the providers never load textual: only `oddstui.ui` may."""
+"""Each layer imports only the layers below it (import-linter contracts in pyproject.toml), and the
+headless layers never load textual at run time."""
 
 import pkgutil
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import oddstui
 
+ROOT = Path(__file__).resolve().parent.parent
 UI_PREFIXES = ("oddstui.ui", "oddstui.bench.ui", "oddstui.__main__")
 """Everything else is headless: core, providers, simulator, config, `tail`, `parlay`, the CLI itself."""
 
@@ -56,3 +60,11 @@ def test_core_loads_no_network_storage_or_ui_library():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == ""
+
+
+def test_import_contracts_hold():
+    """Static: every import chain, also inside functions, respects the layers declared in pyproject.toml."""
+    lint_imports = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or "lint-imports"
+    result = subprocess.run([lint_imports, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
