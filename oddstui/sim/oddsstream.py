@@ -13,6 +13,7 @@ import random
 import re
 import secrets
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -99,6 +100,8 @@ class OddsStreamSim:
         self.tokens: dict[str, tuple[str, float]] = {}
         self.rng = random.Random(hub.market.seed * 7919 + 3)
         self.connections_opened = 0
+        self.counts: Counter[str] = Counter()
+        """Requests by endpoint, and the ones refused with 429 (tests prove a budget lasts with these)."""
 
     @property
     def market(self) -> Market:
@@ -132,9 +135,12 @@ class OddsStreamSim:
         if tier is None or key is None:
             return _error(401, "unauthorized", "Missing or invalid X-Api-Key"), None, {}
         plan = self.plans[tier]
+        endpoint = request.url.path.rpartition("/api/")[2].split("/")[0]
+        self.counts["token" if endpoint == "stream" else endpoint] += 1
         allowed, remaining, reset = self._quota(self._requests, tier, plan.limit).hit(key)
         headers = {"X-RateLimit-Remaining": str(remaining), "X-RateLimit-Reset": str(int(reset))}
         if not allowed:
+            self.counts["429"] += 1
             return _error(429, "rate_limit_exceeded", "Too many requests", headers), plan, headers
         return None, plan, headers
 
