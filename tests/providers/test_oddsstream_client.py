@@ -13,6 +13,7 @@ from websockets.asyncio.server import ServerConnection, serve
 
 from oddstui.config import ProviderSettings
 from oddstui.model import StreamHealthChanged, StreamState
+from oddstui.providers.backoff import Backoff
 from oddstui.providers.feed import Feed
 from oddstui.providers.oddsstream import FREE_WS_PER_DAY, Budget, OddsStreamClient
 from oddstui.providers.oddsstream_wire import parse_row
@@ -179,7 +180,8 @@ async def test_a_free_key_lasts_a_compressed_day_with_the_websocket_unreachable(
         settings = ProviderSettings(
             "oddsstream", Secret("os_live_0" + "0" * 31), server.urls()["oddsstream"], "ws://127.0.0.1:9/api/stream"
         )
-        client = OddsStreamClient(settings, feed, leagues=("NBA",), backoff_base=0.01, min_poll=0.05)
+        client = OddsStreamClient(settings, feed, leagues=("NBA",), min_poll=0.05)
+        client.backoff = Backoff(0.01, cap=0.05)  # the budget, not a long backoff, must keep the pace
         started = time.time()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(client.run(), 5.0)
