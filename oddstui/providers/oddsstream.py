@@ -252,6 +252,11 @@ class OddsStreamClient:
             self.websocket = False
             self.reporter.state(StreamState.CONNECTING, str(exc))
             return None
+        except RequestRejected as exc:
+            # the public docs put the token on another host than the doc here: polling beats ending the provider
+            self.websocket = False
+            self.reporter.state(StreamState.CONNECTING, f"{exc}: polling instead")
+            return None
         except RateLimited:
             if not self.budget.remaining:
                 raise
@@ -307,7 +312,11 @@ class OddsStreamClient:
             await asyncio.sleep(pace)
 
     def _poll_detail(self, pace: float, now: float) -> str:
-        why = "the plan has no WebSocket" if not self.websocket else "WebSocket connections are spread over the day"
+        why = (
+            "no WebSocket on this plan or host"
+            if not self.websocket
+            else "WebSocket connections are spread over the day"
+        )
         detail = f"polling ({why})"
         if pace > self.budget.min_poll:
             detail += f" every {pace:.0f}s: {self.budget.summary(now)}, so the budget sets the pace"

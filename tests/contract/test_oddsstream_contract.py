@@ -284,4 +284,4 @@ async def test_websocket_not_on_plan_stops_token_requests_and_polls():
     client, feed = client_for(handler)
     events = await run_briefly(client, feed, 0.3)
     assert calls.count("/api/stream/token") == 1 and calls.count("/api/odds") >= 3
-    assert health(events)[-1][0] is StreamState.LIVE and "no WebSocket" in health(events)[-1][1]
+    assert health(events)[-1][0] is StreamState.LIVE and "no WebSocket on this plan" in health(events)[-1][1]

@@ -212,4 +212,28 @@ async def test_websocket_not_on_plan_against_the_simulator_asks_for_a_token_once
     assert not client.websocket and client.mode == "poll"
     _, events = into_store(feed)
     states = [e.health for e in events if isinstance(e, StreamHealthChanged)]
-    assert states[-1].state is StreamState.LIVE and "no WebSocket" in states[-1].detail
+    assert states[-1].state is StreamState.LIVE and "no WebSocket on this plan" in states[-1].detail
+
+
+async def test_a_token_endpoint_that_does_not_exist_means_polling_not_the_end():
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/stream/token":
+            return httpx.Response(404, json={"error": {"code": "not_found", "message": "no such route"}})
+        return httpx.Response(200, json={"data": [row("Boston Celtics", 1.8)], "meta": {"count": 1}})
+
+    client, feed = make_client(handler, "ws://127.0.0.1:9/api/stream")
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(client.run(), 0.3)
+    store, _ = into_store(feed)
+    assert not client.websocket and client.polls >= 2 and store.quote_count() == 1
+
+
+def test_after_a_websocket_session_a_daily_plan_polls_until_its_next_connection_is_due():
+    now = time.time()
+    client, _ = make_client(lambda request: httpx.Response(500), "ws://127.0.0.1:9/api/stream")
+    client.budget = budget(150, 86_000, now)
+    client.mode = "websocket"
+    verdict = client._verdict(OSError("closed"))
+    assert client.ws_after - now == pytest.approx(86_000 / FREE_WS_PER_DAY, rel=0.01)
+    assert not client._ws_allowed(now + 60)
+    assert verdict.floor == pytest.approx(86_000 / 149, rel=0.02)  # the next session polls: one request's worth
