@@ -130,7 +130,9 @@ def parse_row(row: object, fixture_id: str | None = None) -> ParsedRow:
     parsed = ParsedRow(fixture, base, start is not None)
     market = MARKET_NAMES.get(market_type, market_type) + (f" P{period}" if period else "")
     url = row.get("url") if isinstance(row.get("url"), str) else None
-    liquidity = valid_price(row.get("liquidity"))
+    liquidity = row.get("liquidity")
+    if isinstance(liquidity, bool) or not isinstance(liquidity, int | float) or not 0 <= liquidity < math.inf:
+        liquidity = None  # Pinnacle only, and nullable
     for selection, value in odds.items():
         if value is None:
             parsed.suspended_keys.append(quote_key(fixture_id, book, market_type, period, selection))
@@ -152,7 +154,7 @@ def parse_row(row: object, fixture_id: str | None = None) -> ParsedRow:
                 group=market_type,
                 stream=STREAM,
                 is_live=is_live,
-                limit=liquidity,
+                limit=float(liquidity) if liquidity is not None else None,
                 deep_link=url,
             )
         )
