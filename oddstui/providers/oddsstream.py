@@ -51,7 +51,7 @@ ERRORS = {
 """The doc's error table, one message per code."""
 PAGE_LIMIT = 500
 MIN_POLL = 5.0
-MAX_POLL = 900.0
+"""The shortest pause between polls, however large the budget."""
 RECONCILE_EVERY = 120.0
 """In WebSocket mode, a full poll this often (or less often, as the budget says) confirms the stream's picture."""
 DAILY_WINDOW = 3_600.0
@@ -66,18 +66,6 @@ class PlanError(AuthFailed):
     def __init__(self, message: str, code: str) -> None:
         super().__init__(message)
         self.code = code
-
-
-def poll_interval(
-    remaining: int | None, reset_at: float | None, now: float, reserve: int = 2, min_poll: float = MIN_POLL
-) -> float:
-    """Seconds per request, so that the remaining budget lasts until the reset."""
-    if remaining is None or reset_at is None:
-        return min_poll
-    left = remaining - reserve
-    if left <= 0:
-        return min(max(reset_at - now, min_poll), 86_400.0)
-    return min(max((reset_at - now) / left, min_poll), MAX_POLL)
 
 
 class Budget:
@@ -105,7 +93,15 @@ class Budget:
 
     def wait_for(self, cost: int, now: float) -> float:
         """The pause that pays for `cost` requests at the rate that makes the budget last until the reset."""
-        return cost * poll_interval(self.remaining, self.reset_at, now, reserve=cost, min_poll=self.min_poll)
+        if self.remaining is None or self.reset_at is None:
+            return 0.0
+        until_reset = max(self.reset_at - now, 0.0)
+        left = self.remaining - cost
+        return until_reset if left <= 0 else min(until_reset, cost * until_reset / left)
+
+    def poll_pace(self, cost: int, now: float) -> float:
+        """Seconds between polls of `cost` requests: the budget's pace, never below `min_poll`."""
+        return max(self.min_poll, self.wait_for(cost, now))
 
     def ws_wait(self, now: float) -> float:
         """The pause before the next WebSocket connection: a daily plan spreads its 30 over the day."""
@@ -305,7 +301,7 @@ class OddsStreamClient:
             await self.poll_once()
             self.backoff.reset()
             now = time.time()
-            pace = self.budget.wait_for(self._poll_cost(), now)
+            pace = self.budget.poll_pace(self._poll_cost(), now)
             self.reporter.state(StreamState.LIVE, self._poll_detail(pace, now))
             if self._ws_allowed(now + pace):
                 return
@@ -371,7 +367,7 @@ class OddsStreamClient:
         try:
             ws = await websockets.connect(url, open_timeout=10, close_timeout=2)
         except (OSError, TimeoutError, websockets.InvalidHandshake):
-            if time.monotonic() - self.last_poll >= self.budget.wait_for(self._poll_cost(), time.time()):
+            if time.monotonic() - self.last_poll >= self.budget.poll_pace(self._poll_cost(), time.time()):
                 await self.poll_once()  # keeps the market fresh while the WebSocket is unreachable
             raise
         self.mode = "websocket"
@@ -389,7 +385,7 @@ class OddsStreamClient:
 
     async def _reconcile_forever(self) -> None:
         while True:
-            pace = self.budget.wait_for(self._poll_cost(), time.time())
+            pace = self.budget.poll_pace(self._poll_cost(), time.time())
             await asyncio.sleep(max(self.reconcile_every, 2 * pace))
             try:
                 await self.poll_once()

@@ -139,7 +139,8 @@ def test_free_day_budget_spreads_requests_and_websocket_connections():
     free.connections = FREE_WS_PER_DAY
     assert free.ws_wait(now) == pytest.approx(86_400, rel=0.01)
     pro = budget(5_000, 3_000, now)
-    assert not pro.daily and pro.ws_wait(now) == 0 and pro.wait_for(1, now) == pro.min_poll
+    assert not pro.daily and pro.ws_wait(now) == 0 and pro.wait_for(1, now) == pytest.approx(3_000 / 4_999)
+    assert pro.poll_pace(1, now) == pro.min_poll
 
 
 async def test_an_unreachable_websocket_on_a_free_key_retries_at_the_budgets_pace():
