@@ -54,8 +54,8 @@ MIN_POLL = 5.0
 """The shortest pause between polls, however large the budget."""
 RECONCILE_EVERY = 120.0
 """In WebSocket mode, a full poll this often (or less often, as the budget says) confirms the stream's picture."""
-DAILY_WINDOW = 3_600.0
-"""A rate window that resets further off than this is a daily one: the doc's Free plan."""
+DAILY_WINDOW = 7_200.0
+"""A rate window that resets further off than this (2 h; Pro windows are 1 h) is a daily one: the Free plan."""
 FREE_WS_PER_DAY = 30
 """The doc's plan table: the Free plan has 30 WebSocket connections a day."""
 
