@@ -1,15 +1,14 @@
 """OddsStream: the WebSocket stream where the plan has it (a new token per connection), else budgeted polling.
 
-Polling spends the plan's budget evenly from X-RateLimit-Remaining and X-RateLimit-Reset, so a free
-key (200 a day) never runs dry. A quote absent from a full poll is marked stale, not kept as live.
+Every token request, connection and poll is paced by the plan's budget, read from X-RateLimit-Remaining
+and X-RateLimit-Reset on every response, so a free key (200 requests and 30 WebSocket connections a day)
+lasts the day. A quote absent from a full poll is marked stale, not kept as live.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import datetime as dt
-import re
+import math
 import time
 from collections.abc import Sequence
 
@@ -19,15 +18,23 @@ import websockets
 
 from oddstui.config import ProviderSettings
 from oddstui.model import Fixture, FixtureUpserted, Quote, QuotesLocked, QuotesMarkedStale, QuotesPosted, StreamState
-from oddstui.odds import OddsError, OddsFormat
 from oddstui.providers.backoff import Backoff, parse_reset
-from oddstui.providers.errors import AuthFailed, StreamFailed
+from oddstui.providers.base import Fatal, Retry, Verdict, default_verdict, reconnect
+from oddstui.providers.errors import AuthFailed, RateLimited, RequestRejected, StreamFailed, failure_for_status
 from oddstui.providers.feed import Feed
 from oddstui.providers.health import StreamReporter
 from oddstui.providers.http import async_client
+from oddstui.providers.oddsstream_wire import (
+    PROVIDER,
+    STREAM,
+    EventIndex,
+    RowError,
+    message_rows,
+    parse_row,
+    token_of,
+)
 
-PROVIDER = "oddsstream"
-STREAM = "oddsstream"
+KEY_HINT = "set ODDSSTREAM_API_KEY to a key from oddsstream.io/dashboard/keys"
 ERRORS = {
     "bad_request": "a query parameter was rejected",
     "unauthorized": "the API key is missing or invalid: set ODDSSTREAM_API_KEY",
@@ -41,79 +48,78 @@ ERRORS = {
     "internal_error": "OddsStream server error",
     "service_unavailable": "OddsStream is temporarily unavailable",
 }
+"""The doc's error table, one message per code."""
 PAGE_LIMIT = 500
 MIN_POLL = 5.0
-MAX_POLL = 900.0
+"""The shortest pause between polls, however large the budget."""
 RECONCILE_EVERY = 120.0
-"""In WebSocket mode, a full poll this often confirms the stream's picture (and marks what it missed stale)."""
+"""In WebSocket mode, a full poll this often (or less often, as the budget says) confirms the stream's picture."""
+DAILY_WINDOW = 7_200.0
+"""A rate window that resets further off than this (2 h; Pro windows are 1 h) is a daily one: the Free plan."""
+FREE_WS_PER_DAY = 30
+"""The doc's plan table: the Free plan has 30 WebSocket connections a day."""
 
 
-class PlanError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(f"OddsStream: {ERRORS.get(code, message)} (HTTP {status} {code})")
-        self.status, self.code = status, code
+class PlanError(AuthFailed):
+    """A 401/403 the doc names by code: shown once, never retried (the client handles websocket_not_on_plan)."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
-def poll_interval(remaining: int | None, reset_at: float | None, now: float, reserve: int = 2) -> float:
-    """Seconds until the next poll, so the remaining budget lasts until the reset."""
-    if remaining is None or reset_at is None:
-        return MIN_POLL
-    left = remaining - reserve
-    if left <= 0:
-        return min(max(reset_at - now, MIN_POLL), 86_400.0)
-    return min(max((reset_at - now) / left, MIN_POLL), MAX_POLL)
+class Budget:
+    """The plan's request budget (from the rate-limit headers) and its WebSocket connections this window."""
 
+    def __init__(self, min_poll: float = MIN_POLL) -> None:
+        self.min_poll = min_poll
+        self.remaining: int | None = None
+        self.reset_at: float | None = None
+        self.daily = False
+        self.connections = 0
+        """WebSocket connections opened in the current window."""
 
-def fixture_id_of(row: dict) -> str:
-    return str(
-        row.get("event_id")
-        or re.sub(r"[^a-z0-9]+", "-", f"{row['match_name']} {row['match_date'][:10]}".lower()).strip("-")
-    )
+    def note(self, headers: httpx.Headers, now: float) -> None:
+        remaining = headers.get("x-ratelimit-remaining", "").strip()
+        if remaining.isdigit():
+            self.remaining = int(remaining)
+        reset = parse_reset(headers.get("x-ratelimit-reset"), now)
+        if reset is None:
+            return
+        if self.reset_at is not None and reset > self.reset_at + 1:
+            self.connections = 0  # a new window
+        self.reset_at = reset
+        self.daily = self.daily or reset - now > DAILY_WINDOW
 
+    def wait_for(self, cost: int, now: float) -> float:
+        """The pause that pays for `cost` requests at the rate that makes the budget last until the reset."""
+        if self.remaining is None or self.reset_at is None:
+            return 0.0
+        until_reset = max(self.reset_at - now, 0.0)
+        left = self.remaining - cost
+        return until_reset if left <= 0 else min(until_reset, cost * until_reset / left)
 
-def quote_key(row: dict, selection: str) -> str:
-    return (
-        f"{fixture_id_of(row)}:{row['bookmaker']}:{row.get('market') or row['market_type']}:"
-        f"{row.get('period', 0)}:{selection}"
-    )
+    def poll_pace(self, cost: int, now: float) -> float:
+        """Seconds between polls of `cost` requests: the budget's pace, never below `min_poll`."""
+        return max(self.min_poll, self.wait_for(cost, now))
 
+    def ws_wait(self, now: float) -> float:
+        """The pause before the next WebSocket connection: a daily plan spreads its 30 over the day."""
+        if not self.daily or self.reset_at is None:
+            return 0.0
+        left = FREE_WS_PER_DAY - self.connections
+        until_reset = max(self.reset_at - now, 0.0)
+        return until_reset if left <= 0 else until_reset / left
 
-def fixture_from_row(row: dict) -> Fixture:
-    home, _, away = str(row["match_name"]).partition(" vs ")
-    start = dt.datetime.fromisoformat(str(row["match_date"]).replace("Z", "+00:00")).timestamp()
-    return Fixture(
-        PROVIDER,
-        fixture_id_of(row),
-        str(row.get("sport", "")).lower(),
-        str(row.get("competition", "")),
-        home,
-        away,
-        start,
-        is_live=bool(row.get("is_live")),
-    )
-
-
-def row_quote(row: dict, selection: str, price: float) -> Quote:
-    if not isinstance(price, int | float) or not price > 1.0:
-        raise OddsError("price must be a decimal above 1")
-    return Quote(
-        PROVIDER,
-        quote_key(row, selection),
-        fixture_id_of(row),
-        str(row["bookmaker"]),
-        str(row.get("market") or row["market_type"]),
-        selection,
-        float(price),
-        raw_format=OddsFormat.DECIMAL,
-        stream=STREAM,
-        group=str(row.get("market_type")),
-        is_live=bool(row.get("is_live")),
-        deep_link=row.get("url"),
-    )
+    def summary(self, now: float) -> str:
+        if self.remaining is None or self.reset_at is None:
+            return "request budget unknown"
+        reset = time.strftime("%H:%M UTC", time.gmtime(self.reset_at))
+        return f"{self.remaining} requests left until {reset}"
 
 
 class OddsStreamClient:
-    """Streams or polls OddsStream into a Feed until cancelled."""
+    """Streams or polls OddsStream into a Feed until cancelled or refused."""
 
     def __init__(
         self,
@@ -124,6 +130,7 @@ class OddsStreamClient:
         book: str | None = None,
         backoff_base: float = 1.0,
         reconcile_every: float = RECONCILE_EVERY,
+        min_poll: float = MIN_POLL,
     ) -> None:
         self.settings = settings
         self.feed = feed
@@ -132,173 +139,285 @@ class OddsStreamClient:
         self.backoff = Backoff(backoff_base)
         self.reconcile_every = reconcile_every
         self.reporter = StreamReporter(STREAM, PROVIDER, feed.put)
-        self.remaining: int | None = None
-        self.reset_at: float | None = None
+        self.budget = Budget(min_poll)
+        self.websocket = True
+        """False after a 403 websocket_not_on_plan: no more token requests."""
+        self.ws_after = 0.0
+        """Wall time before which no WebSocket connection is tried (the daily connections are spread out)."""
         self.mode = "unknown"
+        self.events = EventIndex()
+        self.fixtures: dict[str, Fixture] = {}
         self.live_keys: set[str] = set()
         self.seen_keys: dict[str, Quote] = {}
         """The last price of every key, so that a suspension can show what was suspended."""
-        self.fixtures: set[str] = set()
         self.polls = 0
+        self.last_poll = -math.inf
         self.http = async_client(settings.base_url, timeout=10.0, headers={"X-Api-Key": settings.api_key.reveal()})
 
     async def run(self) -> None:
         try:
-            await self._loop()
+            await reconnect(self._session, self.reporter, self.backoff, self._verdict)
         finally:
             await self.http.aclose()
 
-    async def _loop(self) -> None:
-        while True:
-            try:
-                token = await self._token()
-                if token is None:
-                    self.mode = "poll"
-                    await self._poll_forever()
-                else:
-                    self.mode = "websocket"
-                    await self.poll_once()
-                    await self._stream(token)
-                failure = "the stream ended"
-            except AuthFailed as exc:
-                self.reporter.state(StreamState.AUTH_ERROR, str(exc))
-                return
-            except PlanError as exc:
-                if exc.status in (401, 403):
-                    self.reporter.state(StreamState.AUTH_ERROR, str(exc))
-                    return
-                if exc.status == 429:
-                    wait = poll_interval(0, self.reset_at, time.time())
-                    self.reporter.state(StreamState.RATE_LIMITED, str(exc), retry_in=wait)
-                    await asyncio.sleep(wait)
-                    continue
-                failure = str(exc)
-            except websockets.ConnectionClosed as exc:
-                code = exc.rcvd.code if exc.rcvd else 1006
-                failure = "stream token refused (4001): fetching a new one" if code == 4001 else f"closed {code}"
-            except (OSError, TimeoutError, websockets.InvalidHandshake, StreamFailed, httpx.HTTPError) as exc:
-                failure = self.settings.api_key.scrub(str(exc) or type(exc).__name__)
-            delay = self.backoff.next_delay()
-            self.reporter.state(StreamState.RECONNECTING, failure, retry_in=delay)
-            await asyncio.sleep(delay)
+    # --- sessions and verdicts ----------------------------------------------------
 
-    async def _request(self, method: str, path: str, params: dict | None = None) -> dict:
+    def _poll_cost(self) -> int:
+        return max(1, len(self.leagues))
+
+    def _ws_allowed(self, now: float) -> bool:
+        return self.websocket and now >= self.ws_after
+
+    async def _session(self) -> None:
+        """One connection: the WebSocket (token, connect, snapshot, stream) when allowed, else polls."""
+        if self._ws_allowed(time.time()):
+            token = await self._token()
+            if token is not None:
+                await self._stream(token)
+                return
+        await self._poll_until_websocket()
+
+    def _verdict(self, exc: BaseException | None) -> Verdict | None:
+        """Classify a session's end, never retrying sooner than the budget allows."""
+        if isinstance(exc, BaseExceptionGroup):
+            inner = exc.exceptions[0]
+            return self._verdict(inner) or default_verdict(inner)
+        now = time.time()
+        if self.mode == "websocket":
+            self.ws_after = now + self.budget.ws_wait(now)
+        cost = self._poll_cost() + (1 if self._ws_allowed(now) else 0)
+        floor = self.budget.wait_for(cost, now)
+        verdict: Verdict
+        if exc is None:
+            verdict = Retry("the stream ended" if self.mode == "websocket" else "trying the WebSocket again")
+        elif isinstance(exc, websockets.ConnectionClosed) and exc.rcvd is not None and exc.rcvd.code == 4001:
+            verdict = Retry("stream token refused (4001): a new token for the next connection")
+        else:
+            verdict = default_verdict(exc)
+        self.mode = "unknown"
+        if isinstance(verdict, Fatal):
+            return verdict
+        if floor > verdict.floor and floor > MIN_POLL:
+            reason = f"{verdict.reason}; {self.budget.summary(now)}, so the budget sets the pace"
+            return Retry(reason, floor, verdict.state)
+        return Retry(verdict.reason, max(floor, verdict.floor), verdict.state)
+
+    # --- REST -----------------------------------------------------------------
+
+    async def _request(self, method: str, path: str, params: dict | None = None) -> object:
         response = await self.http.request(method, path, params=params)
-        remaining = response.headers.get("x-ratelimit-remaining", "")
-        if remaining.strip().isdigit():
-            self.remaining = int(remaining)
-        self.reset_at = parse_reset(response.headers.get("x-ratelimit-reset"), time.time()) or self.reset_at
+        self.budget.note(response.headers, time.time())
+        failure = self._failure(response)
+        if failure is not None:
+            raise failure
         try:
             body = msgspec.json.decode(response.content)
         except msgspec.DecodeError:
             raise StreamFailed(f"OddsStream {path}: HTTP {response.status_code}, reply is not JSON") from None
-        if response.status_code >= 400:
-            error = body.get("error") if isinstance(body, dict) else None
-            code = error.get("code", "") if isinstance(error, dict) else ""
-            message = error.get("message", "") if isinstance(error, dict) else ""
-            if response.status_code >= 500:
-                raise StreamFailed(f"OddsStream: {ERRORS.get(code, message)} (HTTP {response.status_code})")
-            raise PlanError(response.status_code, code, str(message)[:200])
+        meta = body.get("meta") if isinstance(body, dict) else None
+        remaining = meta.get("rate_limit_remaining") if isinstance(meta, dict) else None
+        if self.budget.remaining is None and isinstance(remaining, int) and not isinstance(remaining, bool):
+            self.budget.remaining = max(remaining, 0)
         return body
 
+    def _failure(self, response: httpx.Response) -> Exception | None:
+        """The shared status mapping, with the doc's message for each `{error: {code, message}}` code."""
+        failure = failure_for_status(response, "OddsStream", KEY_HINT)
+        if failure is None:
+            return None
+        code = _error_code(response)
+        text = f"OddsStream: {ERRORS[code]} (HTTP {response.status_code} {code})" if code in ERRORS else str(failure)
+        if isinstance(failure, RateLimited):
+            wait = failure.wait
+            if self.budget.remaining == 0 and self.budget.reset_at is not None:
+                wait = max(self.budget.reset_at - time.time(), wait)
+            return RateLimited(text, wait)
+        if isinstance(failure, AuthFailed):
+            return PlanError(text, code)
+        if isinstance(failure, RequestRejected):
+            return RequestRejected(text, failure.status)
+        return StreamFailed(text)
+
     async def _token(self) -> str | None:
-        """A single-use stream token, or None when the plan has no WebSocket."""
+        """A single-use stream token; None when the plan has no WebSocket or its connections are used up."""
         try:
             body = await self._request("POST", "/api/stream/token")
         except PlanError as exc:
-            if exc.code == "websocket_not_on_plan":
-                return None
-            raise
-        return str(body["token"])
+            if exc.code != "websocket_not_on_plan":
+                raise
+            self.websocket = False
+            self.reporter.state(StreamState.CONNECTING, str(exc))
+            return None
+        except RequestRejected as exc:
+            # the public docs put the token on another host than the doc here: polling beats ending the provider
+            self.websocket = False
+            self.reporter.state(StreamState.CONNECTING, f"{exc}: polling instead")
+            return None
+        except RateLimited:
+            if not self.budget.remaining:
+                raise
+            # requests are left, so what ran out is the plan's WebSocket connections: poll until the reset
+            self.ws_after = self.budget.reset_at or time.time() + DAILY_WINDOW
+            return None
+        try:
+            token, _ = token_of(body)
+        except RowError as exc:
+            raise StreamFailed(f"OddsStream: {exc}") from None
+        return token
 
     async def poll_once(self) -> None:
         """One full poll: post every price and mark what is gone stale. One request per configured league."""
         posted: list[Quote] = []
         complete = True
-        for league in sorted(self.leagues) or [None]:
+        leagues: list[str | None] = [*sorted(self.leagues)] or [None]
+        for league in leagues:
             params: dict = {"limit": PAGE_LIMIT}
             if self.book:
                 params["bookmaker"] = self.book
             if league:
                 params["competition"] = league
             body = await self._request("GET", "/api/odds", params)
-            rows = body.get("data")
+            rows = body.get("data") if isinstance(body, dict) else None
             if not isinstance(rows, list):
-                raise StreamFailed("OddsStream /api/odds: unexpected response shape")
+                raise StreamFailed("OddsStream /api/odds: the reply has no data array")
             complete = complete and len(rows) < PAGE_LIMIT
             for row in rows:
                 try:
-                    posted += self._row_quotes(row)
-                except (KeyError, TypeError, ValueError, AttributeError, OddsError):
-                    self.reporter.rejected("odds row: unexpected shape")
+                    posted += self._apply_row(row, league)
+                except RowError as exc:
+                    self.reporter.rejected(f"odds row: {exc}")
         fresh = {q.key for q in posted}
-        self.seen_keys.update((q.key, q) for q in posted)
-        if posted:
-            self.feed.put(QuotesPosted(STREAM, None, posted))
         gone = self.live_keys - fresh
         if gone and complete:  # a truncated page proves nothing about what it left out
             self.feed.put(QuotesMarkedStale(STREAM, PROVIDER, sorted(gone)), data=False)
         self.live_keys = fresh if complete else self.live_keys | fresh
         self.polls += 1
-        self.reporter.state(StreamState.LIVE, self.mode)
+        self.last_poll = time.monotonic()
 
-    def _row_quotes(self, row: dict) -> list[Quote]:
-        if self.leagues and str(row.get("competition", "")).upper() not in self.leagues:
-            return []
-        self._note_fixture(row)
-        return [row_quote(row, selection, price) for selection, price in row["odds"].items()]
-
-    def _note_fixture(self, row: dict) -> None:
-        fixture_id = fixture_id_of(row)
-        if fixture_id not in self.fixtures:
-            self.fixtures.add(fixture_id)
-            self.feed.put(FixtureUpserted(STREAM, None, fixture_from_row(row)))
-
-    async def _poll_forever(self) -> None:
+    async def _poll_until_websocket(self) -> None:
+        """Poll at the budget's pace; return when it is time to try the WebSocket (never, without one)."""
+        self.mode = "poll"
         while True:
             await self.poll_once()
             self.backoff.reset()
-            requests = max(1, len(self.leagues))
-            await asyncio.sleep(requests * poll_interval(self.remaining, self.reset_at, time.time(), reserve=requests))
+            now = time.time()
+            pace = self.budget.poll_pace(self._poll_cost(), now)
+            self.reporter.state(StreamState.LIVE, self._poll_detail(pace, now))
+            if self._ws_allowed(now + pace):
+                return
+            await asyncio.sleep(pace)
+
+    def _poll_detail(self, pace: float, now: float) -> str:
+        why = (
+            "no WebSocket on this plan or host"
+            if not self.websocket
+            else "WebSocket connections are spread over the day"
+        )
+        detail = f"polling ({why})"
+        if pace > self.budget.min_poll:
+            detail += f" every {pace:.0f}s: {self.budget.summary(now)}, so the budget sets the pace"
+        return detail
+
+    # --- rows -------------------------------------------------------------------
+
+    def _apply_row(self, row: object, league: str | None) -> list[Quote]:
+        """Post one row's prices (and lock its null ones); RowError if its identity is unusable."""
+        parsed = parse_row(row, self.events.resolve(row) if isinstance(row, dict) else None)
+        fixture = parsed.fixture
+        if not fixture.league and league:
+            fixture.league = league
+        if self.leagues and fixture.league not in self.leagues:
+            return []
+        for _ in parsed.bad_prices:
+            self.reporter.rejected("odds row: a price that is not a decimal number above 1")
+        self._note_fixture(fixture, parsed.dated)
+        if parsed.quotes:
+            self.feed.put(QuotesPosted(STREAM, None, parsed.quotes))
+            self.seen_keys.update((q.key, q) for q in parsed.quotes)
+            self.live_keys.update(q.key for q in parsed.quotes)
+        locked = []
+        for key in parsed.suspended_keys:
+            self.live_keys.discard(key)
+            if key in self.seen_keys:  # a lock of a price never seen has nothing to show
+                locked.append(msgspec.structs.replace(self.seen_keys[key]))
+        if locked:
+            self.feed.put(QuotesLocked(STREAM, None, locked))
+        return parsed.quotes
+
+    def _note_fixture(self, fixture: Fixture, dated: bool) -> None:
+        """Upsert a new event, or one whose start time or live flag this row tells better."""
+        old = self.fixtures.get(fixture.fixture_id)
+        if old is not None:
+            if not dated:
+                fixture.start = old.start
+            if (old.start, old.is_live) == (fixture.start, fixture.is_live):
+                return
+        self.fixtures[fixture.fixture_id] = fixture
+        self.feed.put(FixtureUpserted(STREAM, None, fixture))
+
+    # --- WebSocket ------------------------------------------------------------
 
     async def _stream(self, token: str) -> None:
-        params = httpx.QueryParams({"token": token} | ({"bookmaker": self.book} if self.book else {}))
-        async with websockets.connect(f"{self.settings.ws_url}?{params}", open_timeout=10, close_timeout=2) as ws:
+        params = {"token": token}
+        if len(self.leagues) == 1:
+            params["competition"] = next(iter(self.leagues))
+        if self.book:
+            params["bookmaker"] = self.book
+        url = f"{self.settings.ws_url}?{httpx.QueryParams(params)}"
+        try:
+            ws = await websockets.connect(url, open_timeout=10, close_timeout=2)
+        except (OSError, TimeoutError, websockets.InvalidHandshake):
+            if time.monotonic() - self.last_poll >= self.budget.poll_pace(self._poll_cost(), time.time()):
+                await self.poll_once()  # keeps the market fresh while the WebSocket is unreachable
+            raise
+        self.mode = "websocket"
+        self.budget.connections += 1
+        async with ws, asyncio.TaskGroup() as group:
+            await self.poll_once()  # the snapshot, taken with the stream open so that no change falls between
             self.reporter.state(StreamState.LIVE, "websocket")
-            reconcile = asyncio.create_task(self._reconcile_forever())
+            reconcile = group.create_task(self._reconcile_forever())
             try:
-                async for raw in ws:
-                    if self._message(raw):
+                while True:
+                    if self._message(await ws.recv()):
                         self.backoff.reset()
             finally:
                 reconcile.cancel()
 
     async def _reconcile_forever(self) -> None:
         while True:
-            await asyncio.sleep(self.reconcile_every)
-            with contextlib.suppress(StreamFailed, PlanError, httpx.HTTPError):
+            pace = self.budget.poll_pace(self._poll_cost(), time.time())
+            await asyncio.sleep(max(self.reconcile_every, 2 * pace))
+            try:
                 await self.poll_once()
+            except (StreamFailed, RateLimited, httpx.HTTPError):
+                continue  # the stream goes on; the next reconcile tries again
 
     def _message(self, raw: str | bytes) -> bool:
+        """Apply one stream message (a row, a wrapped row, or an array of rows); True if a row applied."""
         try:
-            message = msgspec.json.decode(raw)
-            if not isinstance(message, dict) or message.get("type") != "odds":
-                raise ValueError("not an odds message")
-            if self.leagues and str(message.get("competition", "")).upper() not in self.leagues:
-                return True
-            self._note_fixture(message)
-            selection, price = str(message["selection"]), message["odds"]
-            if price is None:
-                key = quote_key(message, selection)
-                if key in self.seen_keys:  # a lock of a price never seen has nothing to show
-                    self.feed.put(QuotesLocked(STREAM, None, [self.seen_keys[key]]))
-                self.live_keys.discard(key)
-            else:
-                quote = row_quote(message, selection, price)
-                self.feed.put(QuotesPosted(STREAM, None, [quote]))
-                self.live_keys.add(quote.key)
-                self.seen_keys[quote.key] = quote
-        except (ValueError, KeyError, TypeError, AttributeError, OddsError):
-            self.reporter.rejected("stream message: not valid JSON or unexpected shape")
+            rows = message_rows(msgspec.json.decode(raw))
+        except msgspec.DecodeError:
+            self.reporter.rejected("stream message: not valid JSON")
             return False
-        return True
+        except RowError as exc:
+            self.reporter.rejected(f"stream message: {exc}")
+            return False
+        applied = False
+        for row in rows:
+            try:
+                self._apply_row(row, None)
+                applied = True
+            except RowError as exc:
+                self.reporter.rejected(f"stream row: {exc}")
+        return applied
+
+
+def _error_code(response: httpx.Response) -> str:
+    """The `error.code` of an OddsStream error body, or ''."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    error = body.get("error") if isinstance(body, dict) else None
+    code = error.get("code") if isinstance(error, dict) else None
+    return code if isinstance(code, str) else ""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 
 INVALID_KEY_PREFIXES = ("bad", "invalid", "revoked")
 
 
 def key_is_valid(key: str | None) -> bool:
     """The simulator accepts any key except empty ones and ones starting with bad/invalid/revoked."""
-    return bool(key) and not key.lower().startswith(INVALID_KEY_PREFIXES)
+    return bool(key and not key.lower().startswith(INVALID_KEY_PREFIXES))
 
 
 class SlidingWindow:
@@ -52,3 +53,32 @@ class BurstPlan:
         if self._accepted % self.every == 0:
             self._pending = self.count
         return False
+
+
+class FixedWindow:
+    """At most `limit` hits per key in each aligned window of `window` seconds (a day resets at UTC midnight).
+
+    `clock` is injectable so that a test can run a compressed day.
+    """
+
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.time) -> None:
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self._used: dict[str, tuple[float, int]] = {}
+
+    def _current(self, key: str) -> tuple[float, int]:
+        start = (self.clock() // self.window) * self.window
+        window_start, used = self._used.get(key, (start, 0))
+        return (start, 0) if window_start != start else (start, used)
+
+    def hit(self, key: str) -> tuple[bool, int, float]:
+        """Record a hit; returns (allowed, remaining, epoch of the reset)."""
+        start, used = self._current(key)
+        if used >= self.limit:
+            return False, 0, start + self.window
+        self._used[key] = (start, used + 1)
+        return True, self.limit - used - 1, start + self.window
+
+    def used(self, key: str) -> int:
+        return self._current(key)[1]

@@ -13,7 +13,7 @@ import websockets
 from oddstui.model import Quote, QuotesLocked, QuotesPosted
 from oddstui.providers.feed import MIN_BACKLOG, Feed
 from oddstui.providers.oddspapi import OddsPapiClient
-from oddstui.providers.oddsstream import poll_interval
+from oddstui.providers.oddsstream import Budget
 from oddstui.providers.opticodds import OpticOddsClient, plan_streams
 from oddstui.sim.app import SimOptions, SimServer, Simulator
 from oddstui.sim.faults import FaultPlan
@@ -210,7 +210,11 @@ def test_connection_plan_respects_books_and_leagues_per_stream():
 
 def test_free_plan_budget_lasts_the_day():
     now = 1_000_000.0
-    interval = poll_interval(remaining=200, reset_at=now + 86_400, now=now)
+    budget = Budget()
+    budget.remaining, budget.reset_at = 200, now + 86_400
+    interval = budget.poll_pace(1, now)
     assert 86_400 / interval <= 200 and interval >= 400
-    assert poll_interval(remaining=0, reset_at=now + 600, now=now) == 600
-    assert poll_interval(remaining=5000, reset_at=now + 3600, now=now) == 5.0
+    budget.remaining, budget.reset_at = 0, now + 600
+    assert budget.poll_pace(1, now) == 600
+    budget.remaining, budget.reset_at = 5000, now + 3600
+    assert budget.poll_pace(1, now) == 5.0
