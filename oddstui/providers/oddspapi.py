@@ -483,7 +483,8 @@ class OddsPapiClient:
                     self._upsert(fixture)
             self._want_fixtures = False
         if self.book.pending_all:
-            self.book.pending = {f for f, fx in self.fixtures.items() if not fx.status.is_terminal}
+            held = set(self.book.by_fixture) - self.book.closed
+            self.book.pending = held | {f for f, fx in self.fixtures.items() if not fx.status.is_terminal}
             self.book.pending_all = False
             waiting = self.book.pending
             self._emit(*self.book.render([k for k, h in self.book.held.items() if h.quote.fixture_id not in waiting]))
