@@ -106,6 +106,7 @@ class OddsPapiSim:
         self.logins: list[dict] = []
         """Every login frame received, for tests (keys included: never printed)."""
         self.examples_sent: set[str] = set()
+        self.snapshots_required = 0
         self.odds_limit = SlidingWindow(10, 1.0)
         self.other_limit = SlidingWindow(100, 60.0)
 
@@ -312,6 +313,7 @@ class OddsPapiSim:
         return cursors
 
     async def _snapshot_required(self, ws: WebSocket, login: Login, reason: str, channels: list[str]) -> None:
+        self.snapshots_required += 1
         newest = self.hub.entries[-1].entry_id if self.hub.entries else "0-0"
         message = {
             "type": "snapshot_required",

@@ -221,6 +221,8 @@ class BookStates:
         self.done = 0
         self.suspended: dict[tuple[str, str], Suspension] = {}
         self.notes: dict[int, Note] = {}
+        self.suspensions = 0
+        """Books suspended through the `bookmakers` channel so far."""
 
     def note(self, seq: int) -> Note | None:
         self.advance(seq)
@@ -247,6 +249,8 @@ class BookStates:
             fx, slug = event.fixture, event.book.slug
             key = (fx.papi_id, slug)
             if event.locked and (key in self.suspended or pick(self.seed, entry.seq, "suspend") % 3 == 0):
+                if key not in self.suspended:
+                    self.suspensions += 1
                 hold = self.suspended.setdefault(key, Suspension(stale=pick(self.seed, entry.seq, "stale") % 2 == 0))
                 hold.lines.update({line.index: (line, price.decimal) for line, price in event.items})
                 self.notes[entry.seq] = Note(self.books(fx))
