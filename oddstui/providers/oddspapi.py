@@ -61,7 +61,7 @@ PRICE_CHANNELS = frozenset({"odds", "bookmakers"})
 SPORT_IDS = {"soccer": 10, "basketball": 11, "tennis": 12, "baseball": 13, "football": 14, "hockey": 15}
 CLOSE_FLOORS = {4003: 30.0, 4002: 5.0}
 """Minimum waits after these close codes: too many connections (max 5 per key group), and backpressure."""
-SHAPE_ERRORS = (WireError, KeyError, TypeError, ValueError, AttributeError)
+SHAPE_ERRORS = (WireError, KeyError, TypeError, ValueError, AttributeError, OverflowError)
 
 
 class _Ended(Exception):

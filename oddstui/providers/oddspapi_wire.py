@@ -56,11 +56,21 @@ def _flag(value: object, name: str) -> bool | None:
     raise WireError(f"{name} is not a boolean")
 
 
-def _price(value: object) -> float:
+def _number(value: object, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise WireError("price is not a number")
-    price = float(value)
-    if not math.isfinite(price) or price <= 1.0:
+        raise WireError(f"{name} is not a number")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise WireError(f"{name} is out of range") from None
+    if not math.isfinite(number):
+        raise WireError(f"{name} is not finite")
+    return number
+
+
+def _price(value: object) -> float:
+    price = _number(value, "price")
+    if price <= 1.0:
         raise WireError("price is not a decimal above 1")
     return price
 
@@ -150,7 +160,7 @@ def fixture_from_payload(payload: dict, previous: Fixture | None) -> tuple[Fixtu
             str(tournament.get("tournamentName") or "") or (previous.league if previous else ""),
             str(parts.get("participant1Name") or "") or (previous.home if previous else ""),
             str(parts.get("participant2Name") or "") or (previous.away if previous else ""),
-            float(start) if isinstance(start, int | float) else (previous.start if previous else 0.0),
+            _number(start, "startTime") if start is not None else (previous.start if previous else 0.0),
             normalized,
             live if isinstance(live, bool) else normalized in (FixtureStatus.LIVE, FixtureStatus.HALF),
             score,
@@ -204,8 +214,8 @@ def outcome_from_wire(entry: object, outcome_id: object = None, player_id: objec
         market_active,
         _flag(item.get("mainLine"), "mainLine"),
         None if market is None else _int(market, "marketId"),
-        float(limit) if isinstance(limit, int | float) and not isinstance(limit, bool) else None,
-        changed if isinstance(changed, int) and not isinstance(changed, bool) else 0,
+        None if limit is None else _number(limit, "limit"),
+        changed if isinstance(changed, int) and not isinstance(changed, bool) and 0 <= changed < 2**53 else 0,
     )
 
 
