@@ -135,6 +135,7 @@ class OddsPapiClient:
 
     async def _session(self) -> None:
         async with websockets.connect(self.settings.ws_url, max_size=MAX_FRAME, open_timeout=10, close_timeout=2) as ws:
+            self.logged_in = False
             self._prepare_resume()
             self._login_seen = asyncio.Event()
             await ws.send(self._login())
@@ -150,7 +151,6 @@ class OddsPapiClient:
                 raise first from None
 
     async def _receive(self, ws: websockets.ClientConnection) -> None:
-        self.logged_in = False
         self._fatal = None
         try:
             async with asyncio.timeout(self.login_timeout):

@@ -79,6 +79,13 @@ def test_only_false_is_a_lock_and_null_flags_are_not():
     assert quote(h, "stake", 113).locked and h.rejected == 0
 
 
+def test_a_market_id_when_sent_groups_the_outcome():
+    h = Harness()
+    h.send(odds_frame({"stake": [outcome(111, marketId=111), outcome(112, marketId=111)]}))
+    assert quote(h, "stake", 112).group == "111" == quote(h, "stake", 111).group
+    assert quote(h, "stake", 112).market == "Market 111"  # named once the sport's /markets is in
+
+
 def test_one_bad_outcome_skips_only_itself():
     h = Harness()
     h.snapshot_done()
