@@ -20,7 +20,7 @@ APP_NAME = "oddstui"
 PROVIDERS = ("opticodds", "oddspapi", "oddsstream")
 DEFAULT_URLS = {
     "opticodds": {"base_url": "https://api.opticodds.com/api/v3"},
-    "oddspapi": {"base_url": "https://api.oddspapi.io/v4", "ws_url": "wss://v5.oddspapi.io/ws"},
+    "oddspapi": {"base_url": "https://v5.oddspapi.io", "ws_url": "wss://v5.oddspapi.io/ws"},
     "oddsstream": {"base_url": "https://api.oddsstream.io", "ws_url": "wss://api.oddsstream.io/api/stream"},
 }
 DEFAULT_SPORTS = ("basketball", "football", "hockey", "baseball", "soccer", "tennis")

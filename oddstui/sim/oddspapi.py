@@ -1,4 +1,11 @@
-"""OddsPapi on loopback: the WebSocket gateway (JSON or MessagePack, resume and replay) and REST."""
+"""OddsPapi on loopback, written from the docs: the WebSocket gateway (login, four fixture channels,
+JSON or binary, resume and replay, `snapshot_required`) and REST under `/{lang}/...`.
+
+Where the docs leave a choice open, it varies per connection or per entry, seeded: whether binary
+mode sends non-odds data as MessagePack (the doc) or as JSON bytes (the public overview), whether a
+control frame is text or JSON bytes, which channels `replayChannels` lists (never `odds`, as in the
+doc's example), and, on some fresh connections, the doc's own example frames, verbatim.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,9 @@ import contextlib
 import math
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 import msgpack
@@ -17,117 +26,34 @@ from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from oddstui.model import FixtureStatus
-from oddstui.sim.hub import Entry, Hub
+from oddstui.model import entry_order
+from oddstui.odds import decimal_to_american
+from oddstui.sim.hub import Hub
 from oddstui.sim.limits import SlidingWindow, key_is_valid
-from oddstui.sim.market import Market, PriceBatch, ScoreChange, SimFixture, SimLine, StatusChange
+from oddstui.sim.market import Market, SimFixture, SimLine
 from oddstui.sim.names import BOOKS, LEAGUES
+from oddstui.sim.oddspapi_examples import EXAMPLE_FRAMES
+from oddstui.sim.oddspapi_render import (
+    SPORT_NAMES,
+    STATUS_NAMES,
+    BookStates,
+    MarketIds,
+    fixture_payload,
+    pick,
+    render,
+)
+
+__all__ = ["STATUS_NAMES", "OddsPapiSim"]
 
 CHANNELS = ("fixtures", "scores", "odds", "bookmakers")
-REPLAY_CHANNELS = list(CHANNELS)
 MAX_CONNECTIONS = 5
 LOGIN_TIMEOUT = 10.0
-STATUS_NAMES = {
-    FixtureStatus.UNPLAYED: (0, "Pre-Game"),
-    FixtureStatus.LIVE: (1, "Live"),
-    FixtureStatus.HALF: (1, "Live"),
-    FixtureStatus.COMPLETED: (2, "Finished"),
-    FixtureStatus.CANCELLED: (3, "Cancelled"),
-    FixtureStatus.POSTPONED: (4, "Postponed"),
-}
-SPORT_NAMES = {10: "Soccer", 11: "Basketball", 12: "Tennis", 13: "Baseball", 14: "American Football", 15: "Ice Hockey"}
 ODDS_ENDPOINTS = ("/fixtures/odds",)
-
-
-class MarketIds:
-    """marketId and outcomeId as OddsPapi builds them: sportId digits + an incrementing number.
-
-    Each line value is its own market; the first outcome's id equals the market id.
-    """
-
-    def __init__(self) -> None:
-        self._next: dict[int, int] = defaultdict(lambda: 1)
-        self.markets: dict[tuple[int, str, float | None], int] = {}
-        self.names: dict[int, dict] = {}
-        self.players: dict[str, int] = {}
-
-    def market_id(self, sport_id: int, line: SimLine) -> int:
-        points = line.points
-        if line.kind == "spread" and points is not None and line.side < 0:
-            points = -points  # a spread market is named by the home side's line: home -3.5 pairs with away +3.5
-        key = (sport_id, line.market, points)
-        market_id = self.markets.get(key)
-        if market_id is None:
-            number = self._next[sport_id]
-            self._next[sport_id] += 10
-            market_id = self.markets[key] = int(f"{sport_id}{number:04d}")
-            self.names[market_id] = {
-                "marketId": market_id,
-                "marketName": line.market,
-                "sportId": sport_id,
-                "handicap": points,
-                "playerProp": line.kind == "prop",
-                "outcomes": [],
-            }
-        return market_id
-
-    def outcome_id(self, sport_id: int, fx: SimFixture, line: SimLine) -> int:
-        market_id = self.market_id(sport_id, line)
-        offset = {1: 0, -1: 1, 0: 2}[line.side]
-        outcome = market_id + offset
-        entry = self.names[market_id]
-        if not any(o["outcomeId"] == outcome for o in entry["outcomes"]):
-            generic = {"ml": {1: "1", -1: "2", 0: "X"}, "spread": {1: "1", -1: "2"}}.get(
-                line.kind, {1: "Over", -1: "Under"}
-            )
-            entry["outcomes"].append({"outcomeId": outcome, "outcomeName": generic[line.side]})
-            entry["outcomes"].sort(key=lambda o: o["outcomeId"])
-        return outcome
-
-    def player_id(self, line: SimLine) -> int:
-        if not line.player:
-            return 0
-        return self.players.setdefault(line.player, 1000 + len(self.players))
-
-
-def fixture_payload(fx: SimFixture) -> dict:
-    status_id, status_name = STATUS_NAMES.get(fx.status, (5, fx.status.value.title()))
-    spec = fx.spec
-    return {
-        "fixtureId": fx.papi_id,
-        "status": {"live": fx.is_live, "statusId": status_id, "statusName": status_name},
-        "sport": {"sportId": spec.papi_sport_id, "sportName": SPORT_NAMES[spec.papi_sport_id]},
-        "tournament": {"tournamentId": spec.papi_tournament_id, "tournamentName": spec.league, "categoryName": "USA"},
-        "season": {"seasonId": None, "seasonName": None},
-        "startTime": int(fx.start),
-        "trueStartTime": None,
-        "trueEndTime": None,
-        "participants": {
-            "participant1Id": 10_000 + spec.teams.index(fx.home),
-            "participant1Name": fx.home,
-            "participant1Abbr": None,
-            "participant1RotNr": None,
-            "participant2Id": 10_000 + spec.teams.index(fx.away),
-            "participant2Name": fx.away,
-            "participant2Abbr": None,
-            "participant2RotNr": None,
-        },
-        "scores": score_payload(fx) if fx.is_live or fx.status is FixtureStatus.COMPLETED else {},
-        "expectedPeriods": None,
-        "periodLength": None,
-        "externalProviders": {"opticoddsId": fx.opticodds_id, "betradarId": None, "pinnacleId": None},
-    }
-
-
-def score_payload(fx: SimFixture) -> dict:
-    return {
-        "result": {
-            "period": "result",
-            "participant1Score": fx.home_score,
-            "participant2Score": fx.away_score,
-            "updatedAt": None,
-        }
-    }
+FRAME_MODES = ("doc", "overview", "mixed")
+"""Binary mode: "doc" sends all data as MessagePack and control as text JSON (Encoding section);
+"overview" sends only odds as MessagePack and other data as JSON bytes (the public overview);
+"mixed" sends other data as text JSON and control frames as JSON bytes."""
+EXAMPLES = {name: msgspec.json.decode(text) for name, text in EXAMPLE_FRAMES.items()}
 
 
 @dataclass(slots=True)
@@ -141,13 +67,27 @@ class Login:
     bookmakers: set[str]
     epoch: str | None
     last_seen: dict[str, str] = field(default_factory=dict)
+    mode: str = "doc"
 
-    def wants(self, fx: SimFixture) -> bool:
-        if self.sport_ids and fx.spec.papi_sport_id not in self.sport_ids:
+    def wants_id(self, fixture_id: str) -> bool:
+        """Filters by the sport and tournament a fixture id embeds (Core Concepts: fixtureId structure)."""
+        sport, tournament = int(fixture_id[2:4]), int(fixture_id[4:10])
+        if self.sport_ids and sport not in self.sport_ids:
             return False
-        if self.tournament_ids and fx.spec.papi_tournament_id not in self.tournament_ids:
+        if self.tournament_ids and tournament not in self.tournament_ids:
             return False
-        return not self.fixture_ids or fx.papi_id in self.fixture_ids
+        return not self.fixture_ids or fixture_id in self.fixture_ids
+
+    def gate(self, channel: str, payload: dict) -> dict | None:
+        """The payload as this login receives it (filters, bookmaker gating), or None."""
+        if channel not in self.channels or not self.wants_id(payload["fixtureId"]):
+            return None
+        if self.bookmakers and channel in ("odds", "bookmakers"):
+            books = {k: v for k, v in payload[channel].items() if k in self.bookmakers}
+            if channel == "odds" and not books:
+                return None  # "no matching bookmaker keys: filtered out"
+            payload = payload | {channel: books}
+        return payload
 
 
 class OddsPapiSim:
@@ -156,10 +96,17 @@ class OddsPapiSim:
     def __init__(self, hub: Hub, resume_window_ms: int = 5000, max_lag: int = 20_000) -> None:
         self.hub = hub
         self.ids = MarketIds()
+        self.states = BookStates(hub, hub.market.seed)
         self.resume_window_ms = resume_window_ms
         self.max_lag = max_lag
+        self.vary_frames = True
+        """False: every binary connection uses the doc's reading ("doc" mode) and no example frames."""
         self.connections: dict[str, int] = defaultdict(int)
         self.accepted = 0
+        self.logins: list[dict] = []
+        """Every login frame received, for tests (keys included: never printed)."""
+        self.examples_sent: set[str] = set()
+        self.snapshots_required = 0
         self.odds_limit = SlidingWindow(10, 1.0)
         self.other_limit = SlidingWindow(100, 60.0)
 
@@ -167,8 +114,17 @@ class OddsPapiSim:
     def market(self) -> Market:
         return self.hub.market
 
+    @property
+    def seed(self) -> int:
+        return self.market.seed
+
     def epoch(self) -> str:
-        return UUID(int=(self.market.seed << 32) + self.hub.epoch).hex
+        return UUID(int=(self.seed << 32) + self.hub.epoch).hex
+
+    def replay_channels(self) -> list[str]:
+        """`fixtures` and `scores`, as in the doc's example, and sometimes `bookmakers`; never `odds`."""
+        extra = ["bookmakers"] if pick(self.seed, self.hub.epoch, "replay") % 2 else []
+        return ["fixtures", "scores", *extra]
 
     def routes(self) -> list[Route | WebSocketRoute]:
         return [
@@ -181,79 +137,24 @@ class OddsPapiSim:
             Route("/{lang}/fixtures/odds", self.fixture_odds),
         ]
 
-    # --- rendering --------------------------------------------------------------
-
     def odds_id(self, fx: SimFixture, book_slug: str, line: SimLine) -> str:
         sport = fx.spec.papi_sport_id
-        return f"{fx.papi_id}:{book_slug}:{self.ids.outcome_id(sport, fx, line)}:{self.ids.player_id(line)}"
+        return f"{fx.papi_id}:{book_slug}:{self.ids.outcome_id(sport, line)}:{self.ids.player_id(line)}"
 
-    def outcome(
-        self, fx: SimFixture, book_slug: str, line: SimLine, decimal: float, active: bool, main: bool, changed_at: int
-    ) -> dict:
-        sport = fx.spec.papi_sport_id
-        return {
-            "bookmaker": book_slug,
-            "outcomeId": self.ids.outcome_id(sport, fx, line),
-            "playerId": self.ids.player_id(line),
-            "marketId": self.ids.market_id(sport, line),
-            "active": active,
-            "price": decimal,
-            "marketActive": active,
-            "mainLine": main,
-            "limit": 2000.0 if book_slug == "pinnacle" else 250.0,
-            "changedAt": changed_at,
-        }
-
-    def data_messages(self, login: Login, entry: Entry) -> list[dict]:
-        """The gateway's messages for one market event, as this login filters them."""
-        event = entry.event
-        messages = []
-        if isinstance(event, PriceBatch):
-            fx = event.fixture
-            slug = event.book.slug
-            if event.book not in BOOKS or not login.wants(fx):
-                return []
-            if login.bookmakers and slug not in login.bookmakers:
-                return []
-            if "odds" in login.channels:
-                odds = {
-                    self.odds_id(fx, slug, line): self.outcome(
-                        fx, slug, line, price.decimal, not event.locked, price.is_main, entry.ms
-                    )
-                    for line, price in event.items
-                }
-                messages.append(self._envelope("odds", {"fixtureId": fx.papi_id, "odds": {slug: odds}}, entry))
-        elif isinstance(event, StatusChange):
-            if "fixtures" in login.channels and login.wants(event.fixture):
-                messages.append(self._envelope("fixtures", fixture_payload(event.fixture), entry))
-            if "bookmakers" in login.channels and login.wants(event.fixture) and event.fixture.status.is_terminal:
-                messages.append(self._envelope("bookmakers", self._bookmakers(event.fixture, login), entry))
-        elif isinstance(event, ScoreChange) and "scores" in login.channels and login.wants(event.fixture):
-            payload = {"fixtureId": event.fixture.papi_id, "scores": score_payload(event.fixture)}
-            messages.append(self._envelope("scores", payload, entry))
-        return messages
-
-    def _bookmakers(self, fx: SimFixture, login: Login) -> dict:
-        books = {
-            b.slug: {
-                "bookmaker": b.slug,
-                "bookmakerFixtureId": None,
-                "fixturePath": None,
-                "hasOdds": False,
-                "staleOdds": False,
-                "suspended": True,
-                "participantsRotated": False,
-                "meta": None,
-                "updatedAt": None,
-            }
-            for b in BOOKS
-            if not login.bookmakers or b.slug in login.bookmakers
-        }
-        return {"fixtureId": fx.papi_id, "bookmakers": books}
-
-    @staticmethod
-    def _envelope(channel: str, payload: dict, entry: Entry) -> dict:
-        return {"channel": channel, "type": "UPDATE", "payload": payload, "ts": entry.ms, "entryId": entry.entry_id}
+    def example_truth(self) -> dict:
+        """What the doc's example frames sent so far make true, keyed as `ground_truth` keys the market."""
+        quotes, fixtures = {}, {}
+        for name in sorted(self.examples_sent):
+            payload = EXAMPLES[name]["payload"]
+            if name.startswith("channel-odds"):
+                for book in payload["odds"].values():
+                    for key, outcome in book.items():
+                        locked = outcome["active"] is False or outcome["marketActive"] is False
+                        quotes[key] = {"price_american": decimal_to_american(outcome["price"]), "locked": locked}
+        for name in ("channel-fixtures", "channel-fixtures-scores-result"):
+            payload = EXAMPLES[name]["payload"]
+            fixtures[payload["fixtureId"]] = payload["status"]["statusName"]
+        return {"quotes": quotes, "fixtures": fixtures}
 
     # --- the gateway ------------------------------------------------------------
 
@@ -267,7 +168,7 @@ class OddsPapiSim:
         try:
             raw = await asyncio.wait_for(ws.receive(), LOGIN_TIMEOUT)
         except TimeoutError:
-            await self._fail(ws, "login_timeout", "first message must be login, sent within 10 s", 4000)
+            await self._fail(ws, "login_failed", "first message must be login, sent within 10 s", 4000)
             return
         login = self._parse_login(raw)
         if isinstance(login, str):
@@ -291,7 +192,7 @@ class OddsPapiSim:
             await ws.send_text(msgspec.json.encode({"type": kind, "message": message}).decode())
             await ws.close(code=code, reason=kind)
 
-    def _parse_login(self, raw: dict) -> Login | str:
+    def _parse_login(self, raw: Mapping[str, Any]) -> Login | str:
         text = raw.get("text") or (raw.get("bytes") or b"").decode("utf-8", "replace")
         try:
             msg = msgspec.json.decode(text)
@@ -299,102 +200,138 @@ class OddsPapiSim:
             return "first message must be login"
         if not isinstance(msg, dict) or msg.get("type") != "login":
             return "first message must be login"
+        self.logins.append(msg)
         key = msg.get("apiKey")
         if not isinstance(key, str) or not key_is_valid(key):
             return "invalid apiKey"
         channels = msg.get("channels") or list(CHANNELS)
-        if not isinstance(channels, list) or not set(channels) <= set(CHANNELS):
-            return f"unknown channel; available: {', '.join(CHANNELS)}"
+        if not isinstance(channels, list) or not set(channels) & set(CHANNELS):
+            return "no channels allowed or requested"
         receive = msg.get("receiveType", "json")
         if receive not in ("json", "binary"):
             return 'receiveType must be "json" or "binary"'
         last_seen = msg.get("lastSeenId") or {}
+        mode = FRAME_MODES[(self.seed + self.accepted) % 3] if self.vary_frames else "doc"
         return Login(
             key,
-            channels,
+            [c for c in channels if c in CHANNELS],
             receive == "binary",
             set(msg.get("sportIds") or ()),
             set(msg.get("tournamentIds") or ()),
             set(msg.get("fixtureIds") or ()),
             set(msg.get("bookmakers") or ()),
             msg.get("serverEpoch"),
-            {k: v for k, v in last_seen.items() if isinstance(v, str)},
+            {k: v for k, v in last_seen.items() if isinstance(v, str)} if isinstance(last_seen, dict) else {},
+            mode,
         )
+
+    async def _send(self, ws: WebSocket, login: Login, message: dict, control: bool = False) -> None:
+        """One frame, encoded as this connection's mode has it."""
+        text = msgspec.json.encode(message)
+        if not login.binary:
+            await ws.send_text(text.decode())
+        elif control:
+            await (ws.send_bytes(text) if login.mode == "mixed" else ws.send_text(text.decode()))
+        elif login.mode == "doc" or message.get("channel") == "odds":
+            await ws.send_bytes(msgpack.packb(message))
+        elif login.mode == "overview":
+            await ws.send_bytes(text)
+        else:
+            await ws.send_text(text.decode())
 
     async def _serve(self, ws: WebSocket, login: Login, restart: asyncio.Event) -> None:
         hub = self.hub
         head = hub.head
-        server_ids = {ch: hub.entries[-1].entry_id if hub.entries else "0-0" for ch in login.channels}
-        await ws.send_text(
-            msgspec.json.encode(
-                {
-                    "type": "login_ok",
-                    "access": {"live": True, "pregame": True},
-                    "channels": login.channels,
-                    "resume": {
-                        "serverEpoch": self.epoch(),
-                        "resumeWindowMs": self.resume_window_ms,
-                        "replayChannels": REPLAY_CHANNELS,
-                        "serverEntryIds": server_ids,
-                    },
-                }
-            ).decode()
-        )
-        cursor = head
+        newest = hub.entries[-1].entry_id if hub.entries else "0-0"
+        replay = self.replay_channels()
+        login_ok = {
+            "type": "login_ok",
+            "access": {"live": True, "pregame": True},
+            "channels": login.channels,
+            "resume": {
+                "serverEpoch": self.epoch(),
+                "resumeWindowMs": self.resume_window_ms,
+                "replayChannels": replay,
+                "serverEntryIds": {ch: newest for ch in login.channels},
+            },
+        }
+        await self._send(ws, login, login_ok, control=True)
+        cursors: dict[str, int] = {}
         if login.epoch is not None:
-            cursor = await self._resume(ws, login, head)
-        sender = asyncio.create_task(self._send_loop(ws, login, cursor, restart))
+            cursors = await self._resume(ws, login, replay)
+        elif self.vary_frames and pick(self.seed, self.accepted, "examples") % 2 == 0:
+            await self._send_examples(ws, login)
+        sender = asyncio.create_task(self._send_loop(ws, login, head, cursors, restart))
         receiver = asyncio.create_task(self._drain_client(ws))
         done, pending = await asyncio.wait({sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
         for task in pending:
             task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
         for task in done:
             exc = task.exception()
             if isinstance(exc, _Close):
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(ws.close(code=exc.code, reason=exc.reason), 2)
 
-    async def _resume(self, ws: WebSocket, login: Login, head: int) -> int:
-        """Replay from the client's cursors, or ask for a snapshot when that is not possible."""
+    async def _send_examples(self, ws: WebSocket, login: Login) -> None:
+        """The doc's example frames, verbatim, in entry order per channel, as this login's filters pass them."""
+        ordered = sorted(EXAMPLES.items(), key=lambda kv: (kv[1]["channel"], entry_order(kv[1]["entryId"])))
+        for name, frame in ordered:
+            if login.gate(frame["channel"], frame["payload"]) != frame["payload"]:
+                continue
+            self.examples_sent.add(name)
+            if login.binary and (login.mode == "doc" or frame["channel"] == "odds"):
+                await ws.send_bytes(msgpack.packb(frame))
+            elif login.binary and login.mode == "overview":
+                await ws.send_bytes(EXAMPLE_FRAMES[name].encode())
+            else:
+                await ws.send_text(EXAMPLE_FRAMES[name])
+
+    async def _resume(self, ws: WebSocket, login: Login, replay: list[str]) -> dict[str, int]:
+        """Replay cursors (channel -> seq) for the replayable channels whose cursor is fresh enough.
+
+        A cursor for a channel not in `replayChannels` is ignored; an old one, or any after a
+        restart, gets `snapshot_required` for its channels.
+        """
         hub = self.hub
         if login.epoch != self.epoch():
-            await self._snapshot_required(ws, "server_restarted", login.channels)
-            return head
+            await self._snapshot_required(ws, login, "server_restarted", login.channels)
+            return {}
         now_ms = int(time.time() * 1000)
-        too_old, seqs = [], []
-        for channel in login.channels:
-            cursor = login.last_seen.get(channel)
-            if cursor is None:
-                continue  # no cursor: this channel just streams live
+        too_old, cursors = [], {}
+        for channel, cursor in login.last_seen.items():
+            if channel not in replay or channel not in login.channels:
+                continue
             seq = hub.seq_of(cursor)
             entry = hub.entry_at(seq) if seq is not None else None
             if entry is None or now_ms - entry.ms > self.resume_window_ms:
                 too_old.append(channel)
             else:
-                seqs.append(seq)
+                cursors[channel] = entry.seq
         if too_old:
-            await self._snapshot_required(ws, "resume_window_exceeded", too_old)
-        return min(seqs) if seqs else head
+            await self._snapshot_required(ws, login, "resume_window_exceeded", too_old)
+        return cursors
 
-    async def _snapshot_required(self, ws: WebSocket, reason: str, channels: list[str]) -> None:
-        hub = self.hub
-        await ws.send_text(
-            msgspec.json.encode(
-                {
-                    "type": "snapshot_required",
-                    "reason": reason,
-                    "channels": channels,
-                    "serverEpoch": self.epoch(),
-                    "resumeWindowMs": self.resume_window_ms,
-                    "serverEntryIds": {ch: hub.entries[-1].entry_id if hub.entries else "0-0" for ch in channels},
-                }
-            ).decode()
-        )
+    async def _snapshot_required(self, ws: WebSocket, login: Login, reason: str, channels: list[str]) -> None:
+        self.snapshots_required += 1
+        newest = self.hub.entries[-1].entry_id if self.hub.entries else "0-0"
+        message = {
+            "type": "snapshot_required",
+            "reason": reason,
+            "channels": channels,
+            "serverEpoch": self.epoch(),
+            "resumeWindowMs": self.resume_window_ms,
+            "serverEntryIds": {ch: newest for ch in channels},
+        }
+        await self._send(ws, login, message, control=True)
 
-    async def _send_loop(self, ws: WebSocket, login: Login, cursor: int, restart: asyncio.Event) -> None:
+    async def _send_loop(
+        self, ws: WebSocket, login: Login, head: int, cursors: dict[str, int], restart: asyncio.Event
+    ) -> None:
+        """Replay what each resumed channel missed (up to the login's head), then stream everything live."""
         hub, faults = self.hub, self.hub.faults
-        replaying = cursor < hub.head and login.epoch == self.epoch()
-        seen = {ch: hub.seq_of(eid) or 0 for ch, eid in login.last_seen.items()} if replaying else {}
+        cursor = min([head, *cursors.values()])
+        replaying = cursor < head
         sent = 0
         while True:
             if restart.is_set():
@@ -406,24 +343,24 @@ class OddsPapiSim:
             entries = hub.after(cursor)
             for entry in entries:
                 cursor = entry.seq
-                for message in self.data_messages(login, entry):
-                    if entry.seq <= seen.get(message["channel"], 0):
+                for channel, payload in render(self.ids, self.states, entry, self.seed):
+                    if entry.seq <= head and entry.seq <= cursors.get(channel, head):
+                        continue  # before the login: only resumed channels replay, from their cursor
+                    gated = login.gate(channel, payload)
+                    if gated is None:
                         continue
+                    message = {"channel": channel, "type": "UPDATE", "payload": gated}
+                    await self._send(ws, login, message | {"ts": entry.ms, "entryId": entry.entry_id})
                     sent += 1
-                    if login.binary:
-                        await ws.send_bytes(msgpack.packb(message))
-                    else:
-                        await ws.send_text(msgspec.json.encode(message).decode())
                     if faults.malformed_every and sent % faults.malformed_every == 0:
                         await self._send_malformed(ws, login, sent // faults.malformed_every)
                     if faults.cut_every and sent % faults.cut_every == 0:
                         raise _Close(1011, "cut")
                     if faults.stall_every and sent % faults.stall_every == 0:
                         await asyncio.sleep(faults.stall_seconds)
-            if replaying and len(entries) == 0:
+            if replaying and cursor >= head:
                 replaying = False
-                done = {"type": "resume_complete", "serverEpoch": self.epoch()}
-                await ws.send_text(msgspec.json.encode(done).decode())
+                await self._send(ws, login, {"type": "resume_complete", "serverEpoch": self.epoch()}, control=True)
 
     @staticmethod
     async def _send_malformed(ws: WebSocket, login: Login, n: int) -> None:
@@ -431,6 +368,8 @@ class OddsPapiSim:
             await ws.send_bytes(msgpack.packb({"channel": "odds", "payload": {"x": 1}})[:-3])
         elif n % 3 == 0:
             await ws.send_text('{"channel": "odds", "payload": ')
+        elif n % 4 == 0:
+            await ws.send_text(msgspec.json.encode({"channel": "odds", "type": "DELETE", "payload": {}}).decode())
         else:
             await ws.send_text(msgspec.json.encode({"channel": "oddsV9", "type": "UPDATE", "payload": {}}).decode())
 
@@ -466,6 +405,7 @@ class OddsPapiSim:
                 "limit": window.limit,
                 "windowSec": int(window.window),
                 "retryAfterSec": retry,
+                "endpoint": request.url.path.partition(f"/{request.path_params['lang']}")[2],
                 "method": "GET",
             }
             return Response(
@@ -482,7 +422,7 @@ class OddsPapiSim:
 
     async def tournaments(self, request: Request) -> Response:
         refused, headers = self._guard(request)
-        sport = request.query_params.get("sportId")
+        sport = request.query_params.get("sportId") or "11"  # "if neither is provided, the API uses sportId=11"
         rows = [
             {
                 "tournamentId": s.papi_tournament_id,
@@ -491,7 +431,7 @@ class OddsPapiSim:
                 "categoryName": "International" if s.league in ("EPL", "ATP") else "USA",
             }
             for s in LEAGUES
-            if not sport or str(s.papi_sport_id) == sport
+            if str(s.papi_sport_id) == sport
         ]
         return refused or self._json(rows, headers)
 
@@ -500,25 +440,41 @@ class OddsPapiSim:
         return refused or self._json([{"slug": b.slug, "bookmakerName": b.name} for b in BOOKS], headers)
 
     async def markets(self, request: Request) -> Response:
+        """Lookup mode: `marketIds` OR `sportId` OR `outcomeIds`; none of them is a validation error."""
         refused, headers = self._guard(request)
-        sport = request.query_params.get("sportId")
+        if refused:
+            return refused
+        params = request.query_params
+        if not any(params.get(name) for name in ("marketIds", "sportId", "outcomeIds")):
+            return _validation_error("sportId", headers)
+        sport = params.get("sportId")
         rows = [m for m in self.ids.names.values() if not sport or str(m["sportId"]) == sport]
-        return refused or self._json(rows, headers)
+        return self._json(rows, headers)
 
     async def fixtures(self, request: Request) -> Response:
+        """Lookup mode: `fixtureIds` OR filters; with neither, the doc's 400 `invalid_filters`."""
         refused, headers = self._guard(request)
         if refused:
             return refused
         params = request.query_params
         ids = set(",".join(params.getlist("fixtureIds")).split(",")) - {""}
+        if not ids and not any(params.get(name) for name in ("sportId", "tournamentId", "statusId")):
+            return _papi_error(400, "Invalid filters.", "invalid_filters", headers)
+        now_ms = int(time.time() * 1000)
         rows = [
-            fixture_payload(fx)
+            fixture_payload(fx, now_ms, self.seed, "rest")
             for fx in self.market.fixtures.values()
             if (not ids or fx.papi_id in ids)
             and (not params.get("sportId") or str(fx.spec.papi_sport_id) == params["sportId"])
             and (not params.get("tournamentId") or str(fx.spec.papi_tournament_id) == params["tournamentId"])
             and (ids or not fx.status.is_terminal)
         ]
+        for name in ("channel-fixtures", "channel-fixtures-scores-result"):
+            payload = EXAMPLES[name]["payload"]
+            if (ids and payload["fixtureId"] in ids) or (
+                not ids and str(payload["sport"]["sportId"]) == params.get("sportId")
+            ):
+                rows.append(payload)
         return self._json(rows, headers)
 
     async def fixture_odds(self, request: Request) -> Response:
@@ -527,12 +483,13 @@ class OddsPapiSim:
             return refused
         fixture_id = request.query_params.get("fixtureId")
         if not fixture_id:
-            return _papi_error(422, "Validation error", "validation_error", headers)
+            return _validation_error("fixtureId", headers)
+        wanted = set(",".join(request.query_params.getlist("bookmakers")).split(",")) - {""}
         fx = next((f for f in self.market.fixtures.values() if f.papi_id == fixture_id), None)
         if fx is None:
-            return _papi_error(404, "fixture not found", "not_found", headers)
-        wanted = set(",".join(request.query_params.getlist("bookmakers")).split(",")) - {""}
+            return self._example_odds(fixture_id, wanted, headers)
         book_odds = {}
+        now_ms = int(time.time() * 1000)
         for book in BOOKS:
             if wanted and book.slug not in wanted:
                 continue
@@ -540,18 +497,40 @@ class OddsPapiSim:
             for line, price in self.market.current(fx, book):
                 sport = fx.spec.papi_sport_id
                 market = markets.setdefault(str(self.ids.market_id(sport, line)), {"outcomes": {}})
-                outcome = market["outcomes"].setdefault(str(self.ids.outcome_id(sport, fx, line)), {"players": {}})
+                outcome = market["outcomes"].setdefault(str(self.ids.outcome_id(sport, line)), {"players": {}})
                 active = not price.locked and price.settlement is None
-                outcome["players"][str(self.ids.player_id(line))] = {
-                    "price": price.decimal,
-                    "active": active,
-                    "marketActive": active,
-                    "mainLine": price.is_main,
-                    "limit": 2000.0 if book.slug == "pinnacle" else 250.0,
-                    "changedAt": int(time.time() * 1000),
-                }
-            book_odds[book.slug] = {"suspended": fx.status.is_terminal, "markets": markets}
-        return self._json(fixture_payload(fx) | {"bookmakerOdds": book_odds}, headers)
+                entry: dict = {"price": price.decimal, "active": active, "changedAt": now_ms}
+                choice = pick(self.seed, fixture_id, book.slug, line.index, "rest")
+                if choice % 2:
+                    entry["limit"] = 2000.0 if book.slug == "pinnacle" else 250.0
+                if choice % 3 == 0:
+                    entry |= {"marketActive": None if active else False, "mainLine": price.is_main}
+                outcome["players"][str(self.ids.player_id(line))] = entry
+            suspended = fx.status.is_terminal or self.states.is_suspended(fixture_id, book.slug)
+            book_odds[book.slug] = {"suspended": suspended, "markets": markets}
+        return self._json({"fixtureId": fixture_id, "bookmakerOdds": book_odds}, headers)
+
+    def _example_odds(self, fixture_id: str, wanted: set[str], headers: dict[str, str]) -> Response:
+        """The fixtures of the doc's odds examples hold the example's prices; any other id is unknown."""
+        book_odds: dict = {}
+        for name in ("channel-odds-traditional", "channel-odds-prediction-market"):
+            payload = EXAMPLES[name]["payload"]
+            if payload["fixtureId"] != fixture_id:
+                continue
+            for slug, outcomes in payload["odds"].items():
+                if wanted and slug not in wanted:
+                    continue
+                markets = book_odds.setdefault(slug, {"suspended": False, "markets": {}})["markets"]
+                for outcome in outcomes.values():
+                    players = markets.setdefault("111", {"outcomes": {}})["outcomes"].setdefault(
+                        str(outcome["outcomeId"]), {"players": {}}
+                    )["players"]
+                    players[str(outcome["playerId"])] = {
+                        k: outcome[k] for k in ("price", "active", "changedAt", "limit") if k in outcome
+                    }
+        if not book_odds:
+            return _papi_error(404, "fixture not found", "not_found", headers)
+        return self._json({"fixtureId": fixture_id, "bookmakerOdds": book_odds}, headers)
 
 
 class _Close(Exception):
@@ -568,3 +547,14 @@ def _papi_error(status: int, message: str, code: str, headers: dict[str, str] | 
         headers=headers,
         media_type="application/json",
     )
+
+
+def _validation_error(field_name: str, headers: dict[str, str]) -> Response:
+    """The doc's 422 shape (FastAPI validation)."""
+    body = {
+        "error": 422,
+        "message": "Validation error",
+        "code": "validation_error",
+        "details": [{"loc": ["query", field_name], "msg": "Field required", "type": "missing"}],
+    }
+    return Response(msgspec.json.encode(body), 422, headers=headers, media_type="application/json")

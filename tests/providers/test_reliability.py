@@ -73,19 +73,27 @@ def _fixture_prefixes(server, leagues) -> list[str]:
 
 
 async def test_oddspapi_resumes_and_resnapshots_through_faults(tmp_path):
-    server = start_sim("cut=80,malformed=30,restart=400", stop_after=15000)
+    """Cuts, restarts (snapshot_required), book suspensions, varied doc shapes and the doc's own frames."""
+    server = start_sim("cut=80,malformed=30,restart=400", stop_after=15000, seed=13)  # 13: the doc's frames too
     try:
-        settings = settings_for(server, "oddspapi", sports=("basketball", "soccer"))
+        settings = settings_for(server, "oddspapi", sports=("basketball", "soccer"), books=())
         state, _, err = await run_until_settled(server, settings, tmp_path, quiet_for=4.0, backoff_base=0.05)
         truth = ground_truth(server.simulator)["oddspapi"]
     finally:
         server.stop()
+    papi = server.simulator.oddspapi
     wanted = {fx.papi_id for fx in server.simulator.market.fixtures.values() if fx.spec.papi_sport_id in (10, 11)}
     quotes = {k: v for k, v in truth["quotes"].items() if k.split(":")[0] in wanted}
     fixtures = {k: v for k, v in truth["fixtures"].items() if k in wanted}
+    examples = papi.example_truth()
+    quotes |= examples["quotes"]
+    fixtures |= examples["fixtures"]
     compare(state, {"quotes": quotes, "fixtures": fixtures}, status_of=lambda name: FixtureStatus.parse(name).value)
     assert malformed_skipped(err) >= 3
-    assert "closed 1011" in err and "server restarted" in err, err
+    assert "closed 1011" in err and "closed 1012" in err, err
+    assert papi.snapshots_required >= 1 and papi.states.suspensions >= 3 and examples["quotes"]
+    resumed = [login["lastSeenId"] for login in papi.logins if login.get("lastSeenId")]
+    assert resumed and all(set(cursors) <= {"fixtures", "scores", "bookmakers"} for cursors in resumed)
 
 
 async def test_oddsstream_websocket_with_reconciling_polls(tmp_path):

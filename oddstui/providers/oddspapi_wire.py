@@ -1,0 +1,275 @@
+"""OddsPapi wire shapes -> plain values: frame decoding, fixtures, scores, odds outcomes, bookmaker flags.
+
+Pure functions, no I/O. Each reads what the docs (docs.oddspapi.io, as in shared/providers/
+oddspapi-docs.md) define, treats fields their tables list but their examples omit as optional,
+and raises `WireError` (never quoting the payload) for anything it cannot read.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import msgpack
+import msgspec
+
+from oddstui.model import Fixture, FixtureStatus, Score
+
+PROVIDER = "oddspapi"
+STATUS_BY_ID = {0: FixtureStatus.UNPLAYED, 1: FixtureStatus.LIVE}
+"""The only status ids the docs define: 0 "Pre-Game" and 1 "Live" (Fixtures Channel examples)."""
+MAX_FRAME = 4 * 1024 * 1024
+
+
+class WireError(ValueError):
+    """A payload the client cannot read; the message names the field, never its value."""
+
+
+def decode_frame(raw: str | bytes) -> object:
+    """Text is JSON; a binary frame is JSON when it holds JSON bytes, else MessagePack.
+
+    The docs say binary mode sends data as MessagePack and control as JSON; the public overview
+    says only `odds`/`oddsFutures` are MessagePack and the rest JSON, possibly in binary frames.
+    A MessagePack map never starts with `{` or `[` (those bytes are small positive integers),
+    so the first byte tells the two apart.
+    """
+    if isinstance(raw, str):
+        return msgspec.json.decode(raw)
+    if raw.lstrip()[:1] in (b"{", b"["):
+        return msgspec.json.decode(raw)
+    return msgpack.unpackb(raw, raw=False, strict_map_key=True)  # size capped by the socket's max_size
+
+
+def _int(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise WireError(f"{name} is not an integer")
+    try:
+        return int(value)
+    except ValueError:
+        raise WireError(f"{name} is not an integer") from None
+
+
+def _flag(value: object, name: str) -> bool | None:
+    """A `boolean | null` field: None when absent or null (unknown), never a guess."""
+    if value is None or isinstance(value, bool):
+        return value
+    raise WireError(f"{name} is not a boolean")
+
+
+def _number(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise WireError(f"{name} is not a number")
+    try:
+        number = float(value)
+    except OverflowError:
+        raise WireError(f"{name} is out of range") from None
+    if not math.isfinite(number):
+        raise WireError(f"{name} is not finite")
+    return number
+
+
+def _price(value: object) -> float:
+    price = _number(value, "price")
+    if price <= 1.0:
+        raise WireError("price is not a decimal above 1")
+    return price
+
+
+def _dict(value: object, name: str) -> dict:
+    if not isinstance(value, dict):
+        raise WireError(f"{name} is not an object")
+    return value
+
+
+def sport_of(numeric_id: int) -> int:
+    """The sportId embedded as the first two digits of a marketId or outcomeId (Core Concepts)."""
+    return int(str(numeric_id)[:2])
+
+
+# --- fixtures and scores ----------------------------------------------------------
+
+
+def resolve_status(status: dict, previous: FixtureStatus | None) -> tuple[FixtureStatus, bool]:
+    """(status, known): ids the docs define, else a status name we know, else the last known status.
+
+    `known` is False when neither the id nor the name could be read: the caller counts that.
+    `status.live` true is documented as "currently live", so it stands for LIVE on its own.
+    """
+    status_id = status.get("statusId")
+    if isinstance(status_id, int) and not isinstance(status_id, bool) and status_id in STATUS_BY_ID:
+        return STATUS_BY_ID[status_id], True
+    name = status.get("statusName")
+    if isinstance(name, str) and name.strip():
+        parsed = FixtureStatus.parse(name)
+        if parsed is not FixtureStatus.INVALID or name.strip().lower() == "invalid":
+            return parsed, True
+    if status.get("live") is True:
+        return FixtureStatus.LIVE, status_id is None and name is None
+    return previous or FixtureStatus.UNPLAYED, status_id is None and name is None
+
+
+def score_from_periods(scores: object, previous: Score | None) -> Score | None:
+    """The score a `scores` map carries: `result` gives the totals, the latest other period names the period.
+
+    Without `result`, the last known totals stay and only the period changes; with neither,
+    there is nothing to apply (None). Never defaults a missing score to 0-0.
+    """
+    periods = _dict(scores, "scores")
+    result = periods.get("result")
+    latest, latest_at = "", ""
+    for key, period in periods.items():
+        if key == "result" or not isinstance(period, dict):
+            continue
+        updated = period.get("updatedAt")
+        at = updated if isinstance(updated, str) else ""
+        if not latest or at >= latest_at:
+            latest, latest_at = str(key), at
+    if isinstance(result, dict):
+        home = _int(result.get("participant1Score"), "participant1Score")
+        away = _int(result.get("participant2Score"), "participant2Score")
+        return Score(home, away, latest or (previous.period if previous else ""))
+    if result is not None:
+        raise WireError("scores.result is not an object")
+    if previous is None or not latest:
+        return None
+    return Score(previous.home, previous.away, latest)
+
+
+def fixture_from_payload(payload: dict, previous: Fixture | None) -> tuple[Fixture, bool]:
+    """A `fixtures` payload (or a /fixtures row) as a Fixture; the flag says whether its status was known."""
+    fixture_id = payload.get("fixtureId")
+    if not isinstance(fixture_id, str) or not fixture_id:
+        raise WireError("fixtureId missing")
+    status = payload.get("status") or {}
+    _dict(status, "status")
+    parts = _dict(payload.get("participants") or {}, "participants")
+    sport = _dict(payload.get("sport") or {}, "sport")
+    tournament = _dict(payload.get("tournament") or {}, "tournament")
+    normalized, known = resolve_status(status, previous.status if previous else None)
+    old_score = previous.score if previous else None
+    scores = payload.get("scores")
+    score = score_from_periods(scores, old_score) if scores else old_score
+    external = {k: str(v) for k, v in _dict(payload.get("externalProviders") or {}, "externalProviders").items() if v}
+    start = payload.get("startTime")
+    live = status.get("live")
+    return (
+        Fixture(
+            PROVIDER,
+            fixture_id,
+            str(sport.get("sportName") or "").lower() or (previous.sport if previous else ""),
+            str(tournament.get("tournamentName") or "") or (previous.league if previous else ""),
+            str(parts.get("participant1Name") or "") or (previous.home if previous else ""),
+            str(parts.get("participant2Name") or "") or (previous.away if previous else ""),
+            _number(start, "startTime") if start is not None else (previous.start if previous else 0.0),
+            normalized,
+            live if isinstance(live, bool) else normalized in (FixtureStatus.LIVE, FixtureStatus.HALF),
+            score,
+            external,
+        ),
+        known,
+    )
+
+
+# --- odds -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Outcome:
+    """One odds entry as sent; `price` None only for a lock that carries no price."""
+
+    outcome_id: int
+    player_id: int
+    price: float | None
+    active: bool | None
+    market_active: bool | None
+    main_line: bool | None
+    market_id: int | None
+    limit: float | None
+    changed_at: int
+
+    @property
+    def locked(self) -> bool:
+        """Only `false` is a lock (Odds Channel: "treat active=false or marketActive=false as hard stops")."""
+        return self.active is False or self.market_active is False
+
+
+def outcome_from_wire(entry: object, outcome_id: object = None, player_id: object = None) -> Outcome:
+    """An odds-channel outcome, or a REST `players` entry (ids then come from the map keys)."""
+    item = _dict(entry, "outcome")
+    oid = _int(item.get("outcomeId", outcome_id), "outcomeId")
+    raw_player = item.get("playerId", player_id)
+    pid = 0 if raw_player is None else _int(raw_player, "playerId")
+    active = _flag(item.get("active"), "active")
+    market_active = _flag(item.get("marketActive"), "marketActive")
+    raw_price = item.get("price")
+    price = None if raw_price is None and (active is False or market_active is False) else _price(raw_price)
+    market = item.get("marketId")
+    limit = item.get("limit")
+    changed = item.get("changedAt")
+    return Outcome(
+        oid,
+        pid,
+        price,
+        active,
+        market_active,
+        _flag(item.get("mainLine"), "mainLine"),
+        None if market is None else _int(market, "marketId"),
+        None if limit is None else _number(limit, "limit"),
+        changed if isinstance(changed, int) and not isinstance(changed, bool) and 0 <= changed < 2**53 else 0,
+    )
+
+
+def snapshot_outcomes(book: dict) -> list[tuple[int, Outcome | WireError]]:
+    """Every priced entry of one book in a /fixtures/odds snapshot, with its marketId; bad ones as errors.
+
+    Shape (provider notes): `markets{marketId: {outcomes{outcomeId: {players{playerId: {price, ...}}}}}}`.
+    """
+    found: list[tuple[int, Outcome | WireError]] = []
+    for market_key, market in _dict(book.get("markets") or {}, "markets").items():
+        try:
+            market_id = _int(market_key, "marketId")
+            outcomes = _dict(_dict(market, "market").get("outcomes") or {}, "outcomes")
+        except WireError as exc:
+            found.append((0, exc))
+            continue
+        for outcome_key, outcome in outcomes.items():
+            try:
+                players = _dict(_dict(outcome, "outcome").get("players") or {}, "players")
+            except WireError as exc:
+                found.append((market_id, exc))
+                continue
+            for player_key, entry in players.items():
+                try:
+                    parsed = outcome_from_wire(entry, outcome_key, player_key)
+                    parsed.market_id = parsed.market_id or market_id
+                    found.append((market_id, parsed))
+                except WireError as exc:
+                    found.append((market_id, exc))
+    return found
+
+
+# --- bookmakers channel -----------------------------------------------------------
+
+
+@dataclass(slots=True, frozen=True)
+class BookFlags:
+    """A bookmaker's state for one fixture (Bookmakers Channel)."""
+
+    has_odds: bool = True
+    stale: bool = False
+    suspended: bool = False
+
+    @property
+    def priced(self) -> bool:
+        """False when the book offers no price one could take now."""
+        return self.has_odds and not self.suspended
+
+
+def book_flags(entry: object) -> BookFlags:
+    item = _dict(entry, "bookmaker")
+    has_odds = _flag(item.get("hasOdds"), "hasOdds")
+    return BookFlags(
+        has_odds is not False,
+        _flag(item.get("staleOdds"), "staleOdds") is True,
+        _flag(item.get("suspended"), "suspended") is True,
+    )
