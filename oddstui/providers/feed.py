@@ -4,6 +4,7 @@ Events pass through in arrival order while the consumer keeps up. Once the backl
 quotes than the market it has already folded, it is folded: prices coalesce to the latest per key
 and scores to the latest per fixture, so memory stays bounded by about twice the size of the market
 however slow the consumer is. Other events (fixture changes, health) keep their order and are few.
+A stale mark keeps its place after the prices it follows: a fold never lets an older price undo it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 
-from oddstui.model import Event, Quote, QuotesLocked, QuotesPosted, ScoreUpdated
+from oddstui.model import Event, Quote, QuotesLocked, QuotesMarkedStale, QuotesPosted, ScoreUpdated
 
 MIN_BACKLOG = 64
 """Quotes (or events) that may wait unfolded before the feed has seen how large the market is."""
@@ -25,6 +26,8 @@ class Feed:
         """The most distinct keys a fold has held: the backlog may grow to the size of the market."""
         self._prices: dict[tuple[str, str], tuple[Quote, bool]] = {}
         self._scores: dict[tuple[str, str], ScoreUpdated] = {}
+        self._stale_after: dict[tuple[str, str], set[str]] = {}
+        """Keys marked stale after their folded price, per (stream, provider): drained after the prices."""
         self._other: deque[Event] = deque()
         self._max_other = max_other
         self._ready = asyncio.Event()
@@ -54,21 +57,41 @@ class Feed:
                 locked = isinstance(event, QuotesLocked)
                 for quote in event.quotes:
                     prices[(quote.provider, quote.key)] = (quote, locked)
+                    if self._stale_after:
+                        self._stale_after.get((quote.stream, quote.provider), set()).discard(quote.key)
+            elif isinstance(event, QuotesMarkedStale):
+                self._fold_stale(event)
             elif isinstance(event, ScoreUpdated):
                 self._scores[(event.provider, event.fixture_id)] = event
             else:
-                if len(self._other) >= self._max_other:
-                    self._other.popleft()
-                    self.dropped += 1
-                self._other.append(event)
+                self._keep(event)
         self._backlog = []
         self._backlog_quotes = 0
         self._fold_at = max(self._fold_at, len(prices))
 
+    def _fold_stale(self, event: QuotesMarkedStale) -> None:
+        """Keys with a folded price are marked after it; the rest keep the event's place among the others."""
+        folded = [key for key in event.keys if (event.provider, key) in self._prices]
+        if folded:
+            self._stale_after.setdefault((event.stream, event.provider), set()).update(folded)
+        if len(folded) < len(event.keys):
+            rest = [key for key in event.keys if (event.provider, key) not in self._prices]
+            self._keep(QuotesMarkedStale(event.stream, event.provider, rest))
+
+    def _keep(self, event: Event) -> None:
+        """Queue a non-price event in order, dropping the oldest once the consumer is too far behind."""
+        if len(self._other) >= self._max_other:
+            self._other.popleft()
+            self.dropped += 1
+        self._other.append(event)
+
     @property
     def pending(self) -> int:
         """Events and quotes waiting for the consumer."""
-        return len(self._prices) + len(self._scores) + len(self._other) + len(self._backlog) + self._backlog_quotes
+        stale = sum(len(keys) for keys in self._stale_after.values())
+        return (
+            len(self._prices) + len(self._scores) + len(self._other) + len(self._backlog) + self._backlog_quotes + stale
+        )
 
     def drain(self) -> list[Event]:
         """Everything put since the last drain: what was folded (one price batch per stream and kind), then the rest."""
@@ -82,6 +105,12 @@ class Feed:
         self._prices = {}
         for (stream, locked), quotes in batches.items():
             events.append(QuotesLocked(stream, None, quotes) if locked else QuotesPosted(stream, None, quotes))
+        events += [
+            QuotesMarkedStale(stream, provider, sorted(keys))
+            for (stream, provider), keys in self._stale_after.items()
+            if keys
+        ]
+        self._stale_after = {}
         events += self._backlog
         self._backlog = []
         self._backlog_quotes = 0

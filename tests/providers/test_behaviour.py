@@ -10,7 +10,7 @@ import time
 import pytest
 import websockets
 
-from oddstui.model import Quote, QuotesLocked, QuotesPosted
+from oddstui.model import Quote, QuotesLocked, QuotesMarkedStale, QuotesPosted
 from oddstui.providers.feed import MIN_BACKLOG, Feed
 from oddstui.providers.oddspapi import OddsPapiClient
 from oddstui.providers.oddsstream import Budget
@@ -149,6 +149,22 @@ def test_feed_coalesces_to_the_latest_price_per_key():
         store.apply(event)
     assert {store.quote("p", f"k{i}").decimal for i in range(10)} == {1.5 + (9_990 + i) / 1e5 for i in range(10)}
     assert feed.data_events == 10_000 and feed.pending == 0
+
+
+def test_a_folded_stale_mark_is_never_undone_by_the_older_price_it_follows():
+    """Prices, then a stale mark for some of them, then a newer price for one: what the store ends with."""
+    feed = Feed()
+    for i in range(10_000):
+        feed.put(QuotesPosted("s", None, [Quote("p", f"k{i % 10}", "f", "B", "M", "S", 1.5 + i / 1e5)]))
+    feed.put(QuotesMarkedStale("s", "p", ["k1", "k2", "unseen"]), data=False)
+    feed.put(QuotesPosted("s", None, [Quote("p", "k2", "f", "B", "M", "S", 3.0)]))
+    store = Store()
+    for event in feed.drain():
+        store.apply(event)
+    assert store.quote("p", "k1").stale, "the mark came after k1's last price"
+    assert not store.quote("p", "k2").stale and store.quote("p", "k2").decimal == 3.0, "a newer price clears it"
+    assert not store.quote("p", "k3").stale
+    assert feed.pending == 0
 
 
 def test_feed_passes_events_through_in_order_while_the_consumer_keeps_up():
