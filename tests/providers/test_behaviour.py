@@ -157,6 +157,8 @@ def test_a_folded_stale_mark_is_never_undone_by_the_older_price_it_follows():
     for i in range(10_000):
         feed.put(QuotesPosted("s", None, [Quote("p", f"k{i % 10}", "f", "B", "M", "S", 1.5 + i / 1e5)]))
     feed.put(QuotesMarkedStale("s", "p", ["k1", "k2", "unseen"]), data=False)
+    for i in range(2 * MIN_BACKLOG):  # enough later prices of other keys that the mark itself is folded
+        feed.put(QuotesPosted("s", None, [Quote("p", f"k{5 + i % 5}", "f", "B", "M", "S", 2.0)]))
     feed.put(QuotesPosted("s", None, [Quote("p", "k2", "f", "B", "M", "S", 3.0)]))
     store = Store()
     for event in feed.drain():
