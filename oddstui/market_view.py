@@ -170,6 +170,19 @@ def side_key(selection: str, fixture: Fixture | None) -> tuple:
     return (team, 2 if ou is None else ou, low)
 
 
+_TRAILING_NUMBER = re.compile(r"\s*\(?([+-]?\d+(?:\.\d+)?)\)?$")
+
+
+def base_selection(selection: str, points: float | None) -> str:
+    """The selection without the line some feeds put in its name ('Over 220.5' -> 'Over')."""
+    if points is None:
+        return selection
+    match = _TRAILING_NUMBER.search(selection)
+    if match and match.start() > 0 and abs(float(match.group(1))) == abs(points):
+        return selection[: match.start()]
+    return selection
+
+
 def _stem(selection: str) -> str:
     """The selection without its over/under word: the outcome set it belongs to ('Celtics Over' -> 'celtics')."""
     return " ".join(w for w in _words(selection) if w not in ("over", "under"))
@@ -273,16 +286,20 @@ def _apply_fair(rows: list[GridRow], lines: list[list[Quote]], source: str) -> b
 # --- building the grid --------------------------------------------------------------------
 
 
-def _main_cells(quotes: list[Quote]) -> dict[str, Quote]:
-    """Each book's main quote for one selection; of several flagged main, the one nearest even money."""
+def _main_cells(quotes: list[Quote], is_live: LivePrice) -> dict[str, Quote]:
+    """Each book's main quote for one selection; of several flagged main, a live one nearest even money."""
     cells: dict[str, Quote] = {}
     for quote in quotes:
         if not quote.is_main:
             continue
         held = cells.get(quote.book)
-        if held is None or abs(quote.decimal - 2.0) < abs(held.decimal - 2.0):
+        if held is None or _main_preference(quote, is_live) < _main_preference(held, is_live):
             cells[quote.book] = quote
     return cells
+
+
+def _main_preference(quote: Quote, is_live: LivePrice) -> tuple[bool, float]:
+    return (not is_live(quote), abs(quote.decimal - 2.0))
 
 
 def _row_line(cells: dict[str, Quote], sharp: Sequence[str], is_live: LivePrice) -> float | None:
@@ -308,7 +325,7 @@ def _section(
 ) -> Section:
     by_selection: dict[str, list[Quote]] = {}
     for quote in quotes:
-        by_selection.setdefault(quote.selection, []).append(quote)
+        by_selection.setdefault(base_selection(quote.selection, quote.points), []).append(quote)
     selections = sorted(by_selection, key=lambda s: side_key(s, fixture))
     sets: dict[str, list[str]] = {}
     for selection in selections:
@@ -317,7 +334,7 @@ def _section(
     main_rows: dict[str, GridRow] = {}
     alternates: list[GridRow] = []
     for selection in selections:
-        cells = _main_cells(by_selection[selection])
+        cells = _main_cells(by_selection[selection], is_live)
         if not cells:
             continue
         line = _row_line(cells, sharp, is_live)

@@ -130,6 +130,25 @@ def test_main_line_is_the_row_and_alternates_fold_under_it_as_a_ladder():
     assert grid(ladder("Pinnacle", -3.5, [-5.5, -3.5]), main_only=True).sections[0].alternates == []
 
 
+def test_lines_in_selection_names_fold_too_and_a_live_main_beats_a_locked_one():
+    """OpticOdds names carry the line ('Miami Heat Over 97.5'); an old main line may linger, locked."""
+    quotes = [
+        q("Pinnacle", "Team Total", "Miami Heat Over 97.5", -110, 97.5),
+        q("Pinnacle", "Team Total", "Miami Heat Under 97.5", -110, 97.5),
+        q("Pinnacle", "Team Total", "Miami Heat Over 101.5", -105, 101.5, locked=True),
+        q("Pinnacle", "Team Total", "Miami Heat Under 101.5", -115, 101.5, locked=True),
+        q("Pinnacle", "Team Total", "Miami Heat Over 93.5", -150, 93.5, main=False),
+    ]
+    section = grid(quotes).sections[0]
+    assert labels(section) == ["Miami Heat Over 97.5", "Miami Heat Under 97.5"]
+    assert [r.label for r in section.alternates] == [
+        "Miami Heat Over 93.5",
+        "Miami Heat Over 101.5",
+        "Miami Heat Under 101.5",
+    ]
+    assert section.rows[0].fair == pytest.approx(2.0)
+
+
 def test_a_moving_main_line_keeps_the_row_in_place():
     before = grid(ladder("Pinnacle", -3.5, [-5.5, -3.5, -1.5])).sections[0]
     after = grid(ladder("Pinnacle", -5.5, [-5.5, -3.5, -1.5])).sections[0]
@@ -160,6 +179,7 @@ def test_fair_comes_from_the_sharp_book_and_says_so():
         q("DraftKings", "Moneyline", "Boston Celtics", -140),
     ]
     heat, celtics = grid(quotes).sections[0].rows
+    assert celtics.fair == pytest.approx(2.0) and celtics.best_book == "Pinnacle"
     assert heat.fair == pytest.approx(2.0) and heat.fair_source == "Pinnacle"
     assert heat.best_book == "DraftKings"
     assert heat.holds["Pinnacle"] == pytest.approx(0.0454545, rel=1e-5)
