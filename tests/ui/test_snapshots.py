@@ -47,9 +47,10 @@ async def select_fixture(pilot, app, ref) -> None:
 async def cursor_to(pilot, app, predicate) -> None:
     """Put the grid cursor on the first row that matches, and give the grid focus."""
     grid = app.query_one("#grid")
-    index = next(i for i, item in enumerate(grid.rows) if predicate(item.row))
+    priced = [i for i, item in enumerate(grid.rows) if item.row is not None]
+    index = next(i for i in priced if predicate(grid.rows[i].row))
     grid.focus()
-    grid.action_move(index - grid.cursor_row, 0)
+    grid.action_move(priced.index(index) - priced.index(grid.cursor_row), 0)
     await pilot.pause(0.2)
 
 

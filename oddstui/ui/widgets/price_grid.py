@@ -29,6 +29,8 @@ HEADER_LINES = 2
 """The fixture's title, then the column headers; both stay put while the rows scroll."""
 MIN_LABEL_WIDTH = 14
 MAX_LABEL_WIDTH = 34
+NARROW_LABEL_WIDTH = 8
+"""The least the selection column shrinks to so that one book column still fits beside best and fair."""
 NO_PRICES = " no open prices: suspended, or not offered yet"
 SUSPENDED = "ALL PRICES SUSPENDED"
 
@@ -130,6 +132,7 @@ class PriceGrid(ScrollView, can_focus=True):
         self._best_width = 8
         self._fair_width = 6
         self._label_width = MIN_LABEL_WIDTH
+        self._measured_width = 0
 
     # --- data -------------------------------------------------------------------
 
@@ -243,7 +246,8 @@ class PriceGrid(ScrollView, can_focus=True):
         labels = [cell_len(line.row.label) + 2 for line in self.rows if line.row is not None]
         natural = min(MAX_LABEL_WIDTH, max([MIN_LABEL_WIDTH, *labels]))
         room = self.scrollable_content_region.width - best - fair - 1 - (cell + 1)
-        label = max(MIN_LABEL_WIDTH, min(natural, room))
+        label = max(MIN_LABEL_WIDTH, min(natural, room)) if room >= MIN_LABEL_WIDTH else max(NARROW_LABEL_WIDTH, room)
+        self._measured_width = self.scrollable_content_region.width
         changed = (cell, best, fair, label) != (self._cell_width, self._best_width, self._fair_width, self._label_width)
         self._cell_width, self._best_width, self._fair_width, self._label_width = cell, best, fair, label
         return changed
@@ -291,6 +295,9 @@ class PriceGrid(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         scroll_y = self.scroll_offset.y
         width = self.scrollable_content_region.width
+        if width != self._measured_width:  # a scrollbar came or went: lay the columns out again
+            self._measure()
+            self._cache.clear()
         if y == 0:
             return self._title_strip(width)
         if y == 1:
@@ -393,8 +400,10 @@ class PriceGrid(ScrollView, can_focus=True):
     def _row_strip(self, index: int) -> Strip:
         now = self.clock()
         base = self.rich_style
-        row = self.rows[index].row
-        assert row is not None
+        line = self.rows[index]
+        row = line.row
+        if row is None:
+            return self._section_strip(line, self.frozen_width + (self._cell_width + 1) * len(self.columns))
         cursor = index == self.cursor_row and self.has_focus
         label_style = base + (self._style("alternate") if not row.is_main else Style())
         indent = "    " if not row.is_main else "  "
