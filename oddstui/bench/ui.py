@@ -136,15 +136,16 @@ async def press_j(app: OddsApp, pilot, samples: Samples, presses: int, gap: floa
     grid._row_strip = watched_build
     for _ in range(presses):
         await pilot.pause(gap)
-        if len(grid.rows) < 3:
+        if sum(line.row is not None for line in grid.rows) < 3:
             continue
-        if grid.cursor_row >= len(grid.rows) - 2 or grid.cursor_row >= grid.size.height - 3:
-            grid.cursor_row = 0
+        priced = [i for i, line in enumerate(grid.rows) if line.row is not None]
+        if grid.cursor_row >= priced[-2] or grid.cursor_row >= grid.size.height - 4:
+            grid.cursor_row = priced[0]
             grid.scroll_to(y=0, animate=False)
             grid.refresh()
             await pilot.pause(0.05)
         waiting.pop("t0", None)
-        waiting["row"] = grid.cursor_row + 1
+        waiting["row"] = next(i for i in priced if i > grid.cursor_row)  # the next row; market titles are skipped
         waiting["t0"] = time.perf_counter()
         await pilot.press("j")
     await pilot.pause(0.3)

@@ -173,6 +173,7 @@ class PriceGrid(ScrollView, can_focus=True):
             self.refresh()
         self._restore_cursor(kept, same_fixture)
         self._resize_virtual()
+        self._fit_columns()
 
     def _open(self, section: Section) -> bool:
         return bool(section.alternates) and section.key in self.expanded
@@ -298,6 +299,7 @@ class PriceGrid(ScrollView, can_focus=True):
         if width != self._measured_width:  # a scrollbar came or went: lay the columns out again
             self._measure()
             self._cache.clear()
+            self._fit_columns()
         if y == 0:
             return self._title_strip(width)
         if y == 1:
@@ -463,6 +465,10 @@ class PriceGrid(ScrollView, can_focus=True):
             y = row - visible + 1
         if y != self.scroll_offset.y:
             self.scroll_to(y=y, animate=False, immediate=True)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Scroll the book columns so the cursor's is on screen and no space is left unused on the right."""
         shown = self.visible_columns
         first_col = min(self.first_col, max(0, len(self.columns) - shown))
         if self.cursor_col < first_col:
