@@ -258,8 +258,8 @@ def _set_fair_and_hold(rows: list[GridRow], books: Iterable[str], sharp: Sequenc
                 row.holds[book] = book_hold
     by_lower = {book.lower(): book for book in priced}
     for name in sharp:
-        book = by_lower.get(name.lower())
-        if book is not None and _apply_fair(rows, [priced[book]], book):
+        sharp_book = by_lower.get(name.lower())
+        if sharp_book is not None and _apply_fair(rows, [priced[sharp_book]], sharp_book):
             return
     on_row_line = [
         line

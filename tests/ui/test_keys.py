@@ -311,10 +311,11 @@ async def test_alternates_fold_open_with_a_hold_is_on_h_and_the_cursor_shows_on_
         assert len(grid.rows) == before and grid.selected[0].key == row.key
 
         await cursor_on(pilot, grid, lambda line: bool(line.row.holds))
-        book_hold = next(iter(grid.selected[0].holds.values()))
+        row, _ = grid.selected
+        book_hold = next(iter(row.holds.values()))
         await pilot.press("h")
         await pilot.pause(0.1)
-        assert "hold" in screen_lines(grid)[0]
+        assert "hold" in screen_lines(grid)[0] and grid.selected[0].key == row.key
         assert f"{book_hold * 100:.1f}%" in grid._row_strip(grid.cursor_row).text
         await pilot.press("h")
         await pilot.pause(0.1)

@@ -494,7 +494,6 @@ class PriceGrid(ScrollView, can_focus=True):
     def action_toggle_hold(self) -> None:
         """Show each book's hold on each market instead of its prices, or go back."""
         self.show_hold = not self.show_hold
-        self.rows = []
         self.show(self.grid_data, self.title, self.fmt)
         self._cache.clear()
         self.refresh()
