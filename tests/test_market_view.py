@@ -244,3 +244,14 @@ def test_book_codes_default_configured_and_derived():
         "HRB",
     ]
     assert derived_code("unibet") == "UNIB"
+
+
+def test_the_config_takes_a_book_codes_table_and_names_a_bad_code():
+    from oddstui.config import ConfigError, parse
+
+    settings = parse({"book_codes": {"FanDuel": "FDL"}}, "config.toml", {})
+    assert BookCodes(settings.book_codes)("FanDuel") == "FDL"
+    with pytest.raises(ConfigError, match=r"book_codes\.FanDuel"):
+        parse({"book_codes": {"FanDuel": "Fan Duel!"}}, "config.toml", {})
+    with pytest.raises(ConfigError, match="book_codes"):
+        parse({"book_codes": ["FD"]}, "config.toml", {})
