@@ -386,3 +386,8 @@ async def test_the_cursor_keeps_its_row_across_fixtures_and_a_suspended_game_say
         await pilot.pause(0.3)
         assert "ALL PRICES SUSPENDED" in screen_lines(grid)[0]
         assert not any(line.row.best_book or line.row.fair for line in grid.rows if line.row is not None)
+        for _ in range(7):  # every odds format: the lock mark and the whole price fit in every cell
+            await pilot.press("o")
+            await pilot.pause(0.2)
+            cells = [grid._row_strip(i).text[grid.frozen_width :] for i in priced_rows(grid)]
+            assert all("🔒" in text and "…" not in text for text in cells), grid.fmt
