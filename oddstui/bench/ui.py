@@ -30,6 +30,7 @@ from oddstui.config import ProviderSettings, Settings
 from oddstui.model import QuotesLocked, QuotesPosted
 from oddstui.secret import Secret
 from oddstui.ui.app import OddsApp
+from oddstui.ui.widgets.price_grid import HEADER_LINES
 
 WIRE_TARGET_MS = 250.0
 KEY_TARGET_MS = 100.0
@@ -60,6 +61,8 @@ def percentile(values: list[float], q: float) -> float:
 def instrument(app: OddsApp, samples: Samples) -> Callable[[], None]:
     """Hook the feed, the refresh cycle, the screen's paints and the grid's row renders; returns a starter."""
     arrivals: dict[str, float] = {}
+    shown: set[str] = set()
+    """Keys of the prices on screen: one folded under its main line or scrolled off is not drawn, so not timed."""
     recording = False
     cycle = {"start": 0.0, "busy": 0.0}
     put = app.feed.put
@@ -70,7 +73,7 @@ def instrument(app: OddsApp, samples: Samples) -> Callable[[], None]:
             watched = app.selected_ref[1]
             for quote in event.quotes:
                 samples.updates += 1
-                if quote.fixture_id == watched:
+                if quote.fixture_id == watched and quote.key in shown:
                     arrivals.setdefault(quote.key, now)
         put(event, data)
 
@@ -81,6 +84,14 @@ def instrument(app: OddsApp, samples: Samples) -> Callable[[], None]:
         started = time.perf_counter()
         refresh(*args)
         took = time.perf_counter() - started
+        grid = app.price_grid
+        top = grid.scroll_offset.y
+        shown.clear()
+        for line in grid.rows[top : top + grid.size.height - HEADER_LINES]:
+            if line.row is not None:
+                shown.update(q.key for q in line.row.cells.values())
+        for key in [key for key in arrivals if key not in shown]:  # moved off screen (a main line moved on)
+            del arrivals[key]
         if recording:
             if cycle["start"]:
                 if cycle["busy"] >= IDLE_SECONDS:
