@@ -33,6 +33,8 @@ TEMPLATE = """\
 # leagues = []               # empty: every league of those sports
 # books = ["Pinnacle", "DraftKings", "FanDuel", "BetMGM", "Caesars", "BetRivers"]
 # markets = []               # empty: every market
+# [book_codes]               # short codes for the grid's column headers, e.g.
+# FanDuel = "FD"
 
 # [opticodds]
 # api_key = "..."
@@ -73,6 +75,8 @@ class Settings:
     """Markets to keep; empty means every market."""
     odds_format: OddsFormat = OddsFormat.AMERICAN
     theme: str = "oddstui-dark"
+    book_codes: dict[str, str] = field(default_factory=dict)
+    """Book name -> the short code in the grid's headers, over the built-in ones."""
     source: str = "(defaults)"
     """Where these settings came from, for error messages."""
 
@@ -106,7 +110,7 @@ def load(path: Path | None = None, environ: dict[str, str] | None = None) -> Set
 
 
 def parse(data: dict, source: str, env: dict[str, str] | os._Environ) -> Settings:
-    known = {"sports", "leagues", "books", "markets", "odds_format", "theme", *PROVIDERS}
+    known = {"sports", "leagues", "books", "markets", "odds_format", "theme", "book_codes", *PROVIDERS}
     for key in data:
         if key not in known:
             choices = ", ".join(sorted(known))
@@ -128,7 +132,20 @@ def parse(data: dict, source: str, env: dict[str, str] | os._Environ) -> Setting
         if not isinstance(data["theme"], str):
             raise ConfigError(source, "theme", "must be a string", 'write it as theme = "oddstui-dark"')
         settings = replace(settings, theme=data["theme"])
+    if "book_codes" in data:
+        settings = replace(settings, book_codes=_book_codes(data["book_codes"], source))
     return settings
+
+
+def _book_codes(table: object, source: str) -> dict[str, str]:
+    """[book_codes]: book name = short code (1 to 6 characters, no spaces)."""
+    if not isinstance(table, dict):
+        raise ConfigError(source, "book_codes", "must be a table", 'write it as [book_codes] with FanDuel = "FD"')
+    for book, code in table.items():
+        if not isinstance(code, str) or not 1 <= len(code) <= 6 or " " in code:
+            fix = f'use 1 to 6 characters, e.g. {book} = "FD"'
+            raise ConfigError(source, f"book_codes.{book}", f"not a short code: {code!r}", fix)
+    return dict(table)
 
 
 def _strings(value: object, key: str, source: str) -> tuple[str, ...]:

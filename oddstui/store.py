@@ -11,6 +11,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from oddstui.market_view import SHARP_BOOKS, Grid, build_grid, fully_suspended
 from oddstui.model import (
     Event,
     Fixture,
@@ -32,15 +33,9 @@ from oddstui.model import (
     StreamState,
     entry_order,
 )
-from oddstui.odds import OddsError, no_vig_prices
 
 FixtureRef = tuple[str, str]
 """(provider, fixture_id): fixture ids are only unique within a provider."""
-
-SHARP_BOOKS = ("Pinnacle", "pinnacle")
-"""Books whose no-vig price is taken as fair, in order of preference."""
-NOT_BOOKABLE = frozenset({"Copilot"})
-"""Model prices shown beside the books but never offered as the best price to bet."""
 
 
 @dataclass(slots=True)
@@ -85,24 +80,6 @@ class FixtureFilter:
     live_only: bool = False
     pinned: frozenset[FixtureRef] = frozenset()
     pinned_only: bool = False
-
-
-@dataclass(slots=True)
-class GridRow:
-    market: str
-    selection: str
-    points: float | None
-    is_main: bool
-    cells: dict[str, Quote]
-    best_book: str | None = None
-    fair: float | None = None
-
-
-@dataclass(slots=True)
-class Grid:
-    ref: FixtureRef
-    books: list[str]
-    rows: list[GridRow]
 
 
 class _ProviderBook:
@@ -578,50 +555,21 @@ class Store:
         table = book.quotes
         return [table[key] for key in book.by_fixture.get(fixture_id, ())]
 
-    def grid(self, ref: FixtureRef, books: Sequence[str] = (), main_only: bool = False) -> Grid:
-        """Rows (market, selection, line) by book columns for one fixture, with best and fair."""
-        rows: dict[tuple[str, str, float | None], GridRow] = {}
-        seen_books: dict[str, None] = {}
-        wanted = set(books)
-        groups: dict[tuple[str, str], list[GridRow]] = {}
-        for quote in self.fixture_quotes(ref):
-            if main_only and not quote.is_main:
-                continue
-            if wanted and quote.book not in wanted:
-                continue
-            seen_books[quote.book] = None
-            row = rows.get(quote.row_key)
-            if row is None:
-                row = rows[quote.row_key] = GridRow(quote.market, quote.selection, quote.points, quote.is_main, {})
-                groups.setdefault((quote.market, quote.group), []).append(row)
-            row.cells[quote.book] = quote
-            row.is_main = row.is_main or quote.is_main
-        for row in rows.values():
-            live = [
-                (q.decimal, book) for book, q in row.cells.items() if book not in NOT_BOOKABLE and self.is_live_price(q)
-            ]
-            row.best_book = max(live)[1] if live else None
-        for group_rows in groups.values():
-            self._set_fair(group_rows)
-        columns = [b for b in books if b in seen_books] if books else sorted(seen_books, key=str.lower)
-        ordered = sorted(rows.values(), key=lambda r: (r.market, r.points is None, abs(r.points or 0), r.selection))
-        return Grid(ref, columns, ordered)
+    def grid(
+        self,
+        ref: FixtureRef,
+        books: Sequence[str] = (),
+        main_only: bool = False,
+        sharp: Sequence[str] = SHARP_BOOKS,
+    ) -> Grid:
+        """One fixture's rows by book columns, in a bettor's order, with best and a sourced fair price."""
+        return build_grid(
+            ref, self._fixtures.get(ref), self.fixture_quotes(ref), self.is_live_price, books, sharp, main_only
+        )
 
-    def _set_fair(self, rows: list[GridRow]) -> None:
-        """Fair (no-vig) price per row from the sharpest book pricing the whole group live."""
-        if len(rows) not in (2, 3):
-            return
-        candidates = list(SHARP_BOOKS) + sorted({b for r in rows for b in r.cells})
-        for book in candidates:
-            quotes = [r.cells.get(book) for r in rows]
-            if all(q is not None and self.is_live_price(q) for q in quotes):
-                try:
-                    fair = no_vig_prices([q.decimal for q in quotes if q is not None])
-                except OddsError:
-                    return
-                for row, price in zip(rows, fair, strict=True):
-                    row.fair = price
-                return
+    def is_fully_suspended(self, ref: FixtureRef) -> bool:
+        """The fixture has prices and every one of them is suspended."""
+        return fully_suspended(self.fixture_quotes(ref))
 
 
 def _hhmm(epoch: float) -> str:

@@ -303,7 +303,7 @@ def test_grid_best_and_fair(store):
     assert set(ordered.rows[0].cells) <= {"Pinnacle", "FanDuel"}
 
 
-def test_grid_fair_falls_back_when_sharp_book_locked(store):
+def test_grid_fair_never_falls_back_to_an_arbitrary_book(store):
     store.apply(
         QuotesPosted(
             S,
@@ -318,7 +318,8 @@ def test_grid_fair_falls_back_when_sharp_book_locked(store):
     )
     store.apply(QuotesLocked(S, None, [quote("a1", -110, "Pinnacle", selection="A")]))
     row = next(r for r in store.grid(("opticodds", "F1")).rows if r.selection == "A")
-    assert row.fair == pytest.approx(1 / ((1 / 2.2) / (1 / 2.2 + 1 / (1 + 100 / 140))))
+    assert row.fair is None  # the sharp book is locked and one other book is no consensus
+    assert not store.is_fully_suspended(("opticodds", "F1"))
 
 
 def test_grid_main_only(store):

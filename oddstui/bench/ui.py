@@ -30,6 +30,7 @@ from oddstui.config import ProviderSettings, Settings
 from oddstui.model import QuotesLocked, QuotesPosted
 from oddstui.secret import Secret
 from oddstui.ui.app import OddsApp
+from oddstui.ui.widgets.price_grid import HEADER_LINES
 
 WIRE_TARGET_MS = 250.0
 KEY_TARGET_MS = 100.0
@@ -60,6 +61,8 @@ def percentile(values: list[float], q: float) -> float:
 def instrument(app: OddsApp, samples: Samples) -> Callable[[], None]:
     """Hook the feed, the refresh cycle, the screen's paints and the grid's row renders; returns a starter."""
     arrivals: dict[str, float] = {}
+    shown: set[str] = set()
+    """Keys of the prices on screen: one folded under its main line or scrolled off is not drawn, so not timed."""
     recording = False
     cycle = {"start": 0.0, "busy": 0.0}
     put = app.feed.put
@@ -70,7 +73,7 @@ def instrument(app: OddsApp, samples: Samples) -> Callable[[], None]:
             watched = app.selected_ref[1]
             for quote in event.quotes:
                 samples.updates += 1
-                if quote.fixture_id == watched:
+                if quote.fixture_id == watched and quote.key in shown:
                     arrivals.setdefault(quote.key, now)
         put(event, data)
 
@@ -81,6 +84,14 @@ def instrument(app: OddsApp, samples: Samples) -> Callable[[], None]:
         started = time.perf_counter()
         refresh(*args)
         took = time.perf_counter() - started
+        grid = app.price_grid
+        top = grid.scroll_offset.y
+        shown.clear()
+        for line in grid.rows[top : top + grid.size.height - HEADER_LINES]:
+            if line.row is not None:
+                shown.update(q.key for q in line.row.cells.values())
+        for key in [key for key in arrivals if key not in shown]:  # moved off screen (a main line moved on)
+            del arrivals[key]
         if recording:
             if cycle["start"]:
                 if cycle["busy"] >= IDLE_SECONDS:
@@ -136,15 +147,16 @@ async def press_j(app: OddsApp, pilot, samples: Samples, presses: int, gap: floa
     grid._row_strip = watched_build
     for _ in range(presses):
         await pilot.pause(gap)
-        if len(grid.rows) < 3:
+        if sum(line.row is not None for line in grid.rows) < 3:
             continue
-        if grid.cursor_row >= len(grid.rows) - 2 or grid.cursor_row >= grid.size.height - 3:
-            grid.cursor_row = 0
+        priced = [i for i, line in enumerate(grid.rows) if line.row is not None]
+        if grid.cursor_row >= priced[-2] or grid.cursor_row >= grid.size.height - 4:
+            grid.cursor_row = priced[0]
             grid.scroll_to(y=0, animate=False)
             grid.refresh()
             await pilot.pause(0.05)
         waiting.pop("t0", None)
-        waiting["row"] = grid.cursor_row + 1
+        waiting["row"] = next(i for i in priced if i > grid.cursor_row)  # the next row; market titles are skipped
         waiting["t0"] = time.perf_counter()
         await pilot.press("j")
     await pilot.pause(0.3)

@@ -17,6 +17,7 @@ from textual.theme import Theme
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
+from oddstui.book_codes import BookCodes
 from oddstui.config import Settings
 from oddstui.model import OddsFormat
 from oddstui.persist import SettingsFile, WatchlistBook
@@ -28,7 +29,7 @@ from oddstui.ui.screens.help import HelpScreen
 from oddstui.ui.screens.picker import PickerScreen
 from oddstui.ui.screens.search import SearchScreen
 from oddstui.ui.screens.watchlists import WatchlistScreen
-from oddstui.ui.themes import ThemeSet, load_themes, price_styles
+from oddstui.ui.themes import ThemeSet, load_themes
 from oddstui.ui.view import ViewState
 from oddstui.ui.widgets.alerts import AlertsPanel
 from oddstui.ui.widgets.fixture_list import FixtureList
@@ -159,6 +160,7 @@ class OddsApp(App[None]):
         grid = self.price_grid
         grid.is_stale = self.store.is_stale
         grid.clock = self.clock
+        grid.codes = BookCodes(self.settings.book_codes)
         for client in build_clients(self.settings, self.feed, cache_dir=self.cache_dir, **self.tuning):
             self.run_worker(client.run(), group="providers", name=type(client).__name__, exit_on_error=False)
         self.set_interval(REFRESH_SECONDS, self.refresh_from_store)
@@ -167,7 +169,6 @@ class OddsApp(App[None]):
         grid.focus()
 
     def _theme_changed(self, theme: Theme) -> None:
-        self.price_grid.set_styles(price_styles(self.get_css_variables()))
         if theme.name != self.ui_settings.settings.theme and theme.name in self.theme_set.themes:
             self.ui_settings.settings.theme = theme.name
             self.ui_settings.save()
@@ -385,7 +386,7 @@ class OddsApp(App[None]):
         if any(leg.odd_id == odd_id for leg in self.legs):
             self.notify("already on the slip", timeout=2)
             return
-        self.legs.append(Leg(quote.provider, quote.key, odd_id, f"{row.market}: {row_label(row)}"))
+        self.legs.append(Leg(quote.provider, quote.key, odd_id, f"{row.market}: {row_label(row, quote)}"))
         self._reprice()
 
     def action_remove_leg(self) -> None:

@@ -25,11 +25,14 @@ def price_text(quote: Quote, fmt: OddsFormat) -> str:
         return "?"
 
 
-def quote_cell(quote: Quote | None, fmt: OddsFormat, now: float, stale: bool, best: bool) -> Cell:
-    """A locked price is never shown as live: it gets a lock and its own colour. Stale ones say so."""
+def quote_cell(quote: Quote | None, fmt: OddsFormat, now: float, stale: bool, best: bool, line: str = "") -> Cell:
+    """A locked price is never shown as live: it gets a lock and its own colour. Stale ones say so.
+
+    `line` goes before the price when books hang different lines on one row ('-3.5 -110').
+    """
     if quote is None:
         return Cell("", "empty")
-    text = price_text(quote, fmt)
+    text = f"{line} {price_text(quote, fmt)}" if line else price_text(quote, fmt)
     if quote.settlement is not None:
         return Cell(f"🔒{quote.settlement[:4].upper()}", "locked")
     if quote.locked:

@@ -90,15 +90,3 @@ def load_themes(dirs: list[Path] | None = None) -> ThemeSet:
                 continue
             result.themes[theme.name] = theme
     return result
-
-
-def price_styles(variables: dict[str, str]) -> dict[str, Style]:
-    """Rich styles for the price grid from the current theme's variables (plain defaults if absent)."""
-    defaults = {
-        "price-up": "green",
-        "price-down": "red",
-        "locked": "black on yellow",
-        "stale": "grey50",
-        "best": "black on cyan",
-    }
-    return {key: Style.parse(variables.get(key, defaults[key])) for key in PRICE_VARIABLES}

@@ -147,7 +147,8 @@ async def test_parlay_with_a_same_game_pair(sim, tmp_path):
             for index, item in enumerate(grid.rows):
                 row = item.row
                 if (
-                    row.market == market
+                    row is not None
+                    and row.market == market
                     and COPILOT in row.cells
                     and not row.cells[COPILOT].locked
                     and (same_team_as is None or row.selection.startswith(same_team_as))
@@ -270,3 +271,123 @@ async def test_help_and_quit(sim, tmp_path):
         await pilot.press("q")
         await pilot.pause(0.2)
         assert not app.is_running
+
+
+def priced_rows(grid) -> list[int]:
+    return [i for i, line in enumerate(grid.rows) if line.row is not None]
+
+
+async def cursor_on(pilot, grid, predicate) -> None:
+    """Walk the cursor with j/k to the first row that matches, as a user would."""
+    rows = priced_rows(grid)
+    target = next(i for i in rows if predicate(grid.rows[i]))
+    grid.focus()
+    steps = rows.index(target) - rows.index(grid.cursor_row)
+    await pilot.press(*(["j"] * steps if steps > 0 else ["k"] * -steps))
+    await pilot.pause(0.1)
+
+
+def screen_lines(grid) -> list[str]:
+    return [grid.render_line(y).text for y in range(grid.size.height)]
+
+
+async def test_alternates_fold_open_with_a_hold_is_on_h_and_the_cursor_shows_on_best(sim, tmp_path):
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        grid = app.query_one("#grid")
+        assert all(line.row is None or line.row.is_main for line in grid.rows), "alternates start folded"
+        await cursor_on(pilot, grid, lambda line: line.section.alternates and line.row.is_main)
+        row, _ = grid.selected
+        section = grid.rows[grid.cursor_row].section
+        before = len(grid.rows)
+        await pilot.press("a")
+        await pilot.pause(0.1)
+        assert len(grid.rows) == before + len(section.alternates)
+        assert grid.selected[0].key == row.key, "the cursor stays on its row"
+        assert any(line.row is not None and not line.row.is_main for line in grid.rows)
+        await pilot.press("a")
+        await pilot.pause(0.1)
+        assert len(grid.rows) == before and grid.selected[0].key == row.key
+
+        await cursor_on(pilot, grid, lambda line: bool(line.row.holds))
+        row, _ = grid.selected
+        book_hold = next(iter(row.holds.values()))
+        await pilot.press("h")
+        await pilot.pause(0.1)
+        assert "hold" in screen_lines(grid)[0] and grid.selected[0].key == row.key
+        assert f"{book_hold * 100:.1f}%" in grid._row_strip(grid.cursor_row).text
+        await pilot.press("h")
+        await pilot.pause(0.1)
+        assert "%" not in grid._row_strip(grid.cursor_row).text
+
+        await cursor_on(pilot, grid, lambda line: line.row.best_book in grid.columns)
+        row, book = grid.selected
+        steps = grid.columns.index(row.best_book) - grid.columns.index(book)
+        await pilot.press(*(["right"] * steps if steps > 0 else ["left"] * -steps))
+        await pilot.pause(0.1)
+        segments = list(grid._row_strip(grid.cursor_row))
+        marker = next(i for i, s in enumerate(segments) if s.text == "▸")
+        cell = segments[marker + 1]
+        assert cell.style.reverse and cell.style.underline
+        plain_best = grid.get_component_rich_style("price-grid--best", partial=True)
+        assert cell.style.bgcolor == plain_best.bgcolor and cell.style != plain_best
+
+
+async def test_book_columns_scroll_and_the_cursor_stays_on_screen_at_80x24(sim, tmp_path):
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        grid = app.query_one("#grid")
+        grid.focus()
+        assert grid.visible_columns < len(grid.columns), "at 80 columns not every book fits"
+        for _ in range(len(grid.columns) + 2):
+            await pilot.press("right")
+            await pilot.pause(0.05)
+            assert grid.first_col <= grid.cursor_col < grid.first_col + grid.visible_columns
+            cursor_line = grid.cursor_row + 2 - grid.scroll_offset.y
+            assert "▸" in screen_lines(grid)[cursor_line][grid.frozen_width :], "the cursor cell is drawn"
+        assert grid.cursor_col == len(grid.columns) - 1 and grid.first_col > 0
+        header = screen_lines(grid)[1]
+        assert grid.codes(grid.columns[-1]) in header and "best" in header and "fair" in header
+        await pilot.press("p")
+        await pilot.pause(0.1)
+        assert app.legs, "p adds the cell under the cursor, which is on screen"
+        for _ in range(len(grid.columns)):
+            await pilot.press("left")
+        await pilot.pause(0.05)
+        assert grid.cursor_col == 0 and grid.first_col == 0
+
+
+async def test_the_cursor_keeps_its_row_across_fixtures_and_a_suspended_game_says_so(sim, tmp_path):
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot, app)
+        grid = app.query_one("#grid")
+        fixtures = app.query_one("#fixtures")
+        await cursor_on(pilot, grid, lambda line: line.row.market.startswith("Total") and line.row.selection == "Under")
+        market = grid.selected[0].market
+        for _ in range(3):
+            fixtures.action_move(1)
+            await pilot.pause(0.2)
+            row, _ = grid.selected
+            same_market = [line.row for line in grid.rows if line.row is not None and line.row.market == market]
+            if any(r.selection == "Under" for r in same_market):
+                assert (row.market, row.selection) == (market, "Under")
+            elif same_market:
+                assert row.market == market
+            else:
+                assert grid.cursor_row == priced_rows(grid)[0]
+
+        assert "SUSPENDED" not in screen_lines(grid)[0]
+        quotes = app.store.fixture_quotes(app.selected_ref)
+        app.store.lock_quotes(quotes[0].stream, None, quotes)
+        assert app.store.is_fully_suspended(app.selected_ref)
+        await pilot.pause(0.3)
+        assert "ALL PRICES SUSPENDED" in screen_lines(grid)[0]
+        assert not any(line.row.best_book or line.row.fair for line in grid.rows if line.row is not None)
+        for _ in range(7):  # every odds format: the lock mark and the whole price fit in every cell
+            await pilot.press("o")
+            await pilot.pause(0.2)
+            cells = [grid._row_strip(i).text[grid.frozen_width :] for i in priced_rows(grid)]
+            assert all("🔒" in text and "…" not in text for text in cells), grid.fmt

@@ -47,9 +47,10 @@ async def select_fixture(pilot, app, ref) -> None:
 async def cursor_to(pilot, app, predicate) -> None:
     """Put the grid cursor on the first row that matches, and give the grid focus."""
     grid = app.query_one("#grid")
-    index = next(i for i, item in enumerate(grid.rows) if predicate(item.row))
+    priced = [i for i, item in enumerate(grid.rows) if item.row is not None]
+    index = next(i for i in priced if predicate(grid.rows[i].row))
     grid.focus()
-    grid.action_move(index - grid.cursor_row, 0)
+    grid.action_move(priced.index(index) - priced.index(grid.cursor_row), 0)
     await pilot.pause(0.2)
 
 
@@ -135,7 +136,7 @@ def test_parlay_panel_with_an_error(sim, tmp_path, snap_compare):
             prices = [
                 row.cells.get(COPILOT)
                 for row in app.store.grid((fixture.provider, fixture.fixture_id)).rows
-                if row.is_main and row.cells.get(COPILOT) is not None
+                if row.cells.get(COPILOT) is not None and row.cells[COPILOT].is_main
             ]
             open_ = [q for q in prices if not q.locked]
             locked = [q for q in prices if q.locked]
@@ -148,6 +149,9 @@ def test_parlay_panel_with_an_error(sim, tmp_path, snap_compare):
         await advance_until(pilot, app, sim, lambda: open_and_locked() is not None)
         open_, locked = open_and_locked()
         await select_fixture(pilot, app, (locked.provider, locked.fixture_id))
+        grid = app.query_one("#grid")
+        grid.expanded.add((locked.market, locked.player))  # a main line replaced by a new one folds under it
+        app._show_grid()
         for quote in (open_, locked):
             await cursor_to(
                 pilot,
@@ -197,3 +201,29 @@ def test_search(sim, tmp_path, snap_compare):
 def test_help_screen(sim, tmp_path, snap_compare):
     app = make_app(sim, tmp_path)
     assert snap_compare(app, terminal_size=SIZE, run_before=after_settling(app, ("question_mark",)))
+
+
+def open_basketball_game(app):
+    """The first basketball game with open prices: a full grid of markets, props and alternates."""
+    for fixture in app.store.fixtures():
+        ref = (fixture.provider, fixture.fixture_id)
+        if fixture.sport == "basketball" and any(row.best_book for row in app.store.grid(ref).rows):
+            return ref
+    raise AssertionError("no basketball game with open prices")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)], ids=["80x24", "120x40", "200x60"])
+def test_grid_at_every_size(sim, tmp_path, snap_compare, size):
+    """Frozen selection, best and fair; book columns scrolled to the cursor; at 200x60 a ladder unfolded."""
+    app = make_app(sim, tmp_path)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, app)
+        await select_fixture(pilot, app, open_basketball_game(app))
+        app.query_one("#grid").focus()
+        await pilot.press("down", "down", "down", *["right"] * 5)
+        if size[0] >= 200:
+            await pilot.press("a")
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

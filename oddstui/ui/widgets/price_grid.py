@@ -1,7 +1,8 @@
-"""The price grid: market rows by book columns, drawn with the Line API and cached per row.
+"""The price grid: market sections by book columns, drawn with the Line API and cached per line.
 
-Only rows whose quotes changed, whose move flash ended, or that the cursor crossed are redrawn;
-DataTable's update_cell would invalidate its whole render cache on every price.
+The selection, best and fair columns are frozen on the left; the book columns scroll sideways under
+them, and the cursor cell is always scrolled into view. Only lines whose quotes changed, whose move
+flash ended, or that the cursor crossed are redrawn. Styles come from COMPONENT_CLASSES.
 """
 
 from __future__ import annotations
@@ -17,130 +18,204 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from oddstui.book_codes import BookCodes
+from oddstui.market_view import CONSENSUS, NOT_BOOKABLE, Grid, GridRow, Section, line_text
 from oddstui.model import OddsFormat, Quote
 from oddstui.odds import format_price
-from oddstui.store import NOT_BOOKABLE, Grid, GridRow
 from oddstui.ui.cells import Cell, flash_ends, quote_cell
 
-MARKET_WIDTH = 13
-MIN_SELECTION_WIDTH = 20
-"""The selection column takes the width the price columns leave, but never less than this."""
-CELL_WIDTH = 8
-BEST_WIDTH = 15
 COPILOT = "Copilot"
-
-
+HEADER_LINES = 2
+"""The fixture's title, then the column headers; both stay put while the rows scroll."""
+MIN_LABEL_WIDTH = 14
+MAX_LABEL_WIDTH = 34
+NARROW_LABEL_WIDTH = 8
+"""The least the selection column shrinks to so that one book column still fits beside best and fair."""
 NO_PRICES = " no open prices: suspended, or not offered yet"
+SUSPENDED = "ALL PRICES SUSPENDED"
 
 
 def fit(text: str, width: int, right: bool = False) -> str:
     """Pad or cut to exactly `width` cells."""
+    if width <= 0:
+        return ""
     if cell_len(text) > width:
         return set_cell_size(text, width - 1) + "…"
     return set_cell_size(text, width) if not right else " " * (width - cell_len(text)) + text
 
 
-def cell_text(text: str) -> str:
-    """A price right-aligned in its cell, with a column kept for the move arrow so prices stay aligned."""
-    arrow = text[-1] if text.endswith(("▲", "▼")) else " "
-    return fit(text.rstrip("▲▼"), CELL_WIDTH - 2, right=True) + arrow
-
-
-def points_text(points: float | None) -> str:
-    return "" if points is None else f"{points:+g}" if points < 0 else f"{points:g}"
-
-
-def row_label(row: GridRow) -> str:
-    """'Boston Celtics -3.5': the selection, with its line unless the name already carries it."""
-    points = points_text(row.points)
-    return f"{row.selection} {points}" if points and points not in row.selection else row.selection
+def row_label(row: GridRow, quote: Quote | None = None) -> str:
+    """'Boston Celtics -3.5': what the row (or the book's quote on it, whose line may differ) is, for the slip."""
+    line = line_text(row.selection, quote.points if quote is not None else row.points)
+    return f"{row.selection} {line}" if line and line not in row.selection else row.selection
 
 
 @dataclass(slots=True)
-class _Row:
-    row: GridRow
+class _Line:
+    """One screen line below the headers: a market's title, or a row of prices."""
+
+    section: Section
+    row: GridRow | None
     signature: tuple
-    flash_until: float | None
+    flash_until: float | None = None
+    widths: tuple[int, int, int] = (0, 0, 0)
+    """Cell text widths this line needs: a price cell, best, fair."""
 
 
 class PriceGrid(ScrollView, can_focus=True):
-    """One fixture's prices. j/k and the arrows move the cursor; `p` (an app binding) adds the cell to the slip."""
+    """One fixture's prices: the arrows move the cursor, `a` folds alternates, `h` shows each book's hold."""
 
     BINDINGS = [
         Binding("j,down", "move(1, 0)", "Down", show=False),
         Binding("k,up", "move(-1, 0)", "Up", show=False),
         Binding("left", "move(0, -1)", "Left", show=False),
         Binding("right", "move(0, 1)", "Right", show=False),
-        Binding("pagedown", "move(10, 0)", show=False),
-        Binding("pageup", "move(-10, 0)", show=False),
+        Binding("pagedown", "move(10, 0)", "Page down", show=False),
+        Binding("pageup", "move(-10, 0)", "Page up", show=False),
+        Binding("home", "move(-100000, -100000)", "First", show=False),
+        Binding("end", "move(100000, 0)", "Last", show=False),
+        Binding("a", "toggle_alternates", "Alt lines"),
+        Binding("h", "toggle_hold", "Hold"),
     ]
-    DEFAULT_CSS = "PriceGrid { height: 1fr; scrollbar-size-vertical: 1; }"
+    COMPONENT_CLASSES = {
+        "price-grid--title",
+        "price-grid--header",
+        "price-grid--section",
+        "price-grid--alternate",
+        "price-grid--locked",
+        "price-grid--stale",
+        "price-grid--up",
+        "price-grid--down",
+        "price-grid--best",
+        "price-grid--fair",
+        "price-grid--cursor",
+        "price-grid--suspended",
+    }
+    DEFAULT_CSS = """
+    PriceGrid { height: 1fr; scrollbar-size-vertical: 1; overflow-x: hidden; }
+    PriceGrid > .price-grid--title { text-style: bold; }
+    PriceGrid > .price-grid--header { text-style: bold; color: $text-muted; }
+    PriceGrid > .price-grid--section { text-style: bold; color: $accent; }
+    PriceGrid > .price-grid--alternate { color: $text-muted; }
+    PriceGrid > .price-grid--locked { color: $background; background: $warning; text-style: bold; }
+    PriceGrid > .price-grid--stale { color: $text-muted; text-style: italic; }
+    PriceGrid > .price-grid--up { color: $success; text-style: bold; }
+    PriceGrid > .price-grid--down { color: $error; text-style: bold; }
+    PriceGrid > .price-grid--best { color: $background; background: $primary; }
+    PriceGrid > .price-grid--fair { color: $secondary; }
+    PriceGrid > .price-grid--cursor { text-style: reverse bold underline; }
+    PriceGrid > .price-grid--suspended { color: $background; background: $warning; text-style: bold; }
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.grid_data: Grid | None = None
-        self.rows: list[_Row] = []
+        self.rows: list[_Line] = []
+        """Every line below the headers; the cursor skips market titles."""
         self.columns: list[str] = []
         self.fmt = OddsFormat.AMERICAN
         self.cursor_row = 0
         self.cursor_col = 0
+        self.first_col = 0
+        """The first book column on screen: the book columns scroll sideways a whole column at a time."""
         self.title = "no fixture selected"
+        self.expanded: set[tuple[str, str]] = set()
+        """Markets whose alternate lines are unfolded."""
+        self.show_hold = False
+        self.codes = BookCodes()
         self.is_stale: Callable[[Quote], bool] = lambda quote: False
         self.clock: Callable[[], float] = lambda: 0.0
         self.probe: Callable[[list[Quote]], None] | None = None
         """Called with the quotes of each freshly drawn line (wire-to-screen measurements)."""
         self._cache: dict[int, Strip] = {}
-        self._styles: dict[str, Style] = {}
+        self._cell_width = 6
+        self._best_width = 8
+        self._fair_width = 6
+        self._label_width = MIN_LABEL_WIDTH
+        self._measured_width = 0
 
     # --- data -------------------------------------------------------------------
 
-    def set_styles(self, styles: dict[str, Style]) -> None:
-        self._styles = styles
-        self._cache.clear()
-        self.refresh()
-
     def show(self, grid: Grid | None, title: str, fmt: OddsFormat) -> None:
-        """Show a grid; only rows whose content changed are redrawn."""
+        """Show a grid; only lines whose content changed are redrawn, and the cursor stays on its row."""
         now = self.clock()
+        kept = self.selected
         books = [b for b in (grid.books if grid else []) if b not in NOT_BOOKABLE]
         columns = [*books, COPILOT] if grid and any(COPILOT in r.cells for r in grid.rows) else books
-        full = (
-            columns != self.columns
-            or fmt is not self.fmt
-            or title != self.title
-            or grid is None
-            or self.grid_data is None
-            or grid.ref != self.grid_data.ref
-        )
+        same_fixture = grid is not None and self.grid_data is not None and grid.ref == self.grid_data.ref
+        full = columns != self.columns or fmt is not self.fmt or title != self.title or not same_fixture
+        if grid is not None and self.grid_data is not None and grid.suspended != self.grid_data.suspended:
+            full = True
         self.grid_data, self.columns, self.fmt, self.title = grid, columns, fmt, title
-        rows = []
-        for index, row in enumerate(grid.rows if grid else []):
-            signature = (row.best_book, row.fair, *(self._cell_signature(row.cells.get(b)) for b in columns))
-            flash = min((t for b in columns if (t := flash_ends(row.cells.get(b), now)) is not None), default=None)
-            if not full and index < len(self.rows) and self.rows[index].signature == signature:
-                rows.append(_Row(row, signature, self.rows[index].flash_until))
+        lines: list[_Line] = []
+        for section in grid.sections if grid else []:
+            lines.append(_Line(section, None, ("section", section.title, len(section.alternates), self._open(section))))
+            shown = [*section.rows, *(section.alternates if self._open(section) else ())]
+            lines.extend(_Line(section, row, ()) for row in shown)
+        for index, line in enumerate(lines):
+            if line.row is not None:
+                line.signature = self._signature(line.row)
+            old = self.rows[index] if index < len(self.rows) else None
+            if not full and old is not None and old.signature == line.signature and old.row is not None:
+                line.flash_until, line.widths = old.flash_until, old.widths
                 continue
-            rows.append(_Row(row, signature, flash))
-            self._invalidate(index)
-        if full or len(rows) != len(self.rows):
+            if line.row is not None:
+                line.flash_until = min(
+                    (t for b in columns if (t := flash_ends(line.row.cells.get(b), now)) is not None), default=None
+                )
+                line.widths = self._widths(line.row, now)
+            if not full:
+                self._invalidate(index)
+        count_changed = len(lines) != len(self.rows)
+        self.rows = lines
+        if self._measure() or full or count_changed:
             self._cache.clear()
             self.refresh()
-        self.rows = rows
-        self.cursor_row = min(self.cursor_row, max(0, len(rows) - 1))
-        self.cursor_col = min(self.cursor_col, max(0, len(columns) - 1))
-        self.virtual_size = Size(self._width(), len(rows) + 1)
+        self._restore_cursor(kept, same_fixture)
+        self._resize_virtual()
+        self._fit_columns()
+
+    def _open(self, section: Section) -> bool:
+        return bool(section.alternates) and section.key in self.expanded
+
+    def _signature(self, row: GridRow) -> tuple:
+        cells = tuple(self._cell_signature(row.cells.get(b)) for b in self.columns)
+        holds = tuple(sorted(row.holds.items())) if self.show_hold else ()
+        return (row.key, row.best_book, row.fair, row.fair_source, row.label, holds, *cells)
 
     def _cell_signature(self, quote: Quote | None) -> tuple:
         if quote is None:
             return ()
         return (id(quote), quote.seq, quote.locked, quote.settlement, self.is_stale(quote))
 
+    def _restore_cursor(self, kept: tuple[GridRow, str] | None, same_fixture: bool) -> None:
+        """Keep the cursor on the same market and selection (and book); else the same market; else the top."""
+        rows = [i for i, line in enumerate(self.rows) if line.row is not None]
+        if not rows:
+            self.cursor_row, self.cursor_col = 0, 0
+            return
+        index = rows[0]
+        if kept is not None:
+            row, book = kept
+            same = [i for i in rows if self.rows[i].row.key == row.key]  # type: ignore[union-attr]
+            market = [i for i in rows if self.rows[i].section.key == (row.key[0], row.key[1])]
+            index = (same or market or [index])[0]
+            if book in self.columns:
+                self.cursor_col = self.columns.index(book)
+        self.cursor_col = max(0, min(self.cursor_col, len(self.columns) - 1))
+        if index != self.cursor_row:
+            self._invalidate(self.cursor_row)
+            self.cursor_row = index
+            self._invalidate(index)
+        if not same_fixture:
+            self.call_after_refresh(self._scroll_to_cursor)
+
     def tick(self) -> None:
-        """Redraw rows whose move flash has just ended."""
+        """Redraw lines whose move flash has just ended."""
         now = self.clock()
-        for index, row in enumerate(self.rows):
-            if row.flash_until is not None and row.flash_until <= now:
-                row.flash_until = None
+        for index, line in enumerate(self.rows):
+            if line.flash_until is not None and line.flash_until <= now:
+                line.flash_until = None
                 self._invalidate(index)
 
     def restyle_stale(self) -> None:
@@ -151,123 +226,277 @@ class PriceGrid(ScrollView, can_focus=True):
     @property
     def selected(self) -> tuple[GridRow, str] | None:
         """The row and book under the cursor."""
-        if not self.rows or not self.columns:
+        if not self.columns or not 0 <= self.cursor_row < len(self.rows):
             return None
-        return self.rows[self.cursor_row].row, self.columns[self.cursor_col]
+        row = self.rows[self.cursor_row].row
+        return None if row is None else (row, self.columns[self.cursor_col])
 
-    # --- drawing ------------------------------------------------------------------
+    # --- geometry -----------------------------------------------------------------
 
-    def _prices_width(self) -> int:
-        """The book columns, then best and fair."""
-        return CELL_WIDTH * len(self.columns) + BEST_WIDTH + CELL_WIDTH
+    def _widths(self, row: GridRow, now: float) -> tuple[int, int, int]:
+        cells = [cell_len(self._cell(row, book, now).text) for book in self.columns]
+        return (max(cells, default=0), cell_len(self._best_text(row, now)), cell_len(self._fair_text(row)))
+
+    def _measure(self) -> bool:
+        """Size the columns to their widest text, so no price or lock is ever cut; True when that changed."""
+        lines = [line.widths for line in self.rows if line.row is not None]
+        codes = max((cell_len(self.codes(b)) for b in self.columns), default=3)
+        cell = max([codes, self._price_room(), *(w[0] for w in lines)]) + 1
+        best = max([4, *(w[1] for w in lines)]) + 1
+        fair = max([4, *(w[2] for w in lines)]) + 1
+        labels = [cell_len(line.row.label) + 2 for line in self.rows if line.row is not None]
+        natural = min(MAX_LABEL_WIDTH, max([MIN_LABEL_WIDTH, *labels]))
+        room = self.scrollable_content_region.width - best - fair - 1 - (cell + 1)
+        label = max(MIN_LABEL_WIDTH, min(natural, room)) if room >= MIN_LABEL_WIDTH else max(NARROW_LABEL_WIDTH, room)
+        self._measured_width = self.scrollable_content_region.width
+        changed = (cell, best, fair, label) != (self._cell_width, self._best_width, self._fair_width, self._label_width)
+        self._cell_width, self._best_width, self._fair_width, self._label_width = cell, best, fair, label
+        return changed
+
+    def _price_room(self) -> int:
+        """Room for a locked price in this format, so a lock appearing later does not widen the columns."""
+        return 2 + max(cell_len(format_price(d, self.fmt)) for d in (1.1, 1.95, 11.0))
 
     @property
-    def selection_width(self) -> int:
-        return max(MIN_SELECTION_WIDTH, self.scrollable_content_region.width - MARKET_WIDTH - self._prices_width())
+    def frozen_width(self) -> int:
+        """The selection, best and fair columns and the rule after them: they never scroll sideways."""
+        return self._label_width + self._best_width + self._fair_width + 1
 
-    def _width(self) -> int:
-        return MARKET_WIDTH + self.selection_width + self._prices_width()
+    @property
+    def visible_columns(self) -> int:
+        """How many whole book columns fit beside the frozen ones (at least one)."""
+        return max(1, (self.scrollable_content_region.width - self.frozen_width) // (self._cell_width + 1))
+
+    def _resize_virtual(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows) + HEADER_LINES)
 
     def on_resize(self) -> None:
+        self._measure()
         self._cache.clear()
-        self.virtual_size = Size(self._width(), len(self.rows) + 1)
+        self._resize_virtual()
+        self.refresh()
+        self.call_after_refresh(self._scroll_to_cursor)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
         self.refresh()
 
     def _invalidate(self, index: int) -> None:
         self._cache.pop(index, None)
-        line = index + 1 - self.scroll_offset.y
-        if 1 <= line < self.size.height:
+        line = index + HEADER_LINES - self.scroll_offset.y
+        if HEADER_LINES <= line < self.size.height:
             self.refresh_line(line)
 
+    # --- drawing ------------------------------------------------------------------
+
+    def _style(self, *names: str) -> Style:
+        return self.get_component_rich_style(*(f"price-grid--{name}" for name in names), partial=True)
+
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        width = self.size.width
+        scroll_y = self.scroll_offset.y
+        width = self.scrollable_content_region.width
+        if width != self._measured_width:  # a scrollbar came or went: lay the columns out again
+            self._measure()
+            self._cache.clear()
+            self._fit_columns()
         if y == 0:
-            return self._header().crop(scroll_x, scroll_x + width)
-        index = scroll_y + y - 1
+            return self._title_strip(width)
+        if y == 1:
+            return self._scrolled(self._header(), width)
+        index = scroll_y + y - HEADER_LINES
         if index >= len(self.rows):
             if index == 0 and self.grid_data is not None:
                 return Strip([Segment(fit(NO_PRICES, width), self.rich_style + Style(dim=True))])
             return Strip.blank(width, self.rich_style)
+        line = self.rows[index]
+        if line.row is None:
+            return self._section_strip(line, width)
         strip = self._cache.get(index)
         if strip is None:
             strip = self._cache[index] = self._row_strip(index)
             if self.probe is not None:
-                self.probe([q for q in self.rows[index].row.cells.values()])
-        return strip.crop(scroll_x, scroll_x + width)
+                self.probe(list(line.row.cells.values()))
+        return self._scrolled(strip, width)
+
+    def _scrolled(self, strip: Strip, width: int) -> Strip:
+        """The frozen columns as they are, then the whole book columns from `first_col` that fit."""
+        frozen, column = self.frozen_width, self._cell_width + 1
+        start = frozen + self.first_col * column
+        books = strip.crop(start, start + self.visible_columns * column)
+        joined = Strip.join([strip.crop(0, min(frozen, width)), books]).crop(0, width)
+        return joined.extend_cell_length(width, self.rich_style)
+
+    def _title_strip(self, width: int) -> Strip:
+        base = self.rich_style
+        title = self.title + (" · hold per book (h)" if self.show_hold else "")
+        if self.grid_data is not None and self.grid_data.suspended:
+            tag = f" {SUSPENDED} "
+            return Strip(
+                [
+                    Segment(fit(title, max(0, width - cell_len(tag) - 1)) + " ", base + self._style("title")),
+                    Segment(tag, base + self._style("suspended")),
+                ]
+            ).adjust_cell_length(width, base)
+        return Strip([Segment(fit(title, width), base + self._style("title"))])
 
     def _header(self) -> Strip:
         base = self.rich_style
-        bold = base + Style(bold=True)
-        text = fit(self.title, MARKET_WIDTH + self.selection_width)
-        segments = [Segment(text, bold)]
-        segments += [Segment(" " + fit(b, CELL_WIDTH - 1, right=True), bold) for b in self.columns]
-        segments += [
-            Segment(fit("best", BEST_WIDTH, right=True), bold),
-            Segment(fit("fair", CELL_WIDTH, right=True), bold),
+        style = base + self._style("header")
+        segments = [
+            Segment(fit(self._columns_hint(), self._label_width), style),
+            Segment(fit("best", self._best_width, right=True), style),
+            Segment(fit("fair", self._fair_width, right=True), style),
+            Segment("│", style),
         ]
-        return Strip(segments, self._width())
+        segments += [Segment(" " + fit(self.codes(b), self._cell_width, right=True), style) for b in self.columns]
+        return Strip(segments)
+
+    def _columns_hint(self) -> str:
+        """' ◂ books 4-7 of 7' when the book columns do not all fit."""
+        shown = self.visible_columns
+        if shown >= len(self.columns):
+            return ""
+        last = min(len(self.columns), self.first_col + shown)
+        left = "◂" if self.first_col else " "
+        right = "▸" if last < len(self.columns) else " "
+        return f" {left} books {self.first_col + 1}-{last} of {len(self.columns)} {right}"
+
+    def _section_strip(self, line: _Line, width: int) -> Strip:
+        section = line.section
+        count = len(section.alternates)
+        if not count:
+            text = f"  {section.title}"
+        elif self._open(section):
+            text = f"▾ {section.title}  {count} alternate lines (a folds)"
+        else:
+            text = f"▸ {section.title}  +{count} alternate lines (a)"
+        return Strip([Segment(fit(text, width), self.rich_style + self._style("section"))])
+
+    def _cell(self, row: GridRow, book: str, now: float) -> Cell:
+        if self.show_hold:
+            hold = row.holds.get(book)
+            low = min(row.holds.values(), default=None)
+            if hold is None:
+                return Cell("", "empty")
+            return Cell(f"{hold * 100:.1f}%", "best" if hold == low else "")
+        quote = row.cells.get(book)
+        stale = quote is not None and self.is_stale(quote)
+        line = line_text(row.selection, quote.points) if quote is not None and row.mixed_lines else ""
+        return quote_cell(quote, self.fmt, now, stale, best=book == row.best_book, line=line)
+
+    def _best_text(self, row: GridRow, now: float) -> str:
+        best = row.cells.get(row.best_book) if row.best_book else None
+        if best is None or row.best_book is None:
+            return ""
+        line = line_text(row.selection, best.points) if row.mixed_lines else ""
+        return f"{self.codes(row.best_book)} {quote_cell(best, self.fmt, now, False, True, line).text.rstrip('▲▼')}"
+
+    def _fair_text(self, row: GridRow) -> str:
+        if row.fair is None or row.fair_source is None:
+            return ""
+        source = "cons" if row.fair_source == CONSENSUS else self.codes(row.fair_source)
+        line = f"{line_text(row.selection, row.points)} " if row.mixed_lines else ""
+        return f"{line}{format_price(row.fair, self.fmt)} {source}"
 
     def _row_strip(self, index: int) -> Strip:
         now = self.clock()
         base = self.rich_style
-        styles = self._styles
-        row = self.rows[index].row
-        first_of_market = index == 0 or self.rows[index - 1].row.market != row.market
-        market = fit(row.market if first_of_market else "", MARKET_WIDTH - 1) + " "
-        selection = fit(row_label(row) + ("" if row.is_main else " ·alt"), self.selection_width)
-        dim = base + Style(dim=True)
-        segments = [Segment(market, base + Style(bold=True)), Segment(selection, base if row.is_main else dim)]
-        cursor = self.has_focus and index == self.cursor_row
+        line = self.rows[index]
+        row = line.row
+        if row is None:
+            return self._section_strip(line, self.frozen_width + (self._cell_width + 1) * len(self.columns))
+        cursor = index == self.cursor_row and self.has_focus
+        label_style = base + (self._style("alternate") if not row.is_main else Style())
+        indent = "    " if not row.is_main else "  "
+        marker = "▌" if index == self.cursor_row else " "
+        segments = [
+            Segment(marker + fit(indent[1:] + row.label, self._label_width - 1), label_style),
+            Segment(fit(self._best_text(row, now), self._best_width, right=True), base + Style(bold=True)),
+            Segment(fit(self._fair_text(row), self._fair_width, right=True), base + self._style("fair")),
+            Segment("│", base + self._style("header")),
+        ]
         for col, book in enumerate(self.columns):
-            quote = row.cells.get(book)
-            stale = quote is not None and self.is_stale(quote)
-            cell = quote_cell(quote, self.fmt, now, stale, best=book == row.best_book)
-            style = self._cell_style(cell, base, styles)
-            if cursor and col == self.cursor_col:
-                style += Style(reverse=True)
-            segments.append(Segment(" ", base))
-            segments.append(Segment(cell_text(cell.text), style))
-        best = row.cells.get(row.best_book) if row.best_book else None
-        best_text = (
-            f"{row.best_book[:6]} {cell_text(quote_cell(best, self.fmt, now, False, True).text)}" if best else ""
-        )
-        segments.append(Segment(fit(best_text, BEST_WIDTH, right=True), base + Style(bold=True)))
-        fair = format_price(row.fair, self.fmt) if row.fair else ""
-        segments.append(Segment(fit(fair, CELL_WIDTH, right=True), dim))
-        return Strip(segments, self._width())
+            cell = self._cell(row, book, now)
+            style = base + self._cell_style(cell)
+            here = cursor and col == self.cursor_col
+            if here:
+                style += self._style("cursor")
+            segments.append(Segment("▸" if here else " ", base + self._style("header")))
+            segments.append(Segment(self._cell_text(cell.text), style))
+        return Strip(segments)
 
-    @staticmethod
-    def _cell_style(cell: Cell, base: Style, styles: dict[str, Style]) -> Style:
-        match cell.role:
-            case "locked":
-                return base + styles.get("locked", Style(reverse=True)) + Style(bold=True)
-            case "stale":
-                return base + styles.get("stale", Style(dim=True)) + Style(italic=True)
-            case "up":
-                return base + styles.get("price-up", Style(color="green")) + Style(bold=True)
-            case "down":
-                return base + styles.get("price-down", Style(color="red")) + Style(bold=True)
-            case "best":
-                return base + styles.get("best", Style(bold=True))
-        return base
+    def _cell_text(self, text: str) -> str:
+        """A cell right-aligned, with a column kept for the move arrow so prices stay aligned."""
+        arrow = text[-1] if text.endswith(("▲", "▼")) else " "
+        return fit(text.rstrip("▲▼"), self._cell_width - 1, right=True) + arrow
 
-    # --- cursor -------------------------------------------------------------------
+    def _cell_style(self, cell: Cell) -> Style:
+        if cell.role in ("locked", "stale", "up", "down", "best"):
+            return self._style(cell.role)
+        return Style()
+
+    # --- keys -----------------------------------------------------------------------
 
     def action_move(self, rows: int, cols: int) -> None:
-        if not self.rows:
+        """Move the cursor over price rows (market titles are skipped) and keep it on screen."""
+        priced = [i for i, line in enumerate(self.rows) if line.row is not None]
+        if not priced:
             return
         old = self.cursor_row
-        self.cursor_row = max(0, min(len(self.rows) - 1, self.cursor_row + rows))
+        position = priced.index(old) if old in priced else 0
+        self.cursor_row = priced[max(0, min(len(priced) - 1, position + rows))]
         self.cursor_col = max(0, min(len(self.columns) - 1, self.cursor_col + cols))
         self._invalidate(old)
         self._invalidate(self.cursor_row)
-        top = self.scroll_offset.y
-        visible = max(1, self.size.height - 1)
-        if self.cursor_row < top:
-            self.scroll_to(y=self.cursor_row, animate=False)
-        elif self.cursor_row >= top + visible:
-            self.scroll_to(y=self.cursor_row - visible + 1, animate=False)
+        self._scroll_to_cursor()
+
+    def _scroll_to_cursor(self) -> None:
+        """Scroll just enough that the cursor cell (and its market's title above it) is on screen."""
+        if not self.rows:
+            return
+        y = self.scroll_offset.y
+        visible = max(1, self.scrollable_content_region.height - HEADER_LINES)
+        row = self.cursor_row
+        first = row - 1 if row > 0 and self.rows[row - 1].row is None else row
+        if first < y:
+            y = first
+        elif row >= y + visible:
+            y = row - visible + 1
+        if y != self.scroll_offset.y:
+            self.scroll_to(y=y, animate=False, immediate=True)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Scroll the book columns so the cursor's is on screen and no space is left unused on the right."""
+        shown = self.visible_columns
+        first_col = min(self.first_col, max(0, len(self.columns) - shown))
+        if self.cursor_col < first_col:
+            first_col = self.cursor_col
+        elif self.cursor_col >= first_col + shown:
+            first_col = self.cursor_col - shown + 1
+        if first_col != self.first_col:
+            self.first_col = first_col
+            self.refresh()
+
+    def action_toggle_alternates(self) -> None:
+        """Unfold or fold the alternate lines of the market under the cursor."""
+        if not 0 <= self.cursor_row < len(self.rows) or self.grid_data is None:
+            return
+        section = self.rows[self.cursor_row].section
+        if not section.alternates:
+            self.notify(f"{section.title}: no alternate lines", timeout=2)
+            return
+        self.expanded.symmetric_difference_update({section.key})
+        self.show(self.grid_data, self.title, self.fmt)
+        self._scroll_to_cursor()
+
+    def action_toggle_hold(self) -> None:
+        """Show each book's hold on each market instead of its prices, or go back."""
+        self.show_hold = not self.show_hold
+        self.show(self.grid_data, self.title, self.fmt)
+        self._cache.clear()
+        self.refresh()
 
     def on_focus(self) -> None:
         self._invalidate(self.cursor_row)
