@@ -62,6 +62,16 @@ def test_core_loads_no_network_storage_or_ui_library():
     assert result.stdout.strip() == ""
 
 
+def test_every_module_has_a_layer():
+    """A new top-level module must be placed in the layers contract, or it would escape every check."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"][0]
+    named = {name.strip() for layer in config["layers"] for name in layer.split(":")}
+    modules = {f"oddstui.{m.name}" for m in pkgutil.iter_modules(oddstui.__path__)}
+    assert modules - named == set()
+
+
 def test_import_contracts_hold():
     """Static: every import chain, also inside functions, respects the layers declared in pyproject.toml."""
     lint_imports = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or "lint-imports"
