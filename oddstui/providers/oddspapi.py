@@ -260,6 +260,8 @@ class OddsPapiClient:
         elif kind == "login_failed":
             reason = str(message.get("message") or message.get("reason") or "")[:100]
             self._fatal = AuthFailed(f"OddsPapi refused the login (login_failed: {reason}). Fix: {KEY_HINT}")
+        elif kind is None and isinstance(message.get("access"), dict):
+            return  # the access notice (WebSocket Authentication): in `login_ok` or, as the doc shows it, alone
         elif kind not in ("resume_complete", "too_many_connections", "pong"):
             self.reporter.rejected(f"unknown control message {str(kind)[:40]!r}")
 

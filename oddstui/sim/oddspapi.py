@@ -3,8 +3,9 @@ JSON or binary, resume and replay, `snapshot_required`) and REST under `/{lang}/
 
 Where the docs leave a choice open, it varies per connection or per entry, seeded: whether binary
 mode sends non-odds data as MessagePack (the doc) or as JSON bytes (the public overview), whether a
-control frame is text or JSON bytes, which channels `replayChannels` lists (never `odds`, as in the
-doc's example), and, on some fresh connections, the doc's own example frames, verbatim.
+control frame is text or JSON bytes, whether the access notice rides in `login_ok` or comes alone,
+which channels `replayChannels` lists (never `odds`, as in the doc's example), and, on some fresh
+connections, the doc's own example frames, verbatim.
 """
 
 from __future__ import annotations
@@ -244,9 +245,11 @@ class OddsPapiSim:
         head = hub.head
         newest = hub.entries[-1].entry_id if hub.entries else "0-0"
         replay = self.replay_channels()
+        access = {"live": True, "pregame": True}
+        access_alone = self.vary_frames and pick(self.seed, self.accepted, "access") % 2 == 1
         login_ok = {
             "type": "login_ok",
-            "access": {"live": True, "pregame": True},
+            **({} if access_alone else {"access": access}),
             "channels": login.channels,
             "resume": {
                 "serverEpoch": self.epoch(),
@@ -256,6 +259,8 @@ class OddsPapiSim:
             },
         }
         await self._send(ws, login, login_ok, control=True)
+        if access_alone:  # the doc shows the access notice as a bare object, not where it travels
+            await self._send(ws, login, {"access": access}, control=True)
         cursors: dict[str, int] = {}
         if login.epoch is not None:
             cursors = await self._resume(ws, login, replay)
