@@ -61,6 +61,9 @@ PRICE_CHANNELS = frozenset({"odds", "bookmakers"})
 SPORT_IDS = {"soccer": 10, "basketball": 11, "tennis": 12, "baseball": 13, "football": 14, "hockey": 15}
 CLOSE_FLOORS = {4003: 30.0, 4002: 5.0}
 """Minimum waits after these close codes: too many connections (max 5 per key group), and backpressure."""
+TOO_MANY = "too_many_connections"
+LOGIN_FAILED = "login_failed"
+"""The Troubleshooting page's login errors; it gives no close code for `login_failed`, so its reason decides."""
 SHAPE_ERRORS = (WireError, KeyError, TypeError, ValueError, AttributeError, OverflowError)
 
 
@@ -125,10 +128,10 @@ class OddsPapiClient:
         """OddsPapi's close codes; everything else takes the shared default."""
         if isinstance(exc, websockets.ConnectionClosed) and exc.rcvd is not None:
             code, reason = exc.rcvd.code, exc.rcvd.reason
-            if code == 4001:
-                return Fatal(f"OddsPapi refused the login (close 4001 {reason}). Fix: {KEY_HINT}".strip())
-            if code in CLOSE_FLOORS:
-                return Retry(f"closed {code} {reason}".strip(), CLOSE_FLOORS[code])
+            if code == 4001 or reason.strip() == LOGIN_FAILED:
+                return Fatal(f"OddsPapi refused the login (close {code} {reason}). Fix: {KEY_HINT}".strip())
+            if code in CLOSE_FLOORS or reason.strip() == TOO_MANY:
+                return Retry(f"closed {code} {reason}".strip(), CLOSE_FLOORS.get(code, CLOSE_FLOORS[4003]))
         return None
 
     # --- one connection -------------------------------------------------------------
@@ -257,12 +260,12 @@ class OddsPapiClient:
             epoch = message.get("serverEpoch")
             self.epoch = epoch if isinstance(epoch, str) else self.epoch
             self._resnapshot(wanted & set(CHANNELS))
-        elif kind == "login_failed":
+        elif kind == LOGIN_FAILED:
             reason = str(message.get("message") or message.get("reason") or "")[:100]
             self._fatal = AuthFailed(f"OddsPapi refused the login (login_failed: {reason}). Fix: {KEY_HINT}")
         elif kind is None and isinstance(message.get("access"), dict):
             return  # the access notice (WebSocket Authentication): in `login_ok` or, as the doc shows it, alone
-        elif kind not in ("resume_complete", "too_many_connections", "pong"):
+        elif kind not in ("resume_complete", TOO_MANY, "pong"):
             self.reporter.rejected(f"unknown control message {str(kind)[:40]!r}")
 
     def _login_ok(self, message: dict) -> None:

@@ -173,7 +173,9 @@ class OddsPapiSim:
             return
         login = self._parse_login(raw)
         if isinstance(login, str):
-            await self._fail(ws, "login_failed", login, 4001)
+            # The docs name `login_failed` but give no close code, nor say whether a message comes first.
+            variant = pick(self.seed, self.accepted, "login_failed") % 3 if self.vary_frames else 0
+            await self._fail(ws, "login_failed", login, (4001, 1008, 1008)[variant], message_first=variant < 2)
             return
         if self.connections[login.key] >= MAX_CONNECTIONS:
             await self._fail(ws, "too_many_connections", "max 5 connections per apiKey group", 4003)
@@ -188,9 +190,10 @@ class OddsPapiSim:
             self.connections[login.key] -= 1
             self.hub.forget(restart)
 
-    async def _fail(self, ws: WebSocket, kind: str, message: str, code: int) -> None:
+    async def _fail(self, ws: WebSocket, kind: str, message: str, code: int, message_first: bool = True) -> None:
         with contextlib.suppress(Exception):
-            await ws.send_text(msgspec.json.encode({"type": kind, "message": message}).decode())
+            if message_first:
+                await ws.send_text(msgspec.json.encode({"type": kind, "message": message}).decode())
             await ws.close(code=code, reason=kind)
 
     def _parse_login(self, raw: Mapping[str, Any]) -> Login | str:

@@ -287,6 +287,9 @@ def test_close_codes():
     assert isinstance(verdict(closed(4001)), Fatal)
     assert verdict(closed(4003)) == Retry("closed 4003 x", 30.0) and verdict(closed(4002)).floor == 5.0
     assert verdict(closed(1011)) is None and verdict(None) is None
+    reason = lambda code, text: websockets.ConnectionClosed(Close(code, text), None)  # noqa: E731
+    assert isinstance(verdict(reason(1008, "login_failed")), Fatal)
+    assert verdict(reason(1008, "too_many_connections")).floor == 30.0
 
 
 # --- REST --------------------------------------------------------------------------------------
@@ -315,9 +318,10 @@ def test_pages_are_followed_and_a_bare_list_is_the_whole_answer():
 class Gateway:
     """A loopback gateway that answers each login with the frames a test gives it."""
 
-    def __init__(self, replies: list[str | bytes], close: int | None = None) -> None:
+    def __init__(self, replies: list[str | bytes], close: int | None = None, reason: str = "closing") -> None:
         self.replies = replies
         self.close = close
+        self.reason = reason
         self.logins: list[dict] = []
 
     async def handler(self, ws) -> None:
@@ -325,7 +329,7 @@ class Gateway:
         for reply in self.replies:
             await ws.send(reply)
         if self.close is not None:
-            await ws.close(self.close, "closing")
+            await ws.close(self.close, self.reason)
         else:
             await ws.wait_closed()
 
@@ -377,6 +381,15 @@ async def test_login_failed_is_shown_once_and_ends_the_provider():
     assert len(gateway.logins) == 1 and not log
     errors = [h for h in health if h[0] is StreamState.AUTH_ERROR]
     assert len(errors) == 1 and "ODDSPAPI_API_KEY" in errors[0][1] and "client-test-key" not in errors[0][1]
+
+
+@pytest.mark.parametrize("code", [1008, 4000, 4001])
+async def test_a_login_failed_close_without_a_message_ends_the_provider(code):
+    """The docs name `login_failed` but neither its close code nor whether a message precedes the close."""
+    gateway = Gateway([], close=code, reason="login_failed")
+    _, _, health = await run_client(gateway, rest_ok([]), 1.5)
+    assert len(gateway.logins) == 1
+    assert [state for state, _ in health].count(StreamState.AUTH_ERROR) == 1
 
 
 async def test_login_ok_need_not_be_first_and_the_first_snapshot_is_retried_with_backoff():
