@@ -19,6 +19,8 @@ PROVIDER = "oddspapi"
 STATUS_BY_ID = {0: FixtureStatus.UNPLAYED, 1: FixtureStatus.LIVE}
 """The only status ids the docs define: 0 "Pre-Game" and 1 "Live" (Fixtures Channel examples)."""
 MAX_FRAME = 4 * 1024 * 1024
+MAX_EPOCH_S = 10**11
+"""Past any date in epoch seconds (year 5138): a larger `startTime` is milliseconds or garbage."""
 
 
 class WireError(ValueError):
@@ -66,6 +68,13 @@ def _number(value: object, name: str) -> float:
     if not math.isfinite(number):
         raise WireError(f"{name} is not finite")
     return number
+
+
+def _epoch_seconds(value: object, name: str) -> float:
+    seconds = _number(value, name)
+    if not 0 <= seconds < MAX_EPOCH_S:
+        raise WireError(f"{name} is not in epoch seconds")
+    return seconds
 
 
 def _price(value: object) -> float:
@@ -160,7 +169,7 @@ def fixture_from_payload(payload: dict, previous: Fixture | None) -> tuple[Fixtu
             str(tournament.get("tournamentName") or "") or (previous.league if previous else ""),
             str(parts.get("participant1Name") or "") or (previous.home if previous else ""),
             str(parts.get("participant2Name") or "") or (previous.away if previous else ""),
-            _number(start, "startTime") if start is not None else (previous.start if previous else 0.0),
+            _epoch_seconds(start, "startTime") if start is not None else (previous.start if previous else 0.0),
             normalized,
             live if isinstance(live, bool) else normalized in (FixtureStatus.LIVE, FixtureStatus.HALF),
             score,

@@ -211,6 +211,16 @@ def test_status_ids_map_only_as_documented():
     assert h.store.fixture(("oddspapi", FIXTURE)).status is FixtureStatus.UNPLAYED
 
 
+@pytest.mark.parametrize("start", [1e308, -1e308, 1766427300000])
+def test_a_start_time_out_of_range_is_skipped_and_counted(start):
+    """`startTime` is epoch seconds (Core Concepts): 1e308 would crash the clock shown, and ms are not seconds."""
+    h = Harness()
+    frame = fixture_frame({"live": True, "statusId": 1}, 1)
+    frame["payload"]["startTime"] = start
+    assert not h.send(frame)
+    assert h.rejected == 1 and h.store.fixture(("oddspapi", FIXTURE)) is None
+
+
 def test_a_finished_fixture_has_no_live_price():
     h = Harness()
     h.snapshot_done()
