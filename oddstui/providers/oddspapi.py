@@ -64,6 +64,8 @@ CLOSE_FLOORS = {4003: 30.0, 4002: 5.0}
 TOO_MANY = "too_many_connections"
 LOGIN_FAILED = "login_failed"
 """The Troubleshooting page's login errors; it gives no close code for `login_failed`, so its reason decides."""
+CURSOR_SLACK_MS = 3_600_000
+"""An entryId stamped later than an hour from now is no cursor: kept, it would drop every later entry."""
 SHAPE_ERRORS = (WireError, KeyError, TypeError, ValueError, AttributeError, OverflowError)
 
 
@@ -298,6 +300,9 @@ class OddsPapiClient:
             return False
         entry_id = message.get("entryId")
         order = entry_order(entry_id) if isinstance(entry_id, str) else None
+        if order is not None and order[0] > time.time() * 1000 + CURSOR_SLACK_MS:
+            self.reporter.rejected(f"{channel}: entryId from the future, not kept as a cursor")
+            order = None
         seen = self._orders.get(channel)
         if order is not None and seen is not None and order <= seen:
             self.duplicates += 1

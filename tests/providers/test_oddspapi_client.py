@@ -136,6 +136,16 @@ def test_replayed_entries_are_applied_once():
     assert quote(h, "stake", 111).decimal == 2.0 and h.client.duplicates == 1
 
 
+def test_an_entry_id_from_the_future_never_freezes_its_channel():
+    """A cursor ahead of every later entry would drop them all as replays, prices shown live but frozen."""
+    h = Harness()
+    future = odds_frame({"stake": [outcome(111, 2.0)]})
+    future["entryId"] = "99999999999999-1"
+    assert h.send(future) and h.rejected == 1  # applied, but not kept as the channel's cursor
+    assert h.send(odds_frame({"stake": [outcome(111, 3.0)]}, entry=2))
+    assert quote(h, "stake", 111).decimal == 3.0 and h.client.last_seen["odds"] == "1766427330257-2"
+
+
 # --- bookmakers channel ----------------------------------------------------------------
 
 
