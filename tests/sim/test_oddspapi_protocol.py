@@ -134,10 +134,11 @@ async def test_status_ids_only_as_documented_and_scores_without_result():
     statuses = [m["payload"]["status"] for m in data if m["channel"] == "fixtures"]
     for status in statuses:
         if status["statusName"] in ("Pre-Game", "Live") or status["statusId"] in (0, 1):
-            assert status["statusId"] in (0, 1)
+            assert status["statusId"] in (0, 1, None)
         else:
             assert status["statusId"] is None or status["statusId"] > 1
     assert any(s["statusName"] is None for s in statuses)
+    assert any(s["statusId"] is None and s["statusName"] in ("Pre-Game", "Live") for s in statuses)
     scores = [m["payload"]["scores"] for m in data if m["channel"] == "scores"]
     assert any("result" not in s for s in scores) and any("result" in s for s in scores)
 
