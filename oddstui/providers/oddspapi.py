@@ -422,7 +422,7 @@ class OddsPapiClient:
         flags = self.book.flags.get((fixture_id, slug))
         if flags is not None and not flags.has_odds and not outcome.locked:
             self.book.flags[(fixture_id, slug)] = BookFlags(True, flags.stale, flags.suspended)
-        self.book.keep(Held(quote, outcome.locked, slug, stamp, outcome.changed_at))
+        self.book.keep(Held(quote, outcome.locked, slug, stamp))
         return key
 
     def _is_live(self, fixture_id: str) -> bool:
@@ -551,7 +551,7 @@ class OddsPapiClient:
             if not isinstance(book, dict):
                 self.reporter.rejected("snapshot: a bookmaker is not an object")
                 continue
-            for _, outcome in snapshot_outcomes(book):
+            for outcome in snapshot_outcomes(book):
                 if isinstance(outcome, WireError):
                     self.reporter.rejected(f"snapshot: skipped one outcome ({outcome})")
                     continue

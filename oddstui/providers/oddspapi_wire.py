@@ -228,32 +228,32 @@ def outcome_from_wire(entry: object, outcome_id: object = None, player_id: objec
     )
 
 
-def snapshot_outcomes(book: dict) -> list[tuple[int, Outcome | WireError]]:
-    """Every priced entry of one book in a /fixtures/odds snapshot, with its marketId; bad ones as errors.
+def snapshot_outcomes(book: dict) -> list[Outcome | WireError]:
+    """Every priced entry of one book in a /fixtures/odds snapshot (marketId from its key); bad ones as errors.
 
     Shape (provider notes): `markets{marketId: {outcomes{outcomeId: {players{playerId: {price, ...}}}}}}`.
     """
-    found: list[tuple[int, Outcome | WireError]] = []
+    found: list[Outcome | WireError] = []
     for market_key, market in _dict(book.get("markets") or {}, "markets").items():
         try:
             market_id = _int(market_key, "marketId")
             outcomes = _dict(_dict(market, "market").get("outcomes") or {}, "outcomes")
         except WireError as exc:
-            found.append((0, exc))
+            found.append(exc)
             continue
         for outcome_key, outcome in outcomes.items():
             try:
                 players = _dict(_dict(outcome, "outcome").get("players") or {}, "players")
             except WireError as exc:
-                found.append((market_id, exc))
+                found.append(exc)
                 continue
             for player_key, entry in players.items():
                 try:
                     parsed = outcome_from_wire(entry, outcome_key, player_key)
                     parsed.market_id = parsed.market_id or market_id
-                    found.append((market_id, parsed))
+                    found.append(parsed)
                 except WireError as exc:
-                    found.append((market_id, exc))
+                    found.append(exc)
     return found
 
 
