@@ -483,7 +483,12 @@ class OddsPapiClient:
             await self._optional(self._load_markets(sport_id))
         if self._want_fixtures:
             for sport_id in self.sport_ids:
-                for row in await self.rest.pages("/fixtures", {"sportId": sport_id}):
+                try:
+                    rows = await self.rest.pages("/fixtures", {"sportId": sport_id})
+                except RequestRejected:  # this sport's filter refused (400/422): the others go on
+                    self.reporter.rejected(f"/fixtures refused sportId {sport_id}")
+                    continue
+                for row in rows:
                     try:
                         fixture, known = fixture_from_payload(row, self.fixtures.get(str(row.get("fixtureId"))))
                     except SHAPE_ERRORS:

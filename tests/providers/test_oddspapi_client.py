@@ -354,13 +354,15 @@ class Gateway:
             await ws.wait_closed()
 
 
-async def run_client(gateway: Gateway, respond, seconds: float) -> tuple[OddsPapiClient, Store, list[tuple]]:
+async def run_client(
+    gateway: Gateway, respond, seconds: float, sports: tuple[str, ...] = ("basketball",)
+) -> tuple[OddsPapiClient, Store, list[tuple]]:
     """Run a client against `gateway` (WebSocket) and `respond` (REST) for at most `seconds`."""
     async with websockets.serve(gateway.handler, "127.0.0.1", 0) as server:
         port = server.sockets[0].getsockname()[1]
         settings = ProviderSettings("oddspapi", Secret("client-test-key"), "http://t", f"ws://127.0.0.1:{port}")
         feed = Feed()
-        client = OddsPapiClient(settings, feed, sports=("basketball",), backoff_base=0.05)
+        client = OddsPapiClient(settings, feed, sports=sports, backoff_base=0.05)
         client.http = httpx.AsyncClient(base_url="http://t", transport=httpx.MockTransport(respond))
         client.rest = PapiRest(client.http)
         task = asyncio.create_task(client.run())
@@ -436,6 +438,24 @@ async def test_a_401_from_rest_ends_the_provider_and_is_not_lost_in_a_task():
     _, _, health = await run_client(gateway, respond, 3.0)
     assert len(gateway.logins) == 1
     assert [h for h in health if h[0] is StreamState.AUTH_ERROR]
+
+
+async def test_a_sport_whose_fixtures_are_refused_is_skipped_not_the_provider():
+    """A 400/422 on one sport's `/fixtures` (an id the docs never list) must not end the others' stream."""
+    gateway = Gateway([json.dumps(login_ok(["fixtures", "scores"]))])
+    log: list[str] = []
+    ok = rest_ok(log)
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/en/fixtures" and request.url.params.get("sportId") == "12":
+            log.append("refused")
+            return httpx.Response(400, json={"error": 400, "message": "Invalid filters.", "code": "invalid_filters"})
+        return ok(request)
+
+    _, store, health = await run_client(gateway, respond, 1.5, sports=("basketball", "tennis"))
+    assert log.count("refused") == 1 and store.fixture(("oddspapi", FIXTURE)) is not None
+    assert health[-1][0] is StreamState.LIVE and len(gateway.logins) == 1
+    assert store.stats("oddspapi:ws").malformed == 1
 
 
 async def test_a_4003_close_backs_off_for_at_least_30_s():
