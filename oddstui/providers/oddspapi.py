@@ -64,6 +64,8 @@ CLOSE_FLOORS = {4003: 30.0, 4002: 5.0}
 TOO_MANY = "too_many_connections"
 LOGIN_FAILED = "login_failed"
 """The Troubleshooting page's login errors; it gives no close code for `login_failed`, so its reason decides."""
+LOGIN_HINT = f"{KEY_HINT}, and check that the key may use the configured books (`books` in the config file)"
+"""`login_failed` means a missing/invalid key, no channel allowed, or bookmakers not allowed (Troubleshooting)."""
 CURSOR_SLACK_MS = 3_600_000
 """An entryId stamped later than an hour from now is no cursor: kept, it would drop every later entry."""
 SHAPE_ERRORS = (WireError, KeyError, TypeError, ValueError, AttributeError, OverflowError)
@@ -131,7 +133,7 @@ class OddsPapiClient:
         if isinstance(exc, websockets.ConnectionClosed) and exc.rcvd is not None:
             code, reason = exc.rcvd.code, exc.rcvd.reason
             if code == 4001 or reason.strip() == LOGIN_FAILED:
-                return Fatal(f"OddsPapi refused the login (close {code} {reason}). Fix: {KEY_HINT}".strip())
+                return Fatal(f"OddsPapi refused the login (close {f'{code} {reason}'.strip()}). Fix: {LOGIN_HINT}")
             if code in CLOSE_FLOORS or reason.strip() == TOO_MANY:
                 return Retry(f"closed {code} {reason}".strip(), CLOSE_FLOORS.get(code, CLOSE_FLOORS[4003]))
         return None
@@ -264,7 +266,7 @@ class OddsPapiClient:
             self._resnapshot(wanted & set(CHANNELS))
         elif kind == LOGIN_FAILED:
             reason = str(message.get("message") or message.get("reason") or "")[:100]
-            self._fatal = AuthFailed(f"OddsPapi refused the login (login_failed: {reason}). Fix: {KEY_HINT}")
+            self._fatal = AuthFailed(f"OddsPapi refused the login (login_failed: {reason}). Fix: {LOGIN_HINT}")
         elif kind is None and isinstance(message.get("access"), dict):
             return  # the access notice (WebSocket Authentication): in `login_ok` or, as the doc shows it, alone
         elif kind not in ("resume_complete", TOO_MANY, "pong"):

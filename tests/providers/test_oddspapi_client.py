@@ -403,6 +403,7 @@ async def test_login_failed_is_shown_once_and_ends_the_provider():
     assert len(gateway.logins) == 1 and not log
     errors = [h for h in health if h[0] is StreamState.AUTH_ERROR]
     assert len(errors) == 1 and "ODDSPAPI_API_KEY" in errors[0][1] and "client-test-key" not in errors[0][1]
+    assert "books" in errors[0][1]  # "bookmakers not allowed" is a login_failed cause too (Troubleshooting)
 
 
 @pytest.mark.parametrize("code", [1008, 4000, 4001])
