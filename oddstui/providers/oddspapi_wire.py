@@ -184,7 +184,7 @@ def fixture_from_payload(payload: dict, previous: Fixture | None) -> tuple[Fixtu
 
 @dataclass(slots=True)
 class Outcome:
-    """One odds entry as sent; `price` None only for a lock that carries no price."""
+    """One odds entry as sent; `price` None only for a lock that carries no usable price."""
 
     outcome_id: int
     player_id: int
@@ -210,8 +210,13 @@ def outcome_from_wire(entry: object, outcome_id: object = None, player_id: objec
     pid = 0 if raw_player is None else _int(raw_player, "playerId")
     active = _flag(item.get("active"), "active")
     market_active = _flag(item.get("marketActive"), "marketActive")
-    raw_price = item.get("price")
-    price = None if raw_price is None and (active is False or market_active is False) else _price(raw_price)
+    if active is False or market_active is False:
+        try:
+            price: float | None = _price(item.get("price"))
+        except WireError:
+            price = None  # a hard stop needs no price: a missing, 0 or 1 one locks the last price
+    else:
+        price = _price(item.get("price"))
     market = item.get("marketId")
     limit = item.get("limit")
     changed = item.get("changedAt")

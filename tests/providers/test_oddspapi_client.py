@@ -109,6 +109,17 @@ def test_a_lock_without_a_price_locks_the_last_price():
     assert quote(h, "stake", 111).locked and quote(h, "stake", 111).decimal == 2.2
 
 
+@pytest.mark.parametrize("price", [0, 1.0, -1, "n/a"])
+@pytest.mark.parametrize("flags", [{"active": False}, {"marketActive": False}])
+def test_a_lock_with_a_meaningless_price_still_locks(price, flags):
+    """A hard stop with a 0 or 1 price must lock the last price, never be skipped and leave it live."""
+    h = Harness()
+    h.snapshot_done()
+    h.send(odds_frame({"stake": [outcome(111, 2.2)]}, entry=1))
+    h.send(odds_frame({"stake": [outcome(111, price, **flags)]}, entry=2))
+    assert quote(h, "stake", 111).locked and quote(h, "stake", 111).decimal == 2.2 and h.rejected == 0
+
+
 def test_data_frames_whose_type_is_not_update_are_skipped_and_counted():
     h = Harness()
     assert not h.send(odds_frame({"stake": [outcome(111)]}, kind="DELETE"))
