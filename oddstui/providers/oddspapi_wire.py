@@ -8,7 +8,9 @@ and raises `WireError` (never quoting the payload) for anything it cannot read.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import msgpack
 import msgspec
@@ -19,6 +21,7 @@ PROVIDER = "oddspapi"
 STATUS_BY_ID = {0: FixtureStatus.UNPLAYED, 1: FixtureStatus.LIVE}
 """The only status ids the docs define: 0 "Pre-Game" and 1 "Live" (Fixtures Channel examples)."""
 MAX_FRAME = 4 * 1024 * 1024
+T = TypeVar("T")
 MAX_EPOCH_S = 10**11
 """Past any date in epoch seconds (year 5138): a larger `startTime` is milliseconds or garbage."""
 
@@ -77,8 +80,8 @@ def _epoch_seconds(value: object, name: str) -> float:
     return seconds
 
 
-def _price(value: object) -> float:
-    price = _number(value, "price")
+def _price(value: object, name: str = "price") -> float:
+    price = _number(value, name)
     if price <= 1.0:
         raise WireError("price is not a decimal above 1")
     return price
@@ -203,32 +206,39 @@ class Outcome:
 
 
 def outcome_from_wire(entry: object, outcome_id: object = None, player_id: object = None) -> Outcome:
-    """An odds-channel outcome, or a REST `players` entry (ids then come from the map keys)."""
+    """An odds-channel outcome, or a REST `players` entry (ids then come from the map keys).
+
+    A hard stop (`active` or `marketActive` false) must never be lost to a field beside it: on one,
+    an unreadable price or optional field is unknown (a missing, 0 or 1 price locks the last price).
+    """
     item = _dict(entry, "outcome")
     oid = _int(item.get("outcomeId", outcome_id), "outcomeId")
     raw_player = item.get("playerId", player_id)
     pid = 0 if raw_player is None else _int(raw_player, "playerId")
-    active = _flag(item.get("active"), "active")
-    market_active = _flag(item.get("marketActive"), "marketActive")
-    if active is False or market_active is False:
+    locked = item.get("active") is False or item.get("marketActive") is False
+
+    def field(read: Callable[[object, str], T], name: str) -> T | None:
+        value = item.get(name)
         try:
-            price: float | None = _price(item.get("price"))
+            return None if value is None else read(value, name)
         except WireError:
-            price = None  # a hard stop needs no price: a missing, 0 or 1 one locks the last price
-    else:
-        price = _price(item.get("price"))
-    market = item.get("marketId")
-    limit = item.get("limit")
+            if locked:
+                return None
+            raise
+
+    price = field(_price, "price")
+    if price is None and not locked:
+        raise WireError("price is not a number")
     changed = item.get("changedAt")
     return Outcome(
         oid,
         pid,
         price,
-        active,
-        market_active,
-        _flag(item.get("mainLine"), "mainLine"),
-        None if market is None else _int(market, "marketId"),
-        None if limit is None else _number(limit, "limit"),
+        field(_flag, "active"),
+        field(_flag, "marketActive"),
+        field(_flag, "mainLine"),
+        field(_int, "marketId"),
+        field(_number, "limit"),
         changed if isinstance(changed, int) and not isinstance(changed, bool) and 0 <= changed < 2**53 else 0,
     )
 

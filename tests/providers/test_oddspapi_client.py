@@ -120,6 +120,15 @@ def test_a_lock_with_a_meaningless_price_still_locks(price, flags):
     assert quote(h, "stake", 111).locked and quote(h, "stake", 111).decimal == 2.2 and h.rejected == 0
 
 
+@pytest.mark.parametrize("bad", [{"limit": "x"}, {"mainLine": "y"}, {"marketId": "abc"}, {"active": "no"}])
+def test_a_lock_with_an_unreadable_field_still_locks(bad):
+    h = Harness()
+    h.snapshot_done()
+    h.send(odds_frame({"stake": [outcome(111, 2.2)]}, entry=1))
+    h.send(odds_frame({"stake": [outcome(111, 2.3, marketActive=False) | bad]}, entry=2))
+    assert quote(h, "stake", 111).locked and h.rejected == 0
+
+
 def test_data_frames_whose_type_is_not_update_are_skipped_and_counted():
     h = Harness()
     assert not h.send(odds_frame({"stake": [outcome(111)]}, kind="DELETE"))
