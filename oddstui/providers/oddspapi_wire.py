@@ -290,10 +290,15 @@ class BookFlags:
 
 
 def book_flags(entry: object) -> BookFlags:
+    """A book's flags; beside a stop (`suspended` true or `hasOdds` false) an unreadable flag is just unset."""
     item = _dict(entry, "bookmaker")
-    has_odds = _flag(item.get("hasOdds"), "hasOdds")
-    return BookFlags(
-        has_odds is not False,
-        _flag(item.get("staleOdds"), "staleOdds") is True,
-        _flag(item.get("suspended"), "suspended") is True,
-    )
+    stopped = item.get("suspended") is True or item.get("hasOdds") is False
+    flags = {}
+    for name in ("hasOdds", "staleOdds", "suspended"):
+        try:
+            flags[name] = _flag(item.get(name), name)
+        except WireError:
+            if not stopped:
+                raise
+            flags[name] = None
+    return BookFlags(flags["hasOdds"] is not False, flags["staleOdds"] is True, flags["suspended"] is True)

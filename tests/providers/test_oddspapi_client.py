@@ -200,6 +200,15 @@ def test_a_book_absent_from_the_list_or_without_odds_has_no_prices(listing):
     assert quote(h, "stake", 111).locked and live(h, "pinnacle", 111)
 
 
+@pytest.mark.parametrize("flags", [{"suspended": True, "staleOdds": "x"}, {"hasOdds": False, "suspended": "no"}])
+def test_a_book_stop_with_an_unreadable_flag_beside_it_still_locks(flags):
+    h = Harness()
+    h.snapshot_done()
+    h.send(odds_frame({"stake": [outcome(111)]}))
+    h.send(books_frame({"stake": flags}))
+    assert quote(h, "stake", 111).locked and h.rejected == 0
+
+
 def test_bookmakers_frame_before_any_odds_applies_to_later_prices():
     h = Harness()
     h.snapshot_done()
