@@ -61,6 +61,13 @@ PRICE_CHANNELS = frozenset({"odds", "bookmakers"})
 SPORT_IDS = {"soccer": 10, "basketball": 11, "tennis": 12, "baseball": 13, "football": 14, "hockey": 15}
 CLOSE_FLOORS = {4003: 30.0, 4002: 5.0}
 """Minimum waits after these close codes: too many connections (max 5 per key group), and backpressure."""
+TOO_MANY = "too_many_connections"
+LOGIN_FAILED = "login_failed"
+"""The Troubleshooting page's login errors; it gives no close code for `login_failed`, so its reason decides."""
+LOGIN_HINT = f"{KEY_HINT}, and check that the key may use the configured books (`books` in the config file)"
+"""`login_failed` means a missing/invalid key, no channel allowed, or bookmakers not allowed (Troubleshooting)."""
+CURSOR_SLACK_MS = 3_600_000
+"""An entryId stamped later than an hour from now is no cursor: kept, it would drop every later entry."""
 SHAPE_ERRORS = (WireError, KeyError, TypeError, ValueError, AttributeError, OverflowError)
 
 
@@ -125,10 +132,10 @@ class OddsPapiClient:
         """OddsPapi's close codes; everything else takes the shared default."""
         if isinstance(exc, websockets.ConnectionClosed) and exc.rcvd is not None:
             code, reason = exc.rcvd.code, exc.rcvd.reason
-            if code == 4001:
-                return Fatal(f"OddsPapi refused the login (close 4001 {reason}). Fix: {KEY_HINT}".strip())
-            if code in CLOSE_FLOORS:
-                return Retry(f"closed {code} {reason}".strip(), CLOSE_FLOORS[code])
+            if code == 4001 or reason.strip() == LOGIN_FAILED:
+                return Fatal(f"OddsPapi refused the login (close {f'{code} {reason}'.strip()}). Fix: {LOGIN_HINT}")
+            if code in CLOSE_FLOORS or reason.strip() == TOO_MANY:
+                return Retry(f"closed {code} {reason}".strip(), CLOSE_FLOORS.get(code, CLOSE_FLOORS[4003]))
         return None
 
     # --- one connection -------------------------------------------------------------
@@ -257,10 +264,12 @@ class OddsPapiClient:
             epoch = message.get("serverEpoch")
             self.epoch = epoch if isinstance(epoch, str) else self.epoch
             self._resnapshot(wanted & set(CHANNELS))
-        elif kind == "login_failed":
+        elif kind == LOGIN_FAILED:
             reason = str(message.get("message") or message.get("reason") or "")[:100]
-            self._fatal = AuthFailed(f"OddsPapi refused the login (login_failed: {reason}). Fix: {KEY_HINT}")
-        elif kind not in ("resume_complete", "too_many_connections", "pong"):
+            self._fatal = AuthFailed(f"OddsPapi refused the login (login_failed: {reason}). Fix: {LOGIN_HINT}")
+        elif kind is None and isinstance(message.get("access"), dict):
+            return  # the access notice (WebSocket Authentication): in `login_ok` or, as the doc shows it, alone
+        elif kind not in ("resume_complete", TOO_MANY, "pong"):
             self.reporter.rejected(f"unknown control message {str(kind)[:40]!r}")
 
     def _login_ok(self, message: dict) -> None:
@@ -293,6 +302,9 @@ class OddsPapiClient:
             return False
         entry_id = message.get("entryId")
         order = entry_order(entry_id) if isinstance(entry_id, str) else None
+        if order is not None and order[0] > time.time() * 1000 + CURSOR_SLACK_MS:
+            self.reporter.rejected(f"{channel}: entryId from the future, not kept as a cursor")
+            order = None
         seen = self._orders.get(channel)
         if order is not None and seen is not None and order <= seen:
             self.duplicates += 1
@@ -412,7 +424,7 @@ class OddsPapiClient:
         flags = self.book.flags.get((fixture_id, slug))
         if flags is not None and not flags.has_odds and not outcome.locked:
             self.book.flags[(fixture_id, slug)] = BookFlags(True, flags.stale, flags.suspended)
-        self.book.keep(Held(quote, outcome.locked, slug, stamp, outcome.changed_at))
+        self.book.keep(Held(quote, outcome.locked, slug, stamp))
         return key
 
     def _is_live(self, fixture_id: str) -> bool:
@@ -473,7 +485,12 @@ class OddsPapiClient:
             await self._optional(self._load_markets(sport_id))
         if self._want_fixtures:
             for sport_id in self.sport_ids:
-                for row in await self.rest.pages("/fixtures", {"sportId": sport_id}):
+                try:
+                    rows = await self.rest.pages("/fixtures", {"sportId": sport_id})
+                except RequestRejected:  # this sport's filter refused (400/422): the others go on
+                    self.reporter.rejected(f"/fixtures refused sportId {sport_id}")
+                    continue
+                for row in rows:
                     try:
                         fixture, known = fixture_from_payload(row, self.fixtures.get(str(row.get("fixtureId"))))
                     except SHAPE_ERRORS:
@@ -541,7 +558,7 @@ class OddsPapiClient:
             if not isinstance(book, dict):
                 self.reporter.rejected("snapshot: a bookmaker is not an object")
                 continue
-            for _, outcome in snapshot_outcomes(book):
+            for outcome in snapshot_outcomes(book):
                 if isinstance(outcome, WireError):
                     self.reporter.rejected(f"snapshot: skipped one outcome ({outcome})")
                     continue

@@ -28,7 +28,6 @@ class Held:
     slug: str
     stamp: int
     """The book's counter when the stream last set it (a snapshot begun earlier must not overwrite it)."""
-    changed_at: int = 0
 
 
 class PriceBook:

@@ -8,7 +8,9 @@ and raises `WireError` (never quoting the payload) for anything it cannot read.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import msgpack
 import msgspec
@@ -19,6 +21,9 @@ PROVIDER = "oddspapi"
 STATUS_BY_ID = {0: FixtureStatus.UNPLAYED, 1: FixtureStatus.LIVE}
 """The only status ids the docs define: 0 "Pre-Game" and 1 "Live" (Fixtures Channel examples)."""
 MAX_FRAME = 4 * 1024 * 1024
+T = TypeVar("T")
+MAX_EPOCH_S = 10**11
+"""Past any date in epoch seconds (year 5138): a larger `startTime` is milliseconds or garbage."""
 
 
 class WireError(ValueError):
@@ -68,8 +73,15 @@ def _number(value: object, name: str) -> float:
     return number
 
 
-def _price(value: object) -> float:
-    price = _number(value, "price")
+def _epoch_seconds(value: object, name: str) -> float:
+    seconds = _number(value, name)
+    if not 0 <= seconds < MAX_EPOCH_S:
+        raise WireError(f"{name} is not in epoch seconds")
+    return seconds
+
+
+def _price(value: object, name: str = "price") -> float:
+    price = _number(value, name)
     if price <= 1.0:
         raise WireError("price is not a decimal above 1")
     return price
@@ -160,7 +172,7 @@ def fixture_from_payload(payload: dict, previous: Fixture | None) -> tuple[Fixtu
             str(tournament.get("tournamentName") or "") or (previous.league if previous else ""),
             str(parts.get("participant1Name") or "") or (previous.home if previous else ""),
             str(parts.get("participant2Name") or "") or (previous.away if previous else ""),
-            _number(start, "startTime") if start is not None else (previous.start if previous else 0.0),
+            _epoch_seconds(start, "startTime") if start is not None else (previous.start if previous else 0.0),
             normalized,
             live if isinstance(live, bool) else normalized in (FixtureStatus.LIVE, FixtureStatus.HALF),
             score,
@@ -175,7 +187,7 @@ def fixture_from_payload(payload: dict, previous: Fixture | None) -> tuple[Fixtu
 
 @dataclass(slots=True)
 class Outcome:
-    """One odds entry as sent; `price` None only for a lock that carries no price."""
+    """One odds entry as sent; `price` None only for a lock that carries no usable price."""
 
     outcome_id: int
     player_id: int
@@ -194,57 +206,69 @@ class Outcome:
 
 
 def outcome_from_wire(entry: object, outcome_id: object = None, player_id: object = None) -> Outcome:
-    """An odds-channel outcome, or a REST `players` entry (ids then come from the map keys)."""
+    """An odds-channel outcome, or a REST `players` entry (ids then come from the map keys).
+
+    A hard stop (`active` or `marketActive` false) must never be lost to a field beside it: on one,
+    an unreadable price or optional field is unknown (a missing, 0 or 1 price locks the last price).
+    """
     item = _dict(entry, "outcome")
     oid = _int(item.get("outcomeId", outcome_id), "outcomeId")
     raw_player = item.get("playerId", player_id)
     pid = 0 if raw_player is None else _int(raw_player, "playerId")
-    active = _flag(item.get("active"), "active")
-    market_active = _flag(item.get("marketActive"), "marketActive")
-    raw_price = item.get("price")
-    price = None if raw_price is None and (active is False or market_active is False) else _price(raw_price)
-    market = item.get("marketId")
-    limit = item.get("limit")
+    locked = item.get("active") is False or item.get("marketActive") is False
+
+    def field(read: Callable[[object, str], T], name: str) -> T | None:
+        value = item.get(name)
+        try:
+            return None if value is None else read(value, name)
+        except WireError:
+            if locked:
+                return None
+            raise
+
+    price = field(_price, "price")
+    if price is None and not locked:
+        raise WireError("price is not a number")
     changed = item.get("changedAt")
     return Outcome(
         oid,
         pid,
         price,
-        active,
-        market_active,
-        _flag(item.get("mainLine"), "mainLine"),
-        None if market is None else _int(market, "marketId"),
-        None if limit is None else _number(limit, "limit"),
+        field(_flag, "active"),
+        field(_flag, "marketActive"),
+        field(_flag, "mainLine"),
+        field(_int, "marketId"),
+        field(_number, "limit"),
         changed if isinstance(changed, int) and not isinstance(changed, bool) and 0 <= changed < 2**53 else 0,
     )
 
 
-def snapshot_outcomes(book: dict) -> list[tuple[int, Outcome | WireError]]:
-    """Every priced entry of one book in a /fixtures/odds snapshot, with its marketId; bad ones as errors.
+def snapshot_outcomes(book: dict) -> list[Outcome | WireError]:
+    """Every priced entry of one book in a /fixtures/odds snapshot (marketId from its key); bad ones as errors.
 
     Shape (provider notes): `markets{marketId: {outcomes{outcomeId: {players{playerId: {price, ...}}}}}}`.
     """
-    found: list[tuple[int, Outcome | WireError]] = []
+    found: list[Outcome | WireError] = []
     for market_key, market in _dict(book.get("markets") or {}, "markets").items():
         try:
             market_id = _int(market_key, "marketId")
             outcomes = _dict(_dict(market, "market").get("outcomes") or {}, "outcomes")
         except WireError as exc:
-            found.append((0, exc))
+            found.append(exc)
             continue
         for outcome_key, outcome in outcomes.items():
             try:
                 players = _dict(_dict(outcome, "outcome").get("players") or {}, "players")
             except WireError as exc:
-                found.append((market_id, exc))
+                found.append(exc)
                 continue
             for player_key, entry in players.items():
                 try:
                     parsed = outcome_from_wire(entry, outcome_key, player_key)
                     parsed.market_id = parsed.market_id or market_id
-                    found.append((market_id, parsed))
+                    found.append(parsed)
                 except WireError as exc:
-                    found.append((market_id, exc))
+                    found.append(exc)
     return found
 
 
@@ -266,10 +290,15 @@ class BookFlags:
 
 
 def book_flags(entry: object) -> BookFlags:
+    """A book's flags; beside a stop (`suspended` true or `hasOdds` false) an unreadable flag is just unset."""
     item = _dict(entry, "bookmaker")
-    has_odds = _flag(item.get("hasOdds"), "hasOdds")
-    return BookFlags(
-        has_odds is not False,
-        _flag(item.get("staleOdds"), "staleOdds") is True,
-        _flag(item.get("suspended"), "suspended") is True,
-    )
+    stopped = item.get("suspended") is True or item.get("hasOdds") is False
+    flags = {}
+    for name in ("hasOdds", "staleOdds", "suspended"):
+        try:
+            flags[name] = _flag(item.get(name), name)
+        except WireError:
+            if not stopped:
+                raise
+            flags[name] = None
+    return BookFlags(flags["hasOdds"] is not False, flags["staleOdds"] is True, flags["suspended"] is True)

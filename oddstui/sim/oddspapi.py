@@ -3,8 +3,9 @@ JSON or binary, resume and replay, `snapshot_required`) and REST under `/{lang}/
 
 Where the docs leave a choice open, it varies per connection or per entry, seeded: whether binary
 mode sends non-odds data as MessagePack (the doc) or as JSON bytes (the public overview), whether a
-control frame is text or JSON bytes, which channels `replayChannels` lists (never `odds`, as in the
-doc's example), and, on some fresh connections, the doc's own example frames, verbatim.
+control frame is text or JSON bytes, whether the access notice rides in `login_ok` or comes alone,
+which channels `replayChannels` lists (never `odds`, as in the doc's example), and, on some fresh
+connections, the doc's own example frames, verbatim.
 """
 
 from __future__ import annotations
@@ -172,7 +173,9 @@ class OddsPapiSim:
             return
         login = self._parse_login(raw)
         if isinstance(login, str):
-            await self._fail(ws, "login_failed", login, 4001)
+            # The docs name `login_failed` but give no close code, nor say whether a message comes first.
+            variant = pick(self.seed, self.accepted, "login_failed") % 3 if self.vary_frames else 0
+            await self._fail(ws, "login_failed", login, (4001, 1008, 1008)[variant], message_first=variant < 2)
             return
         if self.connections[login.key] >= MAX_CONNECTIONS:
             await self._fail(ws, "too_many_connections", "max 5 connections per apiKey group", 4003)
@@ -187,9 +190,10 @@ class OddsPapiSim:
             self.connections[login.key] -= 1
             self.hub.forget(restart)
 
-    async def _fail(self, ws: WebSocket, kind: str, message: str, code: int) -> None:
+    async def _fail(self, ws: WebSocket, kind: str, message: str, code: int, message_first: bool = True) -> None:
         with contextlib.suppress(Exception):
-            await ws.send_text(msgspec.json.encode({"type": kind, "message": message}).decode())
+            if message_first:
+                await ws.send_text(msgspec.json.encode({"type": kind, "message": message}).decode())
             await ws.close(code=code, reason=kind)
 
     def _parse_login(self, raw: Mapping[str, Any]) -> Login | str:
@@ -244,9 +248,11 @@ class OddsPapiSim:
         head = hub.head
         newest = hub.entries[-1].entry_id if hub.entries else "0-0"
         replay = self.replay_channels()
+        access = {"live": True, "pregame": True}
+        access_alone = self.vary_frames and pick(self.seed, self.accepted, "access") % 2 == 1
         login_ok = {
             "type": "login_ok",
-            "access": {"live": True, "pregame": True},
+            **({} if access_alone else {"access": access}),
             "channels": login.channels,
             "resume": {
                 "serverEpoch": self.epoch(),
@@ -256,6 +262,8 @@ class OddsPapiSim:
             },
         }
         await self._send(ws, login, login_ok, control=True)
+        if access_alone:  # the doc shows the access notice as a bare object, not where it travels
+            await self._send(ws, login, {"access": access}, control=True)
         cursors: dict[str, int] = {}
         if login.epoch is not None:
             cursors = await self._resume(ws, login, replay)

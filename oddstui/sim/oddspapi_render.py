@@ -96,8 +96,9 @@ def status_payload(fx: SimFixture, seed: int, salt: object) -> dict:
     if status_id is None:
         status_id = None if choice < 2 else 2 + choice  # undocumented ids: never to be read as a status
         status_name: str | None = name
-    else:
-        status_name = None if choice == 0 else name  # `statusName` is `string | null`
+    else:  # `statusId` and `statusName` are both `number | null` / `string | null`: either may be missing
+        status_name = None if choice == 0 else name
+        status_id = None if choice == 1 else status_id
     return {"live": fx.is_live, "statusId": status_id, "statusName": status_name}
 
 

@@ -210,6 +210,14 @@ def test_login_ok_from_the_resume_and_access_examples():
     assert client.replay_channels == {"fixtures", "scores"} and client.resume_window_ms == 3000
 
 
+@pytest.mark.parametrize("encoding", ["text", "json-bytes"])
+def test_access_example_on_its_own_is_quietly_accepted(encoding):
+    """The doc shows the access notice as a bare object: it may come as its own frame, and is not malformed."""
+    h = Harness()
+    assert not h.send(encode(example("auth-access"), encoding))
+    assert h.rejected == 0 and not h.client.logged_in  # only `login_ok` logs in
+
+
 def test_resume_login_sends_cursors_only_for_replay_channels():
     h = Harness()
     h.send({"type": "login_ok"} | json.loads(example("resume-login-ok-resume-block")))

@@ -109,6 +109,26 @@ def test_a_lock_without_a_price_locks_the_last_price():
     assert quote(h, "stake", 111).locked and quote(h, "stake", 111).decimal == 2.2
 
 
+@pytest.mark.parametrize("price", [0, 1.0, -1, "n/a"])
+@pytest.mark.parametrize("flags", [{"active": False}, {"marketActive": False}])
+def test_a_lock_with_a_meaningless_price_still_locks(price, flags):
+    """A hard stop with a 0 or 1 price must lock the last price, never be skipped and leave it live."""
+    h = Harness()
+    h.snapshot_done()
+    h.send(odds_frame({"stake": [outcome(111, 2.2)]}, entry=1))
+    h.send(odds_frame({"stake": [outcome(111, price, **flags)]}, entry=2))
+    assert quote(h, "stake", 111).locked and quote(h, "stake", 111).decimal == 2.2 and h.rejected == 0
+
+
+@pytest.mark.parametrize("bad", [{"limit": "x"}, {"mainLine": "y"}, {"marketId": "abc"}, {"active": "no"}])
+def test_a_lock_with_an_unreadable_field_still_locks(bad):
+    h = Harness()
+    h.snapshot_done()
+    h.send(odds_frame({"stake": [outcome(111, 2.2)]}, entry=1))
+    h.send(odds_frame({"stake": [outcome(111, 2.3, marketActive=False) | bad]}, entry=2))
+    assert quote(h, "stake", 111).locked and h.rejected == 0
+
+
 def test_data_frames_whose_type_is_not_update_are_skipped_and_counted():
     h = Harness()
     assert not h.send(odds_frame({"stake": [outcome(111)]}, kind="DELETE"))
@@ -134,6 +154,16 @@ def test_replayed_entries_are_applied_once():
     h.send(odds_frame({"stake": [outcome(111, 2.0)]}, entry=5))
     assert not h.send(odds_frame({"stake": [outcome(111, 3.0)]}, entry=4))
     assert quote(h, "stake", 111).decimal == 2.0 and h.client.duplicates == 1
+
+
+def test_an_entry_id_from_the_future_never_freezes_its_channel():
+    """A cursor ahead of every later entry would drop them all as replays, prices shown live but frozen."""
+    h = Harness()
+    future = odds_frame({"stake": [outcome(111, 2.0)]})
+    future["entryId"] = "99999999999999-1"
+    assert h.send(future) and h.rejected == 1  # applied, but not kept as the channel's cursor
+    assert h.send(odds_frame({"stake": [outcome(111, 3.0)]}, entry=2))
+    assert quote(h, "stake", 111).decimal == 3.0 and h.client.last_seen["odds"] == "1766427330257-2"
 
 
 # --- bookmakers channel ----------------------------------------------------------------
@@ -168,6 +198,15 @@ def test_a_book_absent_from_the_list_or_without_odds_has_no_prices(listing):
     h.send(odds_frame({"stake": [outcome(111)], "pinnacle": [outcome(111)]}))
     h.send(books_frame(listing))
     assert quote(h, "stake", 111).locked and live(h, "pinnacle", 111)
+
+
+@pytest.mark.parametrize("flags", [{"suspended": True, "staleOdds": "x"}, {"hasOdds": False, "suspended": "no"}])
+def test_a_book_stop_with_an_unreadable_flag_beside_it_still_locks(flags):
+    h = Harness()
+    h.snapshot_done()
+    h.send(odds_frame({"stake": [outcome(111)]}))
+    h.send(books_frame({"stake": flags}))
+    assert quote(h, "stake", 111).locked and h.rejected == 0
 
 
 def test_bookmakers_frame_before_any_odds_applies_to_later_prices():
@@ -209,6 +248,16 @@ def test_status_ids_map_only_as_documented():
     assert h.store.fixture(("oddspapi", FIXTURE)).status is FixtureStatus.POSTPONED
     h.send(fixture_frame({"live": False, "statusId": 0, "statusName": None}, 5))
     assert h.store.fixture(("oddspapi", FIXTURE)).status is FixtureStatus.UNPLAYED
+
+
+@pytest.mark.parametrize("start", [1e308, -1e308, 1766427300000])
+def test_a_start_time_out_of_range_is_skipped_and_counted(start):
+    """`startTime` is epoch seconds (Core Concepts): 1e308 would crash the clock shown, and ms are not seconds."""
+    h = Harness()
+    frame = fixture_frame({"live": True, "statusId": 1}, 1)
+    frame["payload"]["startTime"] = start
+    assert not h.send(frame)
+    assert h.rejected == 1 and h.store.fixture(("oddspapi", FIXTURE)) is None
 
 
 def test_a_finished_fixture_has_no_live_price():
@@ -287,6 +336,9 @@ def test_close_codes():
     assert isinstance(verdict(closed(4001)), Fatal)
     assert verdict(closed(4003)) == Retry("closed 4003 x", 30.0) and verdict(closed(4002)).floor == 5.0
     assert verdict(closed(1011)) is None and verdict(None) is None
+    reason = lambda code, text: websockets.ConnectionClosed(Close(code, text), None)  # noqa: E731
+    assert isinstance(verdict(reason(1008, "login_failed")), Fatal)
+    assert verdict(reason(1008, "too_many_connections")).floor == 30.0
 
 
 # --- REST --------------------------------------------------------------------------------------
@@ -315,9 +367,10 @@ def test_pages_are_followed_and_a_bare_list_is_the_whole_answer():
 class Gateway:
     """A loopback gateway that answers each login with the frames a test gives it."""
 
-    def __init__(self, replies: list[str | bytes], close: int | None = None) -> None:
+    def __init__(self, replies: list[str | bytes], close: int | None = None, reason: str = "closing") -> None:
         self.replies = replies
         self.close = close
+        self.reason = reason
         self.logins: list[dict] = []
 
     async def handler(self, ws) -> None:
@@ -325,18 +378,20 @@ class Gateway:
         for reply in self.replies:
             await ws.send(reply)
         if self.close is not None:
-            await ws.close(self.close, "closing")
+            await ws.close(self.close, self.reason)
         else:
             await ws.wait_closed()
 
 
-async def run_client(gateway: Gateway, respond, seconds: float) -> tuple[OddsPapiClient, Store, list[tuple]]:
+async def run_client(
+    gateway: Gateway, respond, seconds: float, sports: tuple[str, ...] = ("basketball",)
+) -> tuple[OddsPapiClient, Store, list[tuple]]:
     """Run a client against `gateway` (WebSocket) and `respond` (REST) for at most `seconds`."""
     async with websockets.serve(gateway.handler, "127.0.0.1", 0) as server:
         port = server.sockets[0].getsockname()[1]
         settings = ProviderSettings("oddspapi", Secret("client-test-key"), "http://t", f"ws://127.0.0.1:{port}")
         feed = Feed()
-        client = OddsPapiClient(settings, feed, sports=("basketball",), backoff_base=0.05)
+        client = OddsPapiClient(settings, feed, sports=sports, backoff_base=0.05)
         client.http = httpx.AsyncClient(base_url="http://t", transport=httpx.MockTransport(respond))
         client.rest = PapiRest(client.http)
         task = asyncio.create_task(client.run())
@@ -377,6 +432,16 @@ async def test_login_failed_is_shown_once_and_ends_the_provider():
     assert len(gateway.logins) == 1 and not log
     errors = [h for h in health if h[0] is StreamState.AUTH_ERROR]
     assert len(errors) == 1 and "ODDSPAPI_API_KEY" in errors[0][1] and "client-test-key" not in errors[0][1]
+    assert "books" in errors[0][1]  # "bookmakers not allowed" is a login_failed cause too (Troubleshooting)
+
+
+@pytest.mark.parametrize("code", [1008, 4000, 4001])
+async def test_a_login_failed_close_without_a_message_ends_the_provider(code):
+    """The docs name `login_failed` but neither its close code nor whether a message precedes the close."""
+    gateway = Gateway([], close=code, reason="login_failed")
+    _, _, health = await run_client(gateway, rest_ok([]), 1.5)
+    assert len(gateway.logins) == 1
+    assert [state for state, _ in health].count(StreamState.AUTH_ERROR) == 1
 
 
 async def test_login_ok_need_not_be_first_and_the_first_snapshot_is_retried_with_backoff():
@@ -403,6 +468,24 @@ async def test_a_401_from_rest_ends_the_provider_and_is_not_lost_in_a_task():
     _, _, health = await run_client(gateway, respond, 3.0)
     assert len(gateway.logins) == 1
     assert [h for h in health if h[0] is StreamState.AUTH_ERROR]
+
+
+async def test_a_sport_whose_fixtures_are_refused_is_skipped_not_the_provider():
+    """A 400/422 on one sport's `/fixtures` (an id the docs never list) must not end the others' stream."""
+    gateway = Gateway([json.dumps(login_ok(["fixtures", "scores"]))])
+    log: list[str] = []
+    ok = rest_ok(log)
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/en/fixtures" and request.url.params.get("sportId") == "12":
+            log.append("refused")
+            return httpx.Response(400, json={"error": 400, "message": "Invalid filters.", "code": "invalid_filters"})
+        return ok(request)
+
+    _, store, health = await run_client(gateway, respond, 1.5, sports=("basketball", "tennis"))
+    assert log.count("refused") == 1 and store.fixture(("oddspapi", FIXTURE)) is not None
+    assert health[-1][0] is StreamState.LIVE and len(gateway.logins) == 1
+    assert store.stats("oddspapi:ws").malformed == 1
 
 
 async def test_a_4003_close_backs_off_for_at_least_30_s():
