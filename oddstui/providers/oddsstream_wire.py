@@ -72,14 +72,19 @@ def _text(row: dict, name: str, required: bool = False) -> str:
 
 
 def parse_date(value: object) -> float | None:
-    """An ISO-8601 match_date as epoch seconds; None for null or an unreadable value (a nullable field)."""
+    """An ISO-8601 match_date as epoch seconds; None for null, an unreadable value or a UTC day out of range."""
     if not isinstance(value, str):
         return None
     try:
         when = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).astimezone(dt.UTC).timestamp()
+    except (ValueError, OverflowError):
         return None
-    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).timestamp()
+
+
+def utc_day(start: float) -> str:
+    """The `yyyymmdd` UTC day of a parsed match_date: the dated part of an event id."""
+    return dt.datetime.fromtimestamp(start, dt.UTC).strftime("%Y%m%d")
 
 
 def slug(text: str) -> str:
@@ -111,8 +116,7 @@ def parse_row(row: object, fixture_id: str | None = None) -> ParsedRow:
         raise RowError("row period is not a whole number")
     start = parse_date(row.get("match_date"))
     base = event_base_of(row)
-    day = dt.datetime.fromtimestamp(start, dt.UTC).strftime("%Y%m%d") if start is not None else ""
-    fixture_id = fixture_id or (f"{base}-{day}" if day else base)
+    fixture_id = fixture_id or (f"{base}-{utc_day(start)}" if start is not None else base)
     home, sep, away = match_name.partition(" vs ")
     if not sep:
         home, _, away = match_name.partition(" - ")
@@ -219,8 +223,7 @@ class EventIndex:
         except RowError:
             return None
         if start is not None:
-            day = dt.datetime.fromtimestamp(start, dt.UTC).strftime("%Y%m%d")
-            self._dated.setdefault(base, set()).add(f"{base}-{day}")
+            self._dated.setdefault(base, set()).add(f"{base}-{utc_day(start)}")
             return None
         known = self._dated.get(base, set())
         return next(iter(known)) if len(known) == 1 else None

@@ -238,3 +238,14 @@ def test_after_a_websocket_session_a_daily_plan_polls_until_its_next_connection_
     assert client.ws_after - now == pytest.approx(86_000 / FREE_WS_PER_DAY, rel=0.01)
     assert not client._ws_allowed(now + 60)
     assert verdict.floor == pytest.approx(86_000 / 149, rel=0.02)  # the next session polls: one request's worth
+
+
+@pytest.mark.parametrize("date", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"])
+async def test_a_match_date_out_of_range_reads_as_null_and_ends_neither_the_poll_nor_the_stream(date):
+    """fromisoformat accepts these, but their UTC day is outside datetime's range."""
+    reply = {"data": [row("Boston Celtics", 1.8, match_date=date), row("Miami Heat", 2.1)], "meta": {"count": 2}}
+    client, feed = make_client(lambda request: httpx.Response(200, json=reply), "ws://127.0.0.1:9/api/stream")
+    await client.poll_once()
+    assert client._message(json.dumps(row("Boston Celtics", 1.7, book="Betclic", match_date=date)))
+    store, _ = into_store(feed)
+    assert store.quote_count() == 3 and store.stats("oddsstream").malformed == 0
