@@ -58,6 +58,8 @@ DAILY_WINDOW = 7_200.0
 """A rate window that resets further off than this (2 h; Pro windows are 1 h) is a daily one: the Free plan."""
 FREE_WS_PER_DAY = 30
 """The doc's plan table: the Free plan has 30 WebSocket connections a day."""
+NOT_JSON = (msgspec.DecodeError, RecursionError)
+"""What decoding hostile bytes raises: RecursionError is msgspec's answer to deep nesting."""
 
 
 class PlanError(AuthFailed):
@@ -212,7 +214,7 @@ class OddsStreamClient:
             raise failure
         try:
             body = msgspec.json.decode(response.content)
-        except msgspec.DecodeError:
+        except NOT_JSON:
             raise StreamFailed(f"OddsStream {path}: HTTP {response.status_code}, reply is not JSON") from None
         meta = body.get("meta") if isinstance(body, dict) else None
         remaining = meta.get("rate_limit_remaining") if isinstance(meta, dict) else None
@@ -396,7 +398,7 @@ class OddsStreamClient:
         """Apply one stream message (a row, a wrapped row, or an array of rows); True if a row applied."""
         try:
             rows = message_rows(msgspec.json.decode(raw))
-        except msgspec.DecodeError:
+        except NOT_JSON:
             self.reporter.rejected("stream message: not valid JSON")
             return False
         except RowError as exc:

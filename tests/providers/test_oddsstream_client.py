@@ -14,6 +14,7 @@ from websockets.asyncio.server import ServerConnection, serve
 from oddstui.config import ProviderSettings
 from oddstui.model import StreamHealthChanged, StreamState
 from oddstui.providers.backoff import Backoff
+from oddstui.providers.errors import StreamFailed
 from oddstui.providers.feed import Feed
 from oddstui.providers.oddsstream import FREE_WS_PER_DAY, Budget, OddsStreamClient
 from oddstui.providers.oddsstream_wire import parse_row
@@ -249,3 +250,14 @@ async def test_a_match_date_out_of_range_reads_as_null_and_ends_neither_the_poll
     assert client._message(json.dumps(row("Boston Celtics", 1.7, book="Betclic", match_date=date)))
     store, _ = into_store(feed)
     assert store.quote_count() == 3 and store.stats("oddsstream").malformed == 0
+
+
+async def test_deeply_nested_json_is_counted_in_the_stream_and_a_retryable_failure_in_a_reply():
+    """msgspec raises RecursionError, not DecodeError, past its nesting limit; 2 KB of brackets is enough."""
+    nested = "[" * 5000 + "]" * 5000
+    client, feed = make_client(lambda request: httpx.Response(200, content=nested.encode()), "ws://127.0.0.1:9/x")
+    assert not client._message(nested)
+    with pytest.raises(StreamFailed, match="not JSON"):
+        await client.poll_once()
+    store, _ = into_store(feed)
+    assert store.stats("oddsstream").malformed == 1
