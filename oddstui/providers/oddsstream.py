@@ -368,7 +368,14 @@ class OddsStreamClient:
         url = f"{self.settings.ws_url}?{httpx.QueryParams(params)}"
         try:
             ws = await websockets.connect(url, open_timeout=10, close_timeout=2)
-        except (OSError, TimeoutError, websockets.InvalidHandshake):
+        except (OSError, TimeoutError, websockets.InvalidHandshake) as exc:
+            status = exc.response.status_code if isinstance(exc, websockets.InvalidStatus) else None
+            if status in (401, 403):
+                # the documented token refusal is a 4001 close; a refused handshake is the plan's or a proxy's answer
+                self.websocket = False
+                self.reporter.state(StreamState.CONNECTING, f"the WebSocket handshake was refused (HTTP {status})")
+                await self._poll_until_websocket()
+                return
             if time.monotonic() - self.last_poll >= self.budget.poll_pace(self._poll_cost(), time.time()):
                 await self.poll_once()  # keeps the market fresh while the WebSocket is unreachable
             raise

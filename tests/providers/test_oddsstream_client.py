@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import time
+from http import HTTPStatus
 
 import httpx
 import pytest
@@ -261,3 +262,28 @@ async def test_deeply_nested_json_is_counted_in_the_stream_and_a_retryable_failu
         await client.poll_once()
     store, _ = into_store(feed)
     assert store.stats("oddsstream").malformed == 1
+
+
+async def test_a_websocket_handshake_refused_with_403_is_not_retried_it_means_polling():
+    """4001 is the documented token refusal; a 401/403 on the handshake is the plan's or a proxy's answer."""
+    asked: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        if request.url.path == "/api/stream/token":
+            return httpx.Response(200, json={"token": "t", "expires_in": 300})
+        return httpx.Response(200, json={"data": [row("Boston Celtics", 1.8)], "meta": {"count": 1}})
+
+    def refuse(connection, request):
+        return connection.respond(HTTPStatus.FORBIDDEN, "no stream on this plan\n")
+
+    async with serve(lambda ws: ws.wait_closed(), "127.0.0.1", 0, process_request=refuse) as ws_server:
+        port = ws_server.sockets[0].getsockname()[1]
+        client, feed = make_client(handler, f"ws://127.0.0.1:{port}/api/stream")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(client.run(), 0.5)
+    store, events = into_store(feed)
+    assert asked.count("/api/stream/token") == 1 and asked.count("/api/odds") >= 3
+    assert not client.websocket and store.quote_count() == 1
+    last = [e.health for e in events if isinstance(e, StreamHealthChanged)][-1]
+    assert last.state is StreamState.LIVE and "no WebSocket" in last.detail
