@@ -376,7 +376,9 @@ class OddsStreamClient:
                 self.reporter.state(StreamState.CONNECTING, f"the WebSocket handshake was refused (HTTP {status})")
                 await self._poll_until_websocket()
                 return
-            if time.monotonic() - self.last_poll >= self.budget.poll_pace(self._poll_cost(), time.time()):
+            now = time.time()
+            self.ws_after = now + self.budget.ws_wait(now)  # a daily plan polls until its next connection is due
+            if time.monotonic() - self.last_poll >= self.budget.poll_pace(self._poll_cost(), now):
                 await self.poll_once()  # keeps the market fresh while the WebSocket is unreachable
             raise
         self.mode = "websocket"

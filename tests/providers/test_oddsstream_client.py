@@ -287,3 +287,22 @@ async def test_a_websocket_handshake_refused_with_403_is_not_retried_it_means_po
     assert not client.websocket and store.quote_count() == 1
     last = [e.health for e in events if isinstance(e, StreamHealthChanged)][-1]
     assert last.state is StreamState.LIVE and "no WebSocket" in last.detail
+
+
+async def test_an_unreachable_websocket_on_a_daily_plan_waits_its_connection_spacing_polling_meanwhile():
+    """Without the spacing every retry paid a token besides its poll, halving a free key's poll rate all day."""
+    now = time.time()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        headers = {"X-RateLimit-Remaining": "180", "X-RateLimit-Reset": str(int(now + 86_000))}
+        if request.url.path == "/api/stream/token":
+            return httpx.Response(200, json={"token": "t", "expires_in": 300}, headers=headers)
+        return httpx.Response(200, json={"data": [row("Boston Celtics", 1.8)], "meta": {"count": 1}}, headers=headers)
+
+    client, _ = make_client(handler, "ws://127.0.0.1:9/api/stream")
+    with pytest.raises(OSError):
+        await client._session()
+    assert client.polls == 1  # the market stays fresh while the WebSocket is unreachable
+    assert client.ws_after - now == pytest.approx(86_000 / FREE_WS_PER_DAY, rel=0.01)
+    verdict = client._verdict(OSError("connection refused"))
+    assert verdict.floor == pytest.approx(86_000 / 179, rel=0.02)  # the next session polls: no token in its cost
