@@ -167,6 +167,10 @@ class OddsStreamClient:
     def _poll_cost(self) -> int:
         return max(1, len(self.leagues))
 
+    def _stream_league(self) -> str | None:
+        """The competition the stream is filtered by: the one configured league, if there is exactly one."""
+        return next(iter(self.leagues)) if len(self.leagues) == 1 else None
+
     def _ws_allowed(self, now: float) -> bool:
         return self.websocket and now >= self.ws_after
 
@@ -361,8 +365,8 @@ class OddsStreamClient:
 
     async def _stream(self, token: str) -> None:
         params = {"token": token}
-        if len(self.leagues) == 1:
-            params["competition"] = next(iter(self.leagues))
+        if league := self._stream_league():
+            params["competition"] = league
         if self.book:
             params["bookmaker"] = self.book
         url = f"{self.settings.ws_url}?{httpx.QueryParams(params)}"
@@ -416,7 +420,7 @@ class OddsStreamClient:
         applied = False
         for row in rows:
             try:
-                self._apply_row(row, None)
+                self._apply_row(row, self._stream_league())
                 applied = True
             except RowError as exc:
                 self.reporter.rejected(f"stream row: {exc}")

@@ -306,3 +306,13 @@ async def test_an_unreachable_websocket_on_a_daily_plan_waits_its_connection_spa
     assert client.ws_after - now == pytest.approx(86_000 / FREE_WS_PER_DAY, rel=0.01)
     verdict = client._verdict(OSError("connection refused"))
     assert verdict.floor == pytest.approx(86_000 / 179, rel=0.02)  # the next session polls: no token in its cost
+
+
+def test_a_stream_row_without_competition_takes_the_one_league_the_stream_was_filtered_by():
+    """`competition` is optional (the examples show no row); a poll fills it from its filter, so must the stream."""
+    client, feed = make_client(lambda request: httpx.Response(500), "ws://127.0.0.1:9/api/stream", leagues=("nba",))
+    bare = row("Boston Celtics", 1.8)
+    del bare["competition"]
+    assert client._message(json.dumps(bare))
+    store, _ = into_store(feed)
+    assert store.quote_count() == 1 and [f.league for f in store.all_fixtures()] == ["NBA"]
