@@ -113,7 +113,7 @@ class Budget:
         until_reset = max(self.reset_at - now, 0.0)
         return until_reset if left <= 0 else until_reset / left
 
-    def summary(self, now: float) -> str:
+    def summary(self) -> str:
         if self.remaining is None or self.reset_at is None:
             return "request budget unknown"
         reset = time.strftime("%H:%M UTC", time.gmtime(self.reset_at))
@@ -204,7 +204,7 @@ class OddsStreamClient:
         if isinstance(verdict, Fatal):
             return verdict
         if floor > verdict.floor and floor > MIN_POLL:
-            reason = f"{verdict.reason}; {self.budget.summary(now)}, so the budget sets the pace"
+            reason = f"{verdict.reason}; {self.budget.summary()}, so the budget sets the pace"
             return Retry(reason, floor, verdict.state)
         return Retry(verdict.reason, max(floor, verdict.floor), verdict.state)
 
@@ -266,10 +266,9 @@ class OddsStreamClient:
             self.ws_after = self.budget.reset_at or time.time() + DAILY_WINDOW
             return None
         try:
-            token, _ = token_of(body)
+            return token_of(body)
         except RowError as exc:
             raise StreamFailed(f"OddsStream: {exc}") from None
-        return token
 
     async def poll_once(self) -> None:
         """One full poll: post every price and mark what is gone stale. One request per configured league."""
@@ -321,7 +320,7 @@ class OddsStreamClient:
         )
         detail = f"polling ({why})"
         if pace > self.budget.min_poll:
-            detail += f" every {pace:.0f}s: {self.budget.summary(now)}, so the budget sets the pace"
+            detail += f" every {pace:.0f}s: {self.budget.summary()}, so the budget sets the pace"
         return detail
 
     # --- rows -------------------------------------------------------------------

@@ -44,8 +44,6 @@ class ParsedRow:
     """One `/api/odds` row: its event, its prices, the selections it suspends, and the prices it refused."""
 
     fixture: Fixture
-    event_base: str
-    """The event's id without its date: how a row with a null match_date finds its dated event."""
     dated: bool
     quotes: list[Quote] = field(default_factory=list)
     suspended_keys: list[str] = field(default_factory=list)
@@ -131,7 +129,7 @@ def parse_row(row: object, fixture_id: str | None = None) -> ParsedRow:
         start if start is not None else 0.0,
         is_live=is_live,
     )
-    parsed = ParsedRow(fixture, base, start is not None)
+    parsed = ParsedRow(fixture, start is not None)
     market = MARKET_NAMES.get(market_type, market_type) + (f" P{period}" if period else "")
     url = row.get("url") if isinstance(row.get("url"), str) else None
     liquidity = row.get("liquidity")
@@ -188,8 +186,11 @@ def message_rows(message: object) -> list[object]:
     raise RowError("message holds no odds row")
 
 
-def token_of(body: object) -> tuple[str, float | None]:
-    """(token, expires_in) from a bare `{token, expires_in}` or an enveloped `{data: {token, expires_in}}` reply."""
+def token_of(body: object) -> str:
+    """The token of a bare `{token, expires_in}` or an enveloped `{data: {token, expires_in}}` reply.
+
+    `expires_in` is not needed: a token is used at once, and a new one is asked for every connection.
+    """
     if isinstance(body, dict) and isinstance(body.get("data"), dict) and "token" not in body:
         body = body["data"]
     if not isinstance(body, dict):
@@ -197,10 +198,7 @@ def token_of(body: object) -> tuple[str, float | None]:
     token = body.get("token")
     if not isinstance(token, str) or not token.strip():
         raise RowError("token reply holds no token")
-    expires = body.get("expires_in")
-    if isinstance(expires, int | float) and not isinstance(expires, bool) and math.isfinite(expires):
-        return token, float(expires)
-    return token, None
+    return token
 
 
 class EventIndex:
