@@ -295,6 +295,8 @@ class OddsStreamClient:
         gone = self.live_keys - fresh
         if gone and complete:  # a truncated page proves nothing about what it left out
             self.feed.put(QuotesMarkedStale(STREAM, PROVIDER, sorted(gone)), data=False)
+            for key in gone:  # a stale price has nothing left to lock: forgetting it keeps a long run bounded
+                del self.seen_keys[key]
         self.live_keys = fresh if complete else self.live_keys | fresh
         self.polls += 1
         self.last_poll = time.monotonic()

@@ -316,3 +316,18 @@ def test_a_stream_row_without_competition_takes_the_one_league_the_stream_was_fi
     assert client._message(json.dumps(bare))
     store, _ = into_store(feed)
     assert store.quote_count() == 1 and [f.league for f in store.all_fixtures()] == ["NBA"]
+
+
+async def test_a_complete_poll_forgets_the_prices_it_marks_stale_so_a_days_long_run_stays_bounded():
+    rows = [[row("Boston Celtics", 1.8, match_date=f"2026-12-{day:02d}T00:30:00Z")] for day in range(1, 29)]
+    replies = iter(rows)
+    client, feed = make_client(
+        lambda request: httpx.Response(200, json={"data": next(replies), "meta": {}}), "ws://127.0.0.1:9/x"
+    )
+    store = Store()
+    for _ in rows:
+        await client.poll_once()
+        for event in feed.drain():  # a consumer that keeps up: the Feed's fold is not under test here
+            store.apply(event)
+    assert len(client.seen_keys) == len(client.live_keys) == 1
+    assert sum(not q.stale for q in store.quotes()) == 1
