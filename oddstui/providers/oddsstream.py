@@ -152,6 +152,8 @@ class OddsStreamClient:
         self.live_keys: set[str] = set()
         self.seen_keys: dict[str, Quote] = {}
         """The last price of every key, so that a suspension can show what was suspended."""
+        self.streamed_at: dict[str, float] = {}
+        """When the stream last spoke about a key (monotonic); a poll reply sent before that is older news."""
         self.polls = 0
         self.last_poll = -math.inf
         self.http = async_client(settings.base_url, timeout=10.0, headers={"X-Api-Key": settings.api_key.reveal()})
@@ -272,8 +274,9 @@ class OddsStreamClient:
 
     async def poll_once(self) -> None:
         """One full poll: post every price and mark what is gone stale. One request per configured league."""
-        posted: list[Quote] = []
+        fresh: set[str] = set()
         complete = True
+        started = time.monotonic()
         leagues: list[str | None] = [*sorted(self.leagues)] or [None]
         for league in leagues:
             params: dict = {"limit": PAGE_LIMIT}
@@ -281,6 +284,7 @@ class OddsStreamClient:
                 params["bookmaker"] = self.book
             if league:
                 params["competition"] = league
+            sent = time.monotonic()
             body = await self._request("GET", "/api/odds", params)
             rows = body.get("data") if isinstance(body, dict) else None
             if not isinstance(rows, list):
@@ -288,10 +292,11 @@ class OddsStreamClient:
             complete = complete and len(rows) < PAGE_LIMIT
             for row in rows:
                 try:
-                    posted += self._apply_row(row, league)
+                    fresh.update(self._apply_row(row, league, sent))
                 except RowError as exc:
                     self.reporter.rejected(f"odds row: {exc}")
-        fresh = {q.key for q in posted}
+        self.streamed_at = {key: at for key, at in self.streamed_at.items() if at >= started}
+        fresh |= self.streamed_at.keys() & self.live_keys  # the replies predate what the stream said since
         gone = self.live_keys - fresh
         if gone and complete:  # a truncated page proves nothing about what it left out
             self.feed.put(QuotesMarkedStale(STREAM, PROVIDER, sorted(gone)), data=False)
@@ -327,29 +332,40 @@ class OddsStreamClient:
 
     # --- rows -------------------------------------------------------------------
 
-    def _apply_row(self, row: object, league: str | None) -> list[Quote]:
-        """Post one row's prices (and lock its null ones); RowError if its identity is unusable."""
+    def _apply_row(self, row: object, league: str | None, sent: float | None = None) -> set[str]:
+        """Post one row's prices (and lock its null ones); the keys it shows live. RowError if its identity is unusable.
+
+        `sent` is when a poll's request went out (None for a stream message): a key the stream has spoken
+        about since then is left as the stream has it, so a lock during the request is not undone.
+        """
         parsed = parse_row(row, self.events.resolve(row) if isinstance(row, dict) else None)
         fixture = parsed.fixture
         if not fixture.league and league:
             fixture.league = league
         if self.leagues and fixture.league not in self.leagues:
-            return []
+            return set()
         for _ in parsed.bad_prices:
             self.reporter.rejected("odds row: a price that is not a decimal number above 1")
         self._note_fixture(fixture, parsed.dated)
-        if parsed.quotes:
-            self.feed.put(QuotesPosted(STREAM, None, parsed.quotes))
-            self.seen_keys.update((q.key, q) for q in parsed.quotes)
-            self.live_keys.update(q.key for q in parsed.quotes)
+        quotes, suspended = parsed.quotes, parsed.suspended_keys
+        if sent is None:
+            now = time.monotonic()
+            self.streamed_at.update(dict.fromkeys([*(q.key for q in quotes), *suspended], now))
+        else:
+            quotes = [q for q in quotes if self.streamed_at.get(q.key, -math.inf) < sent]
+            suspended = [key for key in suspended if self.streamed_at.get(key, -math.inf) < sent]
+        if quotes:
+            self.feed.put(QuotesPosted(STREAM, None, quotes))
+            self.seen_keys.update((q.key, q) for q in quotes)
+            self.live_keys.update(q.key for q in quotes)
         locked = []
-        for key in parsed.suspended_keys:
+        for key in suspended:
             self.live_keys.discard(key)
             if key in self.seen_keys:  # a lock of a price never seen has nothing to show
                 locked.append(msgspec.structs.replace(self.seen_keys[key]))
         if locked:
             self.feed.put(QuotesLocked(STREAM, None, locked))
-        return parsed.quotes
+        return {q.key for q in parsed.quotes} & self.live_keys
 
     def _note_fixture(self, fixture: Fixture, dated: bool) -> None:
         """Upsert a new event, or one whose start time or live flag this row tells better."""

@@ -331,3 +331,27 @@ async def test_a_complete_poll_forgets_the_prices_it_marks_stale_so_a_days_long_
             store.apply(event)
     assert len(client.seen_keys) == len(client.live_keys) == 1
     assert sum(not q.stale for q in store.quotes()) == 1
+
+
+async def test_a_poll_reply_older_than_a_stream_lock_does_not_bring_the_price_back_live():
+    """A reconcile poll runs beside the stream: a lock that arrives while its request is in flight is newer."""
+    in_flight = asyncio.Event()
+    release = asyncio.Event()
+
+    async def slow_reply(request: httpx.Request) -> httpx.Response:
+        in_flight.set()
+        await release.wait()
+        return httpx.Response(200, json={"data": [row("Boston Celtics", 1.8)], "meta": {"count": 1}})
+
+    client, feed = make_client(slow_reply, "ws://127.0.0.1:9/api/stream")
+    assert client._message(json.dumps(row("Boston Celtics", 1.8)))
+    poll = asyncio.create_task(client.poll_once())
+    await in_flight.wait()
+    client._message(json.dumps(row("Boston Celtics", None)))  # suspended while the poll is in flight
+    client._message(json.dumps(row("Miami Heat", 2.1)))  # first priced while the poll is in flight
+    release.set()
+    await poll
+    store, _ = into_store(feed)
+    quotes = {q.selection: q for q in store.quotes()}
+    assert quotes["Boston Celtics"].locked and not store.is_live_price(quotes["Boston Celtics"])
+    assert store.is_live_price(quotes["Miami Heat"])  # the older reply's silence about it proves nothing
