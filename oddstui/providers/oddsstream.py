@@ -56,6 +56,8 @@ RECONCILE_EVERY = 120.0
 """In WebSocket mode, a full poll this often (or less often, as the budget says) confirms the stream's picture."""
 DAILY_WINDOW = 7_200.0
 """A rate window that resets further off than this (2 h; Pro windows are 1 h) is a daily one: the Free plan."""
+MAX_WINDOW = 90_000.0
+"""No plan's window is longer than a day: a reset further off (or inf, or NaN) is not believed."""
 FREE_WS_PER_DAY = 30
 """The doc's plan table: the Free plan has 30 WebSocket connections a day."""
 NOT_JSON = (msgspec.DecodeError, RecursionError)
@@ -86,7 +88,7 @@ class Budget:
         if remaining.isdigit():
             self.remaining = int(remaining)
         reset = parse_reset(headers.get("x-ratelimit-reset"), now)
-        if reset is None:
+        if reset is None or not reset - now <= MAX_WINDOW:  # also NaN: a pause computed from it would never end
             return
         if self.reset_at is not None and reset > self.reset_at + 1:
             self.connections = 0  # a new window

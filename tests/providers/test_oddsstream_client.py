@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import math
 import time
 from http import HTTPStatus
 
@@ -355,3 +356,12 @@ async def test_a_poll_reply_older_than_a_stream_lock_does_not_bring_the_price_ba
     quotes = {q.selection: q for q in store.quotes()}
     assert quotes["Boston Celtics"].locked and not store.is_live_price(quotes["Boston Celtics"])
     assert store.is_live_price(quotes["Miami Heat"])  # the older reply's silence about it proves nothing
+
+
+@pytest.mark.parametrize("reset", ["inf", "nan", "1e30", "9999999999999"])
+def test_a_rate_limit_reset_that_is_not_a_time_in_the_next_day_is_ignored(reset):
+    """A reset of inf would make every pause endless (asyncio.sleep(inf)); no plan's window is over a day."""
+    now = 1_800_000_000.0
+    b = budget(150, 3_000, now)
+    b.note(httpx.Headers({"X-RateLimit-Remaining": "149", "X-RateLimit-Reset": reset}), now)
+    assert b.reset_at == int(now + 3_000) and math.isfinite(b.wait_for(1, now))
