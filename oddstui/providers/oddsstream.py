@@ -56,8 +56,12 @@ RECONCILE_EVERY = 120.0
 """In WebSocket mode, a full poll this often (or less often, as the budget says) confirms the stream's picture."""
 DAILY_WINDOW = 7_200.0
 """A rate window that resets further off than this (2 h; Pro windows are 1 h) is a daily one: the Free plan."""
+MAX_WINDOW = 90_000.0
+"""No plan's window is longer than a day: a reset further off (or inf, or NaN) is not believed."""
 FREE_WS_PER_DAY = 30
 """The doc's plan table: the Free plan has 30 WebSocket connections a day."""
+NOT_JSON = (msgspec.DecodeError, RecursionError)
+"""What decoding hostile bytes raises: RecursionError is msgspec's answer to deep nesting."""
 
 
 class PlanError(AuthFailed):
@@ -84,7 +88,7 @@ class Budget:
         if remaining.isdigit():
             self.remaining = int(remaining)
         reset = parse_reset(headers.get("x-ratelimit-reset"), now)
-        if reset is None:
+        if reset is None or not reset - now <= MAX_WINDOW:  # also NaN: a pause computed from it would never end
             return
         if self.reset_at is not None and reset > self.reset_at + 1:
             self.connections = 0  # a new window
@@ -111,7 +115,7 @@ class Budget:
         until_reset = max(self.reset_at - now, 0.0)
         return until_reset if left <= 0 else until_reset / left
 
-    def summary(self, now: float) -> str:
+    def summary(self) -> str:
         if self.remaining is None or self.reset_at is None:
             return "request budget unknown"
         reset = time.strftime("%H:%M UTC", time.gmtime(self.reset_at))
@@ -150,6 +154,8 @@ class OddsStreamClient:
         self.live_keys: set[str] = set()
         self.seen_keys: dict[str, Quote] = {}
         """The last price of every key, so that a suspension can show what was suspended."""
+        self.streamed_at: dict[str, float] = {}
+        """When the stream last spoke about a key (monotonic); a poll reply sent before that is older news."""
         self.polls = 0
         self.last_poll = -math.inf
         self.http = async_client(settings.base_url, timeout=10.0, headers={"X-Api-Key": settings.api_key.reveal()})
@@ -164,6 +170,10 @@ class OddsStreamClient:
 
     def _poll_cost(self) -> int:
         return max(1, len(self.leagues))
+
+    def _stream_league(self) -> str | None:
+        """The competition the stream is filtered by: the one configured league, if there is exactly one."""
+        return next(iter(self.leagues)) if len(self.leagues) == 1 else None
 
     def _ws_allowed(self, now: float) -> bool:
         return self.websocket and now >= self.ws_after
@@ -198,7 +208,7 @@ class OddsStreamClient:
         if isinstance(verdict, Fatal):
             return verdict
         if floor > verdict.floor and floor > MIN_POLL:
-            reason = f"{verdict.reason}; {self.budget.summary(now)}, so the budget sets the pace"
+            reason = f"{verdict.reason}; {self.budget.summary()}, so the budget sets the pace"
             return Retry(reason, floor, verdict.state)
         return Retry(verdict.reason, max(floor, verdict.floor), verdict.state)
 
@@ -212,7 +222,7 @@ class OddsStreamClient:
             raise failure
         try:
             body = msgspec.json.decode(response.content)
-        except msgspec.DecodeError:
+        except NOT_JSON:
             raise StreamFailed(f"OddsStream {path}: HTTP {response.status_code}, reply is not JSON") from None
         meta = body.get("meta") if isinstance(body, dict) else None
         remaining = meta.get("rate_limit_remaining") if isinstance(meta, dict) else None
@@ -260,15 +270,15 @@ class OddsStreamClient:
             self.ws_after = self.budget.reset_at or time.time() + DAILY_WINDOW
             return None
         try:
-            token, _ = token_of(body)
+            return token_of(body)
         except RowError as exc:
             raise StreamFailed(f"OddsStream: {exc}") from None
-        return token
 
     async def poll_once(self) -> None:
         """One full poll: post every price and mark what is gone stale. One request per configured league."""
-        posted: list[Quote] = []
+        fresh: set[str] = set()
         complete = True
+        started = time.monotonic()
         leagues: list[str | None] = [*sorted(self.leagues)] or [None]
         for league in leagues:
             params: dict = {"limit": PAGE_LIMIT}
@@ -276,6 +286,7 @@ class OddsStreamClient:
                 params["bookmaker"] = self.book
             if league:
                 params["competition"] = league
+            sent = time.monotonic()
             body = await self._request("GET", "/api/odds", params)
             rows = body.get("data") if isinstance(body, dict) else None
             if not isinstance(rows, list):
@@ -283,13 +294,16 @@ class OddsStreamClient:
             complete = complete and len(rows) < PAGE_LIMIT
             for row in rows:
                 try:
-                    posted += self._apply_row(row, league)
+                    fresh.update(self._apply_row(row, league, sent))
                 except RowError as exc:
                     self.reporter.rejected(f"odds row: {exc}")
-        fresh = {q.key for q in posted}
+        self.streamed_at = {key: at for key, at in self.streamed_at.items() if at >= started}
+        fresh |= self.streamed_at.keys() & self.live_keys  # the replies predate what the stream said since
         gone = self.live_keys - fresh
         if gone and complete:  # a truncated page proves nothing about what it left out
             self.feed.put(QuotesMarkedStale(STREAM, PROVIDER, sorted(gone)), data=False)
+            for key in gone:  # a stale price has nothing left to lock: forgetting it keeps a long run bounded
+                del self.seen_keys[key]
         self.live_keys = fresh if complete else self.live_keys | fresh
         self.polls += 1
         self.last_poll = time.monotonic()
@@ -315,34 +329,45 @@ class OddsStreamClient:
         )
         detail = f"polling ({why})"
         if pace > self.budget.min_poll:
-            detail += f" every {pace:.0f}s: {self.budget.summary(now)}, so the budget sets the pace"
+            detail += f" every {pace:.0f}s: {self.budget.summary()}, so the budget sets the pace"
         return detail
 
     # --- rows -------------------------------------------------------------------
 
-    def _apply_row(self, row: object, league: str | None) -> list[Quote]:
-        """Post one row's prices (and lock its null ones); RowError if its identity is unusable."""
+    def _apply_row(self, row: object, league: str | None, sent: float | None = None) -> set[str]:
+        """Post one row's prices (and lock its null ones); the keys it shows live. RowError if its identity is unusable.
+
+        `sent` is when a poll's request went out (None for a stream message): a key the stream has spoken
+        about since then is left as the stream has it, so a lock during the request is not undone.
+        """
         parsed = parse_row(row, self.events.resolve(row) if isinstance(row, dict) else None)
         fixture = parsed.fixture
         if not fixture.league and league:
             fixture.league = league
         if self.leagues and fixture.league not in self.leagues:
-            return []
+            return set()
         for _ in parsed.bad_prices:
             self.reporter.rejected("odds row: a price that is not a decimal number above 1")
         self._note_fixture(fixture, parsed.dated)
-        if parsed.quotes:
-            self.feed.put(QuotesPosted(STREAM, None, parsed.quotes))
-            self.seen_keys.update((q.key, q) for q in parsed.quotes)
-            self.live_keys.update(q.key for q in parsed.quotes)
+        quotes, suspended = parsed.quotes, parsed.suspended_keys
+        if sent is None:
+            now = time.monotonic()
+            self.streamed_at.update(dict.fromkeys([*(q.key for q in quotes), *suspended], now))
+        else:
+            quotes = [q for q in quotes if self.streamed_at.get(q.key, -math.inf) < sent]
+            suspended = [key for key in suspended if self.streamed_at.get(key, -math.inf) < sent]
+        if quotes:
+            self.feed.put(QuotesPosted(STREAM, None, quotes))
+            self.seen_keys.update((q.key, q) for q in quotes)
+            self.live_keys.update(q.key for q in quotes)
         locked = []
-        for key in parsed.suspended_keys:
+        for key in suspended:
             self.live_keys.discard(key)
             if key in self.seen_keys:  # a lock of a price never seen has nothing to show
                 locked.append(msgspec.structs.replace(self.seen_keys[key]))
         if locked:
             self.feed.put(QuotesLocked(STREAM, None, locked))
-        return parsed.quotes
+        return {q.key for q in parsed.quotes} & self.live_keys
 
     def _note_fixture(self, fixture: Fixture, dated: bool) -> None:
         """Upsert a new event, or one whose start time or live flag this row tells better."""
@@ -359,15 +384,24 @@ class OddsStreamClient:
 
     async def _stream(self, token: str) -> None:
         params = {"token": token}
-        if len(self.leagues) == 1:
-            params["competition"] = next(iter(self.leagues))
+        if league := self._stream_league():
+            params["competition"] = league
         if self.book:
             params["bookmaker"] = self.book
         url = f"{self.settings.ws_url}?{httpx.QueryParams(params)}"
         try:
             ws = await websockets.connect(url, open_timeout=10, close_timeout=2)
-        except (OSError, TimeoutError, websockets.InvalidHandshake):
-            if time.monotonic() - self.last_poll >= self.budget.poll_pace(self._poll_cost(), time.time()):
+        except (OSError, TimeoutError, websockets.InvalidHandshake) as exc:
+            status = exc.response.status_code if isinstance(exc, websockets.InvalidStatus) else None
+            if status in (401, 403):
+                # the documented token refusal is a 4001 close; a refused handshake is the plan's or a proxy's answer
+                self.websocket = False
+                self.reporter.state(StreamState.CONNECTING, f"the WebSocket handshake was refused (HTTP {status})")
+                await self._poll_until_websocket()
+                return
+            now = time.time()
+            self.ws_after = now + self.budget.ws_wait(now)  # a daily plan polls until its next connection is due
+            if time.monotonic() - self.last_poll >= self.budget.poll_pace(self._poll_cost(), now):
                 await self.poll_once()  # keeps the market fresh while the WebSocket is unreachable
             raise
         self.mode = "websocket"
@@ -396,7 +430,7 @@ class OddsStreamClient:
         """Apply one stream message (a row, a wrapped row, or an array of rows); True if a row applied."""
         try:
             rows = message_rows(msgspec.json.decode(raw))
-        except msgspec.DecodeError:
+        except NOT_JSON:
             self.reporter.rejected("stream message: not valid JSON")
             return False
         except RowError as exc:
@@ -405,7 +439,7 @@ class OddsStreamClient:
         applied = False
         for row in rows:
             try:
-                self._apply_row(row, None)
+                self._apply_row(row, self._stream_league())
                 applied = True
             except RowError as exc:
                 self.reporter.rejected(f"stream row: {exc}")

@@ -44,8 +44,6 @@ class ParsedRow:
     """One `/api/odds` row: its event, its prices, the selections it suspends, and the prices it refused."""
 
     fixture: Fixture
-    event_base: str
-    """The event's id without its date: how a row with a null match_date finds its dated event."""
     dated: bool
     quotes: list[Quote] = field(default_factory=list)
     suspended_keys: list[str] = field(default_factory=list)
@@ -72,14 +70,19 @@ def _text(row: dict, name: str, required: bool = False) -> str:
 
 
 def parse_date(value: object) -> float | None:
-    """An ISO-8601 match_date as epoch seconds; None for null or an unreadable value (a nullable field)."""
+    """An ISO-8601 match_date as epoch seconds; None for null, an unreadable value or a UTC day out of range."""
     if not isinstance(value, str):
         return None
     try:
         when = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).astimezone(dt.UTC).timestamp()
+    except (ValueError, OverflowError):
         return None
-    return (when if when.tzinfo else when.replace(tzinfo=dt.UTC)).timestamp()
+
+
+def utc_day(start: float) -> str:
+    """The `yyyymmdd` UTC day of a parsed match_date: the dated part of an event id."""
+    return dt.datetime.fromtimestamp(start, dt.UTC).strftime("%Y%m%d")
 
 
 def slug(text: str) -> str:
@@ -111,8 +114,7 @@ def parse_row(row: object, fixture_id: str | None = None) -> ParsedRow:
         raise RowError("row period is not a whole number")
     start = parse_date(row.get("match_date"))
     base = event_base_of(row)
-    day = dt.datetime.fromtimestamp(start, dt.UTC).strftime("%Y%m%d") if start is not None else ""
-    fixture_id = fixture_id or (f"{base}-{day}" if day else base)
+    fixture_id = fixture_id or (f"{base}-{utc_day(start)}" if start is not None else base)
     home, sep, away = match_name.partition(" vs ")
     if not sep:
         home, _, away = match_name.partition(" - ")
@@ -127,7 +129,7 @@ def parse_row(row: object, fixture_id: str | None = None) -> ParsedRow:
         start if start is not None else 0.0,
         is_live=is_live,
     )
-    parsed = ParsedRow(fixture, base, start is not None)
+    parsed = ParsedRow(fixture, start is not None)
     market = MARKET_NAMES.get(market_type, market_type) + (f" P{period}" if period else "")
     url = row.get("url") if isinstance(row.get("url"), str) else None
     liquidity = row.get("liquidity")
@@ -184,8 +186,11 @@ def message_rows(message: object) -> list[object]:
     raise RowError("message holds no odds row")
 
 
-def token_of(body: object) -> tuple[str, float | None]:
-    """(token, expires_in) from a bare `{token, expires_in}` or an enveloped `{data: {token, expires_in}}` reply."""
+def token_of(body: object) -> str:
+    """The token of a bare `{token, expires_in}` or an enveloped `{data: {token, expires_in}}` reply.
+
+    `expires_in` is not needed: a token is used at once, and a new one is asked for every connection.
+    """
     if isinstance(body, dict) and isinstance(body.get("data"), dict) and "token" not in body:
         body = body["data"]
     if not isinstance(body, dict):
@@ -193,10 +198,7 @@ def token_of(body: object) -> tuple[str, float | None]:
     token = body.get("token")
     if not isinstance(token, str) or not token.strip():
         raise RowError("token reply holds no token")
-    expires = body.get("expires_in")
-    if isinstance(expires, int | float) and not isinstance(expires, bool) and math.isfinite(expires):
-        return token, float(expires)
-    return token, None
+    return token
 
 
 class EventIndex:
@@ -219,8 +221,7 @@ class EventIndex:
         except RowError:
             return None
         if start is not None:
-            day = dt.datetime.fromtimestamp(start, dt.UTC).strftime("%Y%m%d")
-            self._dated.setdefault(base, set()).add(f"{base}-{day}")
+            self._dated.setdefault(base, set()).add(f"{base}-{utc_day(start)}")
             return None
         known = self._dated.get(base, set())
         return next(iter(known)) if len(known) == 1 else None

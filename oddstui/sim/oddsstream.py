@@ -86,7 +86,8 @@ class OddsStreamSim:
 
     Where the docs are silent it varies its choice, deterministically by the market's seed: a stream
     message is a bare `/api/odds` row, a `{"type": "odds", "data": row}` wrapper or an array of rows;
-    a token reply is bare or enveloped; `match_date` is null for some events; `url`, `scraped_at` and
+    a token reply is bare or enveloped; `match_date` is null for some events; `match_name` is
+    `Home vs Away` or `Home - Away`; `url`, `scraped_at` and
     `liquidity` are present or absent; a suspended selection is null or left out of a polled row.
     """
 
@@ -195,11 +196,16 @@ class OddsStreamSim:
         """Events whose match_date is null (the public reference: "ISO-8601 string | null"), fixed per seed."""
         return random.Random(f"{self.market.seed}:{fx.fixture_id}").random() < 0.3
 
+    def match_name(self, fx: SimFixture) -> str:
+        """`Home vs Away` or `Home - Away`, fixed per event and seed: no doc shows a match_name."""
+        dash = random.Random(f"{self.market.seed}:{fx.fixture_id}:name").random() < 0.3
+        return f"{fx.home}{' - ' if dash else ' vs '}{fx.away}"
+
     def _row(self, fx: SimFixture, book: str, line: SimLine) -> dict:
         """An `/api/odds` row with the documented fields; the optional ones come and go."""
         row: dict = {
             "bookmaker": book,
-            "match_name": f"{fx.home} vs {fx.away}",
+            "match_name": self.match_name(fx),
             "competition": fx.league,
             "sport": SPORTS[fx.sport],
             "market_type": MARKET_TYPES[line.kind],
@@ -260,7 +266,7 @@ class OddsStreamSim:
         rows = [r for b in books for r in self._fixture_rows(fx, b.name)]
         body = {
             "event_id": slug,
-            "match_name": f"{fx.home} vs {fx.away}",
+            "match_name": self.match_name(fx),
             "competition": fx.league,
             "sport": SPORTS[fx.sport],
             "is_live": fx.is_live,

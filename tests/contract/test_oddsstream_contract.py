@@ -285,3 +285,26 @@ async def test_websocket_not_on_plan_stops_token_requests_and_polls():
     events = await run_briefly(client, feed, 0.3)
     assert calls.count("/api/stream/token") == 1 and calls.count("/api/odds") >= 3
     assert health(events)[-1][0] is StreamState.LIVE and "no WebSocket on this plan" in health(events)[-1][1]
+
+
+# --- Market types and periods: the doc's tables -------------------------------------------
+
+
+def table_codes(name: str, pattern: str) -> list[str]:
+    """First-cell codes of a doc table as the page prints it (cells run together), header row skipped."""
+    header = 1 if name == "market_types.txt" else 2  # the period table has a sentence above its header
+    return [re.match(pattern, line).group(1) for line in example(name).splitlines()[header:]]
+
+
+async def test_every_documented_market_type_and_period_reaches_the_store_as_its_own_market():
+    types = table_codes("market_types.txt", r"([a-z0-9_]+)[A-Z]")
+    periods = [int(p) for p in table_codes("period_values.txt", r"(\d)")]
+    assert len(types) == 12 and periods == [0, 1, 2, 3]
+    rows = [notes_row(market_type=t, period=p, odds={"Yes": 1.9}) for t in types for p in periods]
+    client, feed = client_for(lambda request: rows_reply(*rows))
+    await client.poll_once()
+    store = applied(feed)
+    quotes = list(store.quotes())
+    assert store.stats("oddsstream").malformed == 0 and len({q.key for q in quotes}) == 48
+    assert {(q.group, q.key.split(":")[-2]) for q in quotes} == {(t, str(p)) for t in types for p in periods}
+    assert len({q.market for q in quotes}) == 48  # each type and period is shown as a market of its own

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import math
 import time
+from http import HTTPStatus
 
 import httpx
 import pytest
@@ -14,6 +16,7 @@ from websockets.asyncio.server import ServerConnection, serve
 from oddstui.config import ProviderSettings
 from oddstui.model import StreamHealthChanged, StreamState
 from oddstui.providers.backoff import Backoff
+from oddstui.providers.errors import StreamFailed
 from oddstui.providers.feed import Feed
 from oddstui.providers.oddsstream import FREE_WS_PER_DAY, Budget, OddsStreamClient
 from oddstui.providers.oddsstream_wire import parse_row
@@ -238,3 +241,127 @@ def test_after_a_websocket_session_a_daily_plan_polls_until_its_next_connection_
     assert client.ws_after - now == pytest.approx(86_000 / FREE_WS_PER_DAY, rel=0.01)
     assert not client._ws_allowed(now + 60)
     assert verdict.floor == pytest.approx(86_000 / 149, rel=0.02)  # the next session polls: one request's worth
+
+
+@pytest.mark.parametrize("date", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:00:00+14:00"])
+async def test_a_match_date_out_of_range_reads_as_null_and_ends_neither_the_poll_nor_the_stream(date):
+    """fromisoformat accepts these, but their UTC day is outside datetime's range."""
+    reply = {"data": [row("Boston Celtics", 1.8, match_date=date), row("Miami Heat", 2.1)], "meta": {"count": 2}}
+    client, feed = make_client(lambda request: httpx.Response(200, json=reply), "ws://127.0.0.1:9/api/stream")
+    await client.poll_once()
+    assert client._message(json.dumps(row("Boston Celtics", 1.7, book="Betclic", match_date=date)))
+    store, _ = into_store(feed)
+    assert store.quote_count() == 3 and store.stats("oddsstream").malformed == 0
+
+
+async def test_deeply_nested_json_is_counted_in_the_stream_and_a_retryable_failure_in_a_reply():
+    """msgspec raises RecursionError, not DecodeError, past its nesting limit; 2 KB of brackets is enough."""
+    nested = "[" * 5000 + "]" * 5000
+    client, feed = make_client(lambda request: httpx.Response(200, content=nested.encode()), "ws://127.0.0.1:9/x")
+    assert not client._message(nested)
+    with pytest.raises(StreamFailed, match="not JSON"):
+        await client.poll_once()
+    store, _ = into_store(feed)
+    assert store.stats("oddsstream").malformed == 1
+
+
+async def test_a_websocket_handshake_refused_with_403_is_not_retried_it_means_polling():
+    """4001 is the documented token refusal; a 401/403 on the handshake is the plan's or a proxy's answer."""
+    asked: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        if request.url.path == "/api/stream/token":
+            return httpx.Response(200, json={"token": "t", "expires_in": 300})
+        return httpx.Response(200, json={"data": [row("Boston Celtics", 1.8)], "meta": {"count": 1}})
+
+    def refuse(connection, request):
+        return connection.respond(HTTPStatus.FORBIDDEN, "no stream on this plan\n")
+
+    async with serve(lambda ws: ws.wait_closed(), "127.0.0.1", 0, process_request=refuse) as ws_server:
+        port = ws_server.sockets[0].getsockname()[1]
+        client, feed = make_client(handler, f"ws://127.0.0.1:{port}/api/stream")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(client.run(), 0.5)
+    store, events = into_store(feed)
+    assert asked.count("/api/stream/token") == 1 and asked.count("/api/odds") >= 3
+    assert not client.websocket and store.quote_count() == 1
+    last = [e.health for e in events if isinstance(e, StreamHealthChanged)][-1]
+    assert last.state is StreamState.LIVE and "no WebSocket" in last.detail
+
+
+async def test_an_unreachable_websocket_on_a_daily_plan_waits_its_connection_spacing_polling_meanwhile():
+    """Without the spacing every retry paid a token besides its poll, halving a free key's poll rate all day."""
+    now = time.time()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        headers = {"X-RateLimit-Remaining": "180", "X-RateLimit-Reset": str(int(now + 86_000))}
+        if request.url.path == "/api/stream/token":
+            return httpx.Response(200, json={"token": "t", "expires_in": 300}, headers=headers)
+        return httpx.Response(200, json={"data": [row("Boston Celtics", 1.8)], "meta": {"count": 1}}, headers=headers)
+
+    client, _ = make_client(handler, "ws://127.0.0.1:9/api/stream")
+    with pytest.raises(OSError):
+        await client._session()
+    assert client.polls == 1  # the market stays fresh while the WebSocket is unreachable
+    assert client.ws_after - now == pytest.approx(86_000 / FREE_WS_PER_DAY, rel=0.01)
+    verdict = client._verdict(OSError("connection refused"))
+    assert verdict.floor == pytest.approx(86_000 / 179, rel=0.02)  # the next session polls: no token in its cost
+
+
+def test_a_stream_row_without_competition_takes_the_one_league_the_stream_was_filtered_by():
+    """`competition` is optional (the examples show no row); a poll fills it from its filter, so must the stream."""
+    client, feed = make_client(lambda request: httpx.Response(500), "ws://127.0.0.1:9/api/stream", leagues=("nba",))
+    bare = row("Boston Celtics", 1.8)
+    del bare["competition"]
+    assert client._message(json.dumps(bare))
+    store, _ = into_store(feed)
+    assert store.quote_count() == 1 and [f.league for f in store.all_fixtures()] == ["NBA"]
+
+
+async def test_a_complete_poll_forgets_the_prices_it_marks_stale_so_a_days_long_run_stays_bounded():
+    rows = [[row("Boston Celtics", 1.8, match_date=f"2026-12-{day:02d}T00:30:00Z")] for day in range(1, 29)]
+    replies = iter(rows)
+    client, feed = make_client(
+        lambda request: httpx.Response(200, json={"data": next(replies), "meta": {}}), "ws://127.0.0.1:9/x"
+    )
+    store = Store()
+    for _ in rows:
+        await client.poll_once()
+        for event in feed.drain():  # a consumer that keeps up: the Feed's fold is not under test here
+            store.apply(event)
+    assert len(client.seen_keys) == len(client.live_keys) == 1
+    assert sum(not q.stale for q in store.quotes()) == 1
+
+
+async def test_a_poll_reply_older_than_a_stream_lock_does_not_bring_the_price_back_live():
+    """A reconcile poll runs beside the stream: a lock that arrives while its request is in flight is newer."""
+    in_flight = asyncio.Event()
+    release = asyncio.Event()
+
+    async def slow_reply(request: httpx.Request) -> httpx.Response:
+        in_flight.set()
+        await release.wait()
+        return httpx.Response(200, json={"data": [row("Boston Celtics", 1.8)], "meta": {"count": 1}})
+
+    client, feed = make_client(slow_reply, "ws://127.0.0.1:9/api/stream")
+    assert client._message(json.dumps(row("Boston Celtics", 1.8)))
+    poll = asyncio.create_task(client.poll_once())
+    await in_flight.wait()
+    client._message(json.dumps(row("Boston Celtics", None)))  # suspended while the poll is in flight
+    client._message(json.dumps(row("Miami Heat", 2.1)))  # first priced while the poll is in flight
+    release.set()
+    await poll
+    store, _ = into_store(feed)
+    quotes = {q.selection: q for q in store.quotes()}
+    assert quotes["Boston Celtics"].locked and not store.is_live_price(quotes["Boston Celtics"])
+    assert store.is_live_price(quotes["Miami Heat"])  # the older reply's silence about it proves nothing
+
+
+@pytest.mark.parametrize("reset", ["inf", "nan", "1e30", "9999999999999"])
+def test_a_rate_limit_reset_that_is_not_a_time_in_the_next_day_is_ignored(reset):
+    """A reset of inf would make every pause endless (asyncio.sleep(inf)); no plan's window is over a day."""
+    now = 1_800_000_000.0
+    b = budget(150, 3_000, now)
+    b.note(httpx.Headers({"X-RateLimit-Remaining": "149", "X-RateLimit-Reset": reset}), now)
+    assert b.reset_at == int(now + 3_000) and math.isfinite(b.wait_for(1, now))

@@ -51,6 +51,8 @@ def test_envelope_rate_headers_and_rows_with_documented_fields_only(sim):
         assert any(present) and not all(present), optional  # varied: a client must accept both shapes
     dates = [row["match_date"] for row in rows]
     assert None in dates and any(isinstance(d, str) for d in dates)
+    separators = {" vs " in row["match_name"] for row in rows}
+    assert separators == {True, False}  # "Home vs Away" or "Home - Away": the docs never show a match_name
     prices = [p for row in rows for p in row["odds"].values()]
     assert all(p is None or p > 1 for p in prices)
     assert int(get(sim, "/api/sports", PRO).headers["X-RateLimit-Remaining"]) == remaining - 1
