@@ -77,6 +77,17 @@ def default_verdict(exc: BaseException | None) -> Verdict:
     return Retry(f"internal error ({type(exc).__name__}); see the log")
 
 
+def _client_verdict(process_exception: ProcessException | None, failure: BaseException | None) -> Verdict | None:
+    """The client's own verdict; a callback that itself fails is logged and the default applies."""
+    if process_exception is None:
+        return None
+    try:
+        return process_exception(failure)
+    except Exception:
+        log.exception("a provider's process_exception failed; using the default verdict")
+        return None
+
+
 async def reconnect(
     session: Callable[[], Awaitable[None]],
     reporter: StreamReporter,
@@ -101,7 +112,7 @@ async def reconnect(
             raise
         except Exception as exc:  # classified below: nothing is swallowed unseen
             failure = exc
-        verdict = (process_exception(failure) if process_exception else None) or default_verdict(failure)
+        verdict = _client_verdict(process_exception, failure) or default_verdict(failure)
         if isinstance(verdict, Fatal):
             reporter.state(verdict.state, verdict.reason)
             return verdict
