@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from oddstui.model import StreamHealthChanged, StreamState
-from oddstui.providers.backoff import Backoff, clamp_retry_field
+from oddstui.providers.backoff import Backoff, clamp_retry_field, parse_reset
 from oddstui.providers.base import Fatal, Retry, default_verdict, reconnect
 from oddstui.providers.errors import failure_for_status
 from oddstui.providers.health import StreamReporter
@@ -419,3 +419,43 @@ async def test_an_endless_error_body_on_a_stream_request_is_bounded():
         assert response.status_code == 500
         with pytest.raises(ReplyRefused, match="grew past"):
             await response.aread()
+
+
+# --- rate-limit headers ------------------------------------------------------------------------------------
+
+NOW = 1_790_000_000.0
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (None, None),
+        ("", None),
+        ("garbage", None),
+        ("nan", None),
+        ("inf", None),
+        ("-5", None),
+        ("1e400", None),
+        ("60", NOW + 60),  # seconds from now
+        ("1790000300", 1_790_000_300.0),  # epoch seconds
+        ("1790000300000", 1_790_000_300.0),  # epoch milliseconds
+        ("1e30", NOW + 86_400),  # absurdly far: a day at most
+        (" 30 ", NOW + 30),
+    ],
+)
+def test_x_ratelimit_reset_is_parsed_defensively(header, expected):
+    assert parse_reset(header, NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("floor", "least", "most"),
+    [
+        (float("nan"), 900.0, 900.0),
+        (float("inf"), 900.0, 900.0),
+        (-5.0, 0.05, 0.1),
+        (1e9, 900.0, 900.0),
+        (3.0, 3.0, 3.0),
+    ],
+)
+def test_a_backoff_floor_from_a_server_is_kept_within_bounds(floor, least, most):
+    assert least <= Backoff(0.1, rng=random.Random(1)).next_delay(floor) <= most
