@@ -39,9 +39,9 @@ class ReplyRefused(httpx.TransportError):
 class _BoundedBody(httpx.AsyncByteStream):
     """A response body inflated in bounded pieces (gzip/deflate) and optionally capped in total size."""
 
-    def __init__(self, raw: httpx.AsyncByteStream, encoding: str, limit: int | None) -> None:
+    def __init__(self, raw: httpx.AsyncByteStream, inflate: bool, limit: int | None) -> None:
         self.raw = raw
-        self.inflater = zlib.decompressobj(zlib.MAX_WBITS | 32) if encoding else None  # gzip or zlib header
+        self.inflater = zlib.decompressobj(zlib.MAX_WBITS | 32) if inflate else None  # gzip or zlib header
         self.limit = limit
         self.total = 0
 
@@ -103,17 +103,15 @@ class BoundedClient(httpx.AsyncClient):
 
 def _bound(response: httpx.Response, limit: int | None) -> httpx.Response:
     """Take over the body's decoding from httpx, so that it is bounded."""
-    encoding = response.headers.get("content-encoding", "").strip().lower()
-    if encoding in ("", "identity"):
-        encoding = ""
-    elif encoding not in ("gzip", "deflate", "x-gzip"):
-        response.stream = _Refused(response.stream, encoding)
-        del response.headers["content-encoding"]
-        return response
-    if encoding:
-        del response.headers["content-encoding"]
-    assert isinstance(response.stream, httpx.AsyncByteStream)
-    response.stream = _BoundedBody(response.stream, encoding, limit)
+    raw = response.stream
+    assert isinstance(raw, httpx.AsyncByteStream)  # an AsyncClient's replies always are
+    encoding = response.headers.pop("content-encoding", "").strip().lower()
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        response.stream = _BoundedBody(raw, inflate=True, limit=limit)
+    elif encoding not in ("", "identity"):
+        response.stream = _Refused(raw, encoding)
+    elif limit is not None:
+        response.stream = _BoundedBody(raw, inflate=False, limit=limit)
     return response
 
 

@@ -319,10 +319,11 @@ async def test_a_small_gzip_reply_cannot_inflate_past_the_body_cap():
     assert peak < 24 * MB
 
 
-async def test_a_gzip_reply_within_the_cap_reads_as_usual():
+@pytest.mark.parametrize(("encoding", "compress"), [("gzip", gzip.compress), ("deflate", zlib.compress)])
+async def test_a_compressed_reply_within_the_cap_reads_as_usual(encoding, compress):
     body = json.dumps({"data": [{"id": i} for i in range(1000)]}).encode()
-    headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
-    async with raw_server(reply(200, headers, gzip.compress(body))) as server, async_client(server.url) as http:
+    headers = {"Content-Type": "application/json", "Content-Encoding": encoding}
+    async with raw_server(reply(200, headers, compress(body))) as server, async_client(server.url) as http:
         response = await http.get("/x")
     assert response.json()["data"][999] == {"id": 999}
     assert server.requests[0].headers["accept-encoding"] == "gzip, deflate"
