@@ -397,6 +397,20 @@ BUILT: dict[str, object] = {
         "url": "https://pinnacle.example/event/arsenal-chelsea",
         "liquidity": 5000.0,
     },
+    # The docs say only "one message per selection change": a row of its own, or one selection and its price.
+    "oddsstream-message-row": {
+        "type": "odds",
+        "bookmaker": "Pinnacle",
+        "match_name": "Arsenal vs Chelsea",
+        "competition": "EPL",
+        "sport": "Soccer",
+        "market_type": "1x2",
+        "period": 0,
+        "is_live": True,
+        "odds": {"Draw": 3.4},
+        "match_date": "2026-12-05T15:00:00+00:00",
+        "scraped_at": "2026-12-02T05:00:00+00:00",
+    },
     "oddsstream-message": {
         "type": "odds",
         "bookmaker": "Pinnacle",
