@@ -25,7 +25,7 @@ from oddstui.providers.errors import StreamFailed
 
 MAX_LINE_CHARS = 4 * 1024 * 1024
 MAX_EVENT_CHARS = 16 * 1024 * 1024
-"""All the field lines of one event together (data, event, id, retry); comments do not count."""
+"""All the lines of one event together."""
 
 _LINE_END = re.compile("\r\n|\r|\n")
 _MEDIA_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,40}/[a-z0-9][a-z0-9!#$&^_.+-]{0,60}")
@@ -74,40 +74,22 @@ class _Lines:
         if not text:
             return []
         self.skip_lf = text.endswith("\r")
-        *lines, rest = _LINE_END.split(text)
+        *lines, rest = _LINE_END.split(text) if "\r" in text else text.split("\n")
         if lines and self.partial:
             lines[0] = "".join(self.partial) + lines[0]
             self.partial, self.partial_len = [], 0
         if rest:
             self.partial.append(rest)
             self.partial_len += len(rest)
-        if self.partial_len > self.max_line or any(len(line) > self.max_line for line in lines):
-            raise LineTooLong(f"a line grew past {self.max_line} characters without ending")
+            if self.partial_len > self.max_line:
+                raise LineTooLong(f"a line grew past {self.max_line} characters without ending")
         return lines
 
 
-class _Fields(SSEDecoder):
-    """httpx-sse's event assembly, with a bound on each event and `retry:` read as the spec says."""
-
-    def __init__(self, max_event: int) -> None:
-        super().__init__()
-        self.max_event = max_event
-        self.size = 0
-
-    def decode(self, line: str) -> ServerSentEvent | None:
-        if not line:
-            self.size = 0
-            return super().decode(line)
-        if line.startswith(":"):
-            return None
-        self.size += len(line)
-        if self.size > self.max_event:
-            raise EventTooLarge(f"an event grew past {self.max_event} characters without ending")
-        if line.startswith("retry:"):
-            value = line[6:].removeprefix(" ")
-            if not (value.isascii() and value.isdigit()):
-                return None  # WHATWG: ignore the field
-        return super().decode(line)
+def _valid_retry(line: str) -> bool:
+    """WHATWG: a `retry:` value counts only if it is ASCII digits (httpx-sse would take `-1` or `+5`)."""
+    value = line[6:].removeprefix(" ")
+    return value.isascii() and value.isdigit()
 
 
 async def iter_sse(
@@ -117,9 +99,18 @@ async def iter_sse(
     check_event_stream(response)
     text = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
     lines = _Lines(max_line)
-    fields = _Fields(max_event)
+    fields = SSEDecoder()
+    size = 0  # characters in the lines of the event being read
     async for chunk in response.aiter_raw():
         for line in lines.feed(text.decode(chunk)):
+            if line:
+                size += len(line)
+                if size > max_event:
+                    raise EventTooLarge(f"an event grew past {max_event} characters without ending")
+                if line.startswith("retry:") and not _valid_retry(line):
+                    continue
+            else:
+                size = 0
             event = fields.decode(line)
             if event is not None:
                 yield event
