@@ -13,6 +13,7 @@ import zlib
 
 import httpx
 import pytest
+import websockets
 
 from oddstui.model import StreamHealthChanged, StreamState
 from oddstui.providers.backoff import Backoff, clamp_retry_field, parse_reset
@@ -460,3 +461,59 @@ def test_x_ratelimit_reset_is_parsed_defensively(header, expected):
 )
 def test_a_backoff_floor_from_a_server_is_kept_within_bounds(floor, least, most):
     assert least <= Backoff(0.1, rng=random.Random(1)).next_delay(floor) <= most
+
+
+# --- WebSocket servers -------------------------------------------------------------------------------------
+
+
+async def test_a_websocket_that_accepts_then_closes_is_backed_off_not_stormed():
+    """websockets' own `async for ws in connect()` resets its backoff on every open: about 200 reconnects in 0.2 s."""
+    opened = 0
+
+    async def close_at_once(ws) -> None:
+        nonlocal opened
+        opened += 1
+        await ws.close(4003, "too many connections")
+
+    backoff = RecordingBackoff(0.05, cap=5.0)
+    reporter, seen = reporter_log()
+    async with websockets.serve(close_at_once, "127.0.0.1", 0) as server:
+        url = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+
+        async def session() -> None:
+            async with websockets.connect(url, open_timeout=2, close_timeout=1) as ws:
+                async for _ in ws:
+                    pass
+
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(reconnect(session, reporter, backoff), 0.8)
+    assert 3 <= opened <= 6
+    assert any("4003" in e.health.detail for e in seen if isinstance(e, StreamHealthChanged))
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "state", "floor"),
+    [
+        (429, {"Retry-After": "7"}, StreamState.RATE_LIMITED, 7.0),
+        (429, {}, StreamState.RATE_LIMITED, 1.0),
+        (401, {}, StreamState.AUTH_ERROR, None),
+        (403, {}, StreamState.AUTH_ERROR, None),
+        (404, {}, StreamState.DOWN, None),
+        (503, {}, StreamState.RECONNECTING, 0.0),
+    ],
+)
+async def test_a_refused_websocket_handshake_is_read_like_any_http_reply(status, headers, state, floor):
+    def refuse(connection, request):
+        response = connection.respond(status, f"refused {KEY}\n")
+        for name, value in headers.items():
+            response.headers[name] = value
+        return response
+
+    async with websockets.serve(lambda ws: ws.close(), "127.0.0.1", 0, process_request=refuse) as server:
+        url = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+        with pytest.raises(websockets.InvalidStatus) as refused:
+            async with websockets.connect(url, open_timeout=2):
+                pass
+    verdict = default_verdict(refused.value)
+    assert verdict.state is state and KEY not in verdict.reason
+    assert isinstance(verdict, Fatal) if floor is None else verdict.floor == floor
