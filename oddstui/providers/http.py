@@ -1,7 +1,8 @@
 """The one place provider clients get their httpx client, bounded against hostile servers.
 
-- Redirects are never followed: a key header or query parameter would go with them to
-  whatever host the server names. A 3xx reaches `failure_for_status`, which says so.
+- Redirects are never followed, by HTTP or WebSocket connections: a key header, query parameter
+  or login frame would go with them to whatever host the server names. A 3xx reaches
+  `failure_for_status` (for a handshake, through `base.default_verdict`), which says so.
 - Compression: gzip and deflate are the only encodings asked for, and they are inflated here in
   bounded pieces (a small body cannot balloon in one step); any other encoding fails clearly.
   Event streams ask for no compression at all, so events arrive as soon as they are sent.
@@ -20,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from websockets.asyncio.client import connect
 
 MAX_BODY = 64 * 1024 * 1024
 """Largest decompressed body of a plain request (a full odds snapshot is a few MB)."""
@@ -145,3 +147,14 @@ def async_client(base_url: str, **options: Any) -> BoundedClient:
     headers = httpx.Headers(options.pop("headers", None))
     headers["Accept-Encoding"] = ACCEPT_ENCODING
     return BoundedClient(base_url=base_url, headers=headers, follow_redirects=False, **options)
+
+
+class websocket_connect(connect):
+    """`websockets.connect` that never follows a redirect: a refused handshake (3xx) is raised as is.
+
+    websockets follows up to 10 redirects by itself, to other hosts too, with the same extra
+    headers; a client that then sends its key in a login frame would send it to that host.
+    """
+
+    def process_redirect(self, exc: Exception) -> Exception | str:
+        return exc

@@ -20,7 +20,7 @@ from oddstui.providers.backoff import Backoff, clamp_retry_field, parse_reset
 from oddstui.providers.base import Fatal, Retry, default_verdict, reconnect
 from oddstui.providers.errors import failure_for_status
 from oddstui.providers.health import StreamReporter
-from oddstui.providers.http import ReplyRefused, async_client
+from oddstui.providers.http import ReplyRefused, async_client, websocket_connect
 from oddstui.providers.sse import EventTooLarge, LineTooLong, NotAnEventStream, iter_sse
 from oddstui.secret import Secret
 from tests.providers.hostile import Request, head, raw_server
@@ -517,3 +517,33 @@ async def test_a_refused_websocket_handshake_is_read_like_any_http_reply(status,
     verdict = default_verdict(refused.value)
     assert verdict.state is state and KEY not in verdict.reason
     assert isinstance(verdict, Fatal) if floor is None else verdict.floor == floor
+
+
+async def test_a_websocket_redirect_to_another_host_is_not_followed():
+    """websockets alone follows it, extra headers and all (and a login frame would follow); ours stops."""
+    keys_elsewhere: list[str | None] = []
+
+    async def record(ws) -> None:
+        keys_elsewhere.append(ws.request.headers.get("X-Api-Key"))
+        await ws.close()
+
+    async with websockets.serve(record, "127.0.0.2", 0) as elsewhere:
+        target = f"ws://127.0.0.2:{elsewhere.sockets[0].getsockname()[1]}/steal?x=1"
+
+        def redirect(connection, request):
+            response = connection.respond(302, "moved\n")
+            response.headers["Location"] = target
+            return response
+
+        async with websockets.serve(lambda ws: ws.close(), "127.0.0.1", 0, process_request=redirect) as server:
+            url = f"ws://127.0.0.1:{server.sockets[0].getsockname()[1]}/stream"
+            async with websockets.connect(url, additional_headers={"X-Api-Key": KEY}, open_timeout=2):
+                pass
+            assert keys_elsewhere == [KEY]
+            with pytest.raises(websockets.InvalidStatus) as refused:
+                async with websocket_connect(url, additional_headers={"X-Api-Key": KEY}, open_timeout=2):
+                    pass
+    assert keys_elsewhere == [KEY]  # nothing more reached the other host
+    verdict = default_verdict(refused.value)
+    assert isinstance(verdict, Fatal) and verdict.state is StreamState.DOWN
+    assert "127.0.0.2" in verdict.reason and "steal" not in verdict.reason
