@@ -136,7 +136,7 @@ def test_opticodds_doc_examples_reach_the_feed(name, runner):
     assert feed.data_events > 0
 
 
-@settings(FUZZ, max_examples=600)
+@settings(FUZZ, max_examples=500)
 @given(event=optic_events())
 def test_opticodds_events_never_crash(event, runner):
     name, data = event
@@ -173,7 +173,7 @@ def test_oddspapi_doc_examples_reach_the_feed(runner, cache_dir):
     assert feed.data_events > 0
 
 
-@settings(FUZZ, max_examples=400)
+@settings(FUZZ, max_examples=300)
 @given(raw=frames_from(PAPI_SEEDS) | frames_from(PAPI_SEEDS).map(str.encode))
 def test_oddspapi_json_frames_never_crash(raw, runner, cache_dir):
     client, feed = papi_client(cache_dir)
@@ -196,7 +196,7 @@ def msgpack_frames(draw: st.DrawFn) -> bytes:
     return draw(st.sampled_from(HUGE_MSGPACK))
 
 
-@settings(FUZZ, max_examples=400)
+@settings(FUZZ, max_examples=300)
 @given(raw=msgpack_frames())
 def test_oddspapi_msgpack_frames_never_crash(raw, runner, cache_dir):
     client, feed = papi_client(cache_dir)
