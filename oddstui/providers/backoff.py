@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import email.utils
+import math
 import random
 import time
+from datetime import UTC
+
+MAX_FLOOR = 900.0
+"""The longest any server-given floor (`retry:`, Retry-After) may hold a reconnect back."""
 
 
 class Backoff:
@@ -17,7 +22,8 @@ class Backoff:
         self._rng = rng or random.Random()
 
     def next_delay(self, floor: float = 0.0) -> float:
-        """The wait before the next attempt: at least `floor`, growing with each failure."""
+        """The wait before the next attempt: at least `floor` (kept within 0..MAX_FLOOR), growing with each failure."""
+        floor = min(max(floor, 0.0), MAX_FLOOR) if math.isfinite(floor) else MAX_FLOOR
         ceiling = min(self.cap, self.base * 2**self.attempt)
         self.attempt += 1
         return max(floor, ceiling / 2 + self._rng.uniform(0, ceiling / 2))
@@ -27,36 +33,47 @@ class Backoff:
 
 
 def clamp_retry_field(value: int | None, cap_ms: int = 60_000) -> float:
-    """The SSE `retry:` value in seconds, clamped to 0..cap (httpx-sse accepts '-1' and '+5')."""
+    """The SSE `retry:` value in seconds, clamped to 0..cap; `iter_sse` has already dropped non-digit values."""
     if value is None:
         return 0.0
     return min(max(value, 0), cap_ms) / 1000
 
 
 def parse_retry_after(value: str | None, default: float, cap: float = 300.0) -> float:
-    """Retry-After as seconds or an HTTP date, clamped to 0..cap; `default` if missing or unreadable."""
-    if not value:
+    """Retry-After as delay-seconds or an HTTP date, clamped to 0..cap; `default` if missing or unreadable.
+
+    Only ASCII digits count as seconds (`-5`, `1e9`, `NaN` are unreadable); a date in the past is 0.
+    """
+    text = (value or "").strip()
+    if not text:
         return default
-    text = value.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return min(float(text), cap)
     try:
         when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError):
+        seconds = (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp() - time.time()
+    except (TypeError, ValueError, OverflowError, IndexError):
         return default
-    return min(max(when.timestamp() - time.time(), 0.0), cap)
+    return min(max(seconds, 0.0), cap)
+
+
+MAX_RESET_AHEAD = 86_400.0
+"""The furthest ahead a rate-limit window may reset: the longest documented window is a day."""
 
 
 def parse_reset(value: str | None, now: float) -> float | None:
-    """X-RateLimit-Reset as an absolute time: epoch seconds, epoch ms, or seconds from now."""
-    if not value:
-        return None
+    """X-RateLimit-Reset as an absolute time: epoch seconds, epoch ms, or seconds from now.
+
+    Never more than a day ahead; None when missing, unreadable or not a finite number.
+    """
     try:
-        number = float(value.strip())
+        number = float((value or "").strip())
     except ValueError:
         return None
+    if not math.isfinite(number) or number < 0:
+        return None
     if number > 1e12:
-        return number / 1000
-    if number > 1e9:
-        return number
-    return now + max(number, 0.0)
+        number /= 1000
+    elif number <= 1e9:
+        number += now
+    return min(number, now + MAX_RESET_AHEAD)

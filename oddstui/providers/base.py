@@ -18,7 +18,7 @@ import websockets
 
 from oddstui.model import StreamState
 from oddstui.providers.backoff import Backoff
-from oddstui.providers.errors import AuthFailed, RateLimited, RequestRejected, StreamFailed
+from oddstui.providers.errors import AuthFailed, RateLimited, RequestRejected, StreamFailed, failure_for_status
 from oddstui.providers.health import StreamReporter
 
 log = logging.getLogger("oddstui.providers")
@@ -56,6 +56,22 @@ TRANSIENT = (
 )
 
 
+def handshake_failure(exc: websockets.InvalidStatus) -> Exception:
+    """A refused WebSocket handshake read like any HTTP reply: 401 stops, 429 waits out Retry-After, 5xx retries.
+
+    (websockets' own default treats a 429 as fatal.)
+    """
+    refused = exc.response
+    response = httpx.Response(
+        refused.status_code,
+        headers=list(refused.headers.raw_items()),
+        content=bytes(refused.body or b""),
+        extensions={"reason_phrase": refused.reason_phrase.encode("ascii", "replace")},
+    )
+    failure = failure_for_status(response, "the WebSocket server", "check the API key")
+    return failure or StreamFailed(f"the WebSocket handshake failed (HTTP {refused.status_code})")
+
+
 def default_verdict(exc: BaseException | None) -> Verdict:
     """What every provider does with the common failures; unknown exceptions are logged and retried."""
     if exc is None:
@@ -64,6 +80,8 @@ def default_verdict(exc: BaseException | None) -> Verdict:
         return Fatal(str(exc))
     if isinstance(exc, RequestRejected):
         return Fatal(str(exc), StreamState.DOWN)
+    if isinstance(exc, websockets.InvalidStatus):
+        return default_verdict(handshake_failure(exc))
     if isinstance(exc, RateLimited):
         return Retry(str(exc), exc.wait, StreamState.RATE_LIMITED)
     if isinstance(exc, httpx.ReadTimeout):
@@ -75,6 +93,17 @@ def default_verdict(exc: BaseException | None) -> Verdict:
         return Retry(str(exc) or type(exc).__name__)
     log.error("unexpected failure in a provider session", exc_info=exc)
     return Retry(f"internal error ({type(exc).__name__}); see the log")
+
+
+def _client_verdict(process_exception: ProcessException | None, failure: BaseException | None) -> Verdict | None:
+    """The client's own verdict; a callback that itself fails is logged and the default applies."""
+    if process_exception is None:
+        return None
+    try:
+        return process_exception(failure)
+    except Exception:
+        log.exception("a provider's process_exception failed; using the default verdict")
+        return None
 
 
 async def reconnect(
@@ -101,7 +130,7 @@ async def reconnect(
             raise
         except Exception as exc:  # classified below: nothing is swallowed unseen
             failure = exc
-        verdict = (process_exception(failure) if process_exception else None) or default_verdict(failure)
+        verdict = _client_verdict(process_exception, failure) or default_verdict(failure)
         if isinstance(verdict, Fatal):
             reporter.state(verdict.state, verdict.reason)
             return verdict

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 import httpx
 
 from oddstui.providers.backoff import parse_retry_after
+from oddstui.secret import scrub
 
 MAX_MESSAGE = 200
 """Longest server-supplied message quoted in an error."""
@@ -39,18 +43,34 @@ def server_message(response: httpx.Response) -> str:
     """The reason a server gave in a JSON error body (`message`, `error`, or `error.message`), bounded.
 
     Never the raw body: an HTML error page or a payload is summarized by the status's reason phrase.
+    Keys are masked before the text is cut (a cut key would escape the mask), and control
+    characters (terminal escapes) become spaces.
     """
-    fallback = response.reason_phrase or "error"
+    message: object = None
     try:
         body = response.json()
+    except (ValueError, RecursionError, httpx.ResponseNotRead):
+        body = None
+    if isinstance(body, dict):
+        message = body.get("message") or body.get("error")
+        if isinstance(message, dict):
+            message = message.get("message") or message.get("code")
+    if not isinstance(message, str | int | float) or isinstance(message, bool) or message == "":
+        message = response.reason_phrase or "error"
+    text = scrub(str(message)[: MAX_MESSAGE * 4])
+    return "".join(c if c.isprintable() else " " for c in text[:MAX_MESSAGE])
+
+
+def redirect_target(response: httpx.Response) -> str:
+    """The host a redirect points at, for a message: never its path or query, which may hold a key."""
+    location = response.headers.get("location", "")
+    try:
+        host = urlsplit(location).hostname
     except ValueError:
-        return fallback
-    if not isinstance(body, dict):
-        return fallback
-    message = body.get("message") or body.get("error")
-    if isinstance(message, dict):
-        message = message.get("message") or message.get("code")
-    return str(message)[:MAX_MESSAGE] if isinstance(message, str | int | float) and message != "" else fallback
+        return "an unreadable location"
+    if not host:
+        return "another path on the same host" if location else "nowhere (no Location)"
+    return host if re.fullmatch(r"[a-z0-9.-]{1,100}", host) else "an unreadable host"
 
 
 def failure_for_status(
@@ -58,12 +78,19 @@ def failure_for_status(
 ) -> Exception | None:
     """The one mapping from an HTTP status to what a client does next; None for a success.
 
+    3xx -> RequestRejected (never followed: the key would go along);
     401/403 -> AuthFailed (never retried); 429 -> RateLimited with Retry-After clamped to
     [rate_limit_floor, max_wait]; 408/425 and 5xx -> StreamFailed (retried with backoff);
     any other 4xx -> RequestRejected (retrying cannot help). `key_hint` names where the key is set.
     Messages are built from the server's reason only; callers' reporters scrub keys again.
     """
     status = response.status_code
+    if 300 <= status < 400:
+        return RequestRejected(
+            f"{provider}: the server redirects to {redirect_target(response)} (HTTP {status}); "
+            "redirects are not followed, since the key would go with them. Fix: set base_url to the new address",
+            status,
+        )
     if status < 400:
         return None
     reason = server_message(response)

@@ -7,15 +7,18 @@ import time
 
 import httpx
 
-from oddstui.providers.backoff import parse_reset, parse_retry_after
-from oddstui.providers.errors import AuthFailed, StreamFailed
+from oddstui.providers.backoff import parse_reset
+from oddstui.providers.errors import RateLimited, StreamFailed, failure_for_status
 
 
 class PacedClient:
-    def __init__(self, http: httpx.AsyncClient, name: str, max_wait: float = 60.0) -> None:
+    """GETs that wait out rate limits; every other status goes through `failure_for_status`."""
+
+    def __init__(self, http: httpx.AsyncClient, name: str, max_wait: float = 60.0, key_hint: str = "") -> None:
         self.http = http
         self.name = name
         self.max_wait = max_wait
+        self.key_hint = key_hint or f"check the {name} API key"
         self.remaining: int | None = None
         self.reset_at: float | None = None
 
@@ -25,19 +28,18 @@ class PacedClient:
                 await asyncio.sleep(min(max(self.reset_at - time.time(), 0.0), self.max_wait))
             response = await self.http.get(path, params=params)
             self._note_limits(response)
-            if response.status_code == 429:
-                await asyncio.sleep(parse_retry_after(response.headers.get("retry-after"), 1.0, self.max_wait))
+            failure = failure_for_status(response, self.name, self.key_hint, max_wait=self.max_wait)
+            if isinstance(failure, RateLimited):
+                await asyncio.sleep(failure.wait)
                 continue
-            if response.status_code in (401, 403):
-                raise AuthFailed(f"{self.name} refused the API key (HTTP {response.status_code})")
-            if response.status_code >= 400:
-                raise StreamFailed(f"{self.name} {path}: HTTP {response.status_code}")
+            if failure is not None:
+                raise failure
             return response
         raise StreamFailed(f"{self.name} {path}: still rate limited after {attempts} attempts")
 
     def _note_limits(self, response: httpx.Response) -> None:
-        remaining = response.headers.get("x-ratelimit-remaining")
-        if remaining is not None and remaining.strip().isdigit():
+        remaining = response.headers.get("x-ratelimit-remaining", "").strip()
+        if remaining.isascii() and remaining.isdigit():
             self.remaining = int(remaining)
         reset = parse_reset(response.headers.get("x-ratelimit-reset"), time.time())
         if reset is not None:
