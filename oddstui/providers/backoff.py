@@ -57,14 +57,15 @@ def parse_retry_after(value: str | None, default: float, cap: float = 300.0) -> 
     return min(max(seconds, 0.0), cap)
 
 
-MAX_RESET_AHEAD = 86_400.0
-"""The furthest ahead a rate-limit window may reset: the longest documented window is a day."""
+MAX_RESET_AHEAD = 90_000.0
+"""The furthest ahead a rate-limit window may reset: the longest documented window is a day (plus clock skew)."""
 
 
 def parse_reset(value: str | None, now: float) -> float | None:
     """X-RateLimit-Reset as an absolute time: epoch seconds, epoch ms, or seconds from now.
 
-    Never more than a day ahead; None when missing, unreadable or not a finite number.
+    None when missing, unreadable, not a finite number, or further ahead than any plan's window
+    (a made-up window would set a pace no plan has).
     """
     try:
         number = float((value or "").strip())
@@ -76,4 +77,4 @@ def parse_reset(value: str | None, now: float) -> float | None:
         number /= 1000
     elif number <= 1e9:
         number += now
-    return min(number, now + MAX_RESET_AHEAD)
+    return number if number - now <= MAX_RESET_AHEAD else None

@@ -36,7 +36,7 @@ from oddstui.providers.base import Fatal, Retry, Verdict, reconnect
 from oddstui.providers.errors import AuthFailed, RateLimited, RequestRejected, StreamFailed
 from oddstui.providers.feed import Feed
 from oddstui.providers.health import StreamReporter
-from oddstui.providers.http import async_client
+from oddstui.providers.http import async_client, websocket_connect
 from oddstui.providers.oddspapi_book import Held, PriceBook
 from oddstui.providers.oddspapi_rest import KEY_HINT, MarketNames, PapiRest
 from oddstui.providers.oddspapi_wire import (
@@ -141,7 +141,7 @@ class OddsPapiClient:
     # --- one connection -------------------------------------------------------------
 
     async def _session(self) -> None:
-        async with websockets.connect(self.settings.ws_url, max_size=MAX_FRAME, open_timeout=10, close_timeout=2) as ws:
+        async with websocket_connect(self.settings.ws_url, max_size=MAX_FRAME, open_timeout=10, close_timeout=2) as ws:
             self.logged_in = False
             self._prepare_resume()
             self._login_seen = asyncio.Event()

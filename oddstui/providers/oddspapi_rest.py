@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import time
@@ -10,8 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from oddstui.providers.backoff import parse_reset
-from oddstui.providers.errors import failure_for_status
+from oddstui.providers.rest import PacedClient
 
 LANG = "en"
 KEY_HINT = "set ODDSPAPI_API_KEY (or [oddspapi] api_key in the config file)"
@@ -20,29 +18,13 @@ MAX_PAGES = 50
 
 
 class PapiRest:
-    """GET `/{lang}{path}`: waits out an exhausted X-RateLimit window; statuses via `failure_for_status`.
-
-    (rest.PacedClient maps statuses its own way: every 4xx but auth becomes a retryable failure,
-    so a 400/422 for a wrong filter would be retried forever. This wraps the same pacing instead.)
-    """
+    """GET `/{lang}{path}` through the shared paced client (rate limits waited out, statuses mapped once)."""
 
     def __init__(self, http: httpx.AsyncClient, max_wait: float = 60.0) -> None:
-        self.http = http
-        self.max_wait = max_wait
-        self.remaining: int | None = None
-        self.reset_at: float | None = None
+        self.paced = PacedClient(http, "OddsPapi", max_wait, KEY_HINT)
 
     async def get(self, path: str, params: dict | None = None) -> object:
-        if self.remaining == 0 and self.reset_at is not None:
-            await asyncio.sleep(min(max(self.reset_at - time.time(), 0.0), self.max_wait))
-        response = await self.http.get(f"/{LANG}{path}", params=params)
-        remaining = response.headers.get("x-ratelimit-remaining", "").strip()
-        self.remaining = int(remaining) if remaining.isdigit() else None
-        self.reset_at = parse_reset(response.headers.get("x-ratelimit-reset"), time.time())
-        failure = failure_for_status(response, "OddsPapi", KEY_HINT)
-        if failure is not None:
-            raise failure
-        return response.json()
+        return (await self.paced.get(f"/{LANG}{path}", params)).json()
 
     async def pages(self, path: str, params: dict) -> list:
         """Every row of a list endpoint, following pages.

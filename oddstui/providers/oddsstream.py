@@ -23,7 +23,7 @@ from oddstui.providers.base import Fatal, Retry, Verdict, default_verdict, recon
 from oddstui.providers.errors import AuthFailed, RateLimited, RequestRejected, StreamFailed, failure_for_status
 from oddstui.providers.feed import Feed
 from oddstui.providers.health import StreamReporter
-from oddstui.providers.http import async_client
+from oddstui.providers.http import async_client, websocket_connect
 from oddstui.providers.oddsstream_wire import (
     PROVIDER,
     STREAM,
@@ -56,8 +56,6 @@ RECONCILE_EVERY = 120.0
 """In WebSocket mode, a full poll this often (or less often, as the budget says) confirms the stream's picture."""
 DAILY_WINDOW = 7_200.0
 """A rate window that resets further off than this (2 h; Pro windows are 1 h) is a daily one: the Free plan."""
-MAX_WINDOW = 90_000.0
-"""No plan's window is longer than a day: a reset further off (or inf, or NaN) is not believed."""
 FREE_WS_PER_DAY = 30
 """The doc's plan table: the Free plan has 30 WebSocket connections a day."""
 NOT_JSON = (msgspec.DecodeError, RecursionError)
@@ -88,7 +86,7 @@ class Budget:
         if remaining.isdigit():
             self.remaining = int(remaining)
         reset = parse_reset(headers.get("x-ratelimit-reset"), now)
-        if reset is None or not reset - now <= MAX_WINDOW:  # also NaN: a pause computed from it would never end
+        if reset is None:  # parse_reset believes no window longer than a day, nor inf or NaN
             return
         if self.reset_at is not None and reset > self.reset_at + 1:
             self.connections = 0  # a new window
@@ -390,7 +388,7 @@ class OddsStreamClient:
             params["bookmaker"] = self.book
         url = f"{self.settings.ws_url}?{httpx.QueryParams(params)}"
         try:
-            ws = await websockets.connect(url, open_timeout=10, close_timeout=2)
+            ws = await websocket_connect(url, open_timeout=10, close_timeout=2)
         except (OSError, TimeoutError, websockets.InvalidHandshake) as exc:
             status = exc.response.status_code if isinstance(exc, websockets.InvalidStatus) else None
             if status in (401, 403):

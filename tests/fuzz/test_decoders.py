@@ -160,10 +160,6 @@ def cache_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("papi-cache")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the current OddsPapi client rejects the docs' odds examples (KeyError): conformance, issue 11",
-)
 def test_oddspapi_doc_examples_reach_the_feed(runner, cache_dir):
     client, feed = papi_client(cache_dir)
     for name in PAPI_SEEDS:
@@ -359,19 +355,6 @@ CRASHES_FOUND: list[tuple[str, str, str, Callable[[asyncio.Runner, Path], None]]
         "passed on: score: totals not whole numbers, or id not text",
         "fixture-results: a fixture_id that is not text is passed on in ScoreUpdated",
         optic_frame("fixture-results", RESULTS_WITH_NUMBER_ID),
-    ),
-    ("oddspapi", "RecursionError in _frame", NOT_CAUGHT, papi_frame(deep_json(SEEDS["papi-odds"], DEEP))),
-    (
-        "oddsstream",
-        "RecursionError in _message",
-        NOT_CAUGHT,
-        stream_message(deep_json(json.dumps(BUILT["oddsstream-message-row"]), DEEP)),
-    ),
-    (
-        "oddsstream-poll",
-        "AttributeError in poll_once",
-        "an /api/odds reply that is a JSON array or scalar: `.get` is called on it",
-        stream_poll("[]"),
     ),
     ("parlay", "RecursionError in _parse", NOT_CAUGHT, parlay_reply(deep_json(SEEDS["parlay"], DEEP))),
 ]

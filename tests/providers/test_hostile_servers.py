@@ -441,7 +441,8 @@ NOW = 1_790_000_000.0
         ("60", NOW + 60),  # seconds from now
         ("1790000300", 1_790_000_300.0),  # epoch seconds
         ("1790000300000", 1_790_000_300.0),  # epoch milliseconds
-        ("1e30", NOW + 86_400),  # absurdly far: a day at most
+        ("1e30", None),  # absurdly far: no plan's window is longer than a day
+        (str(NOW + 86_400), NOW + 86_400),  # a daily window resetting a day from now
         (" 30 ", NOW + 30),
     ],
 )
