@@ -126,8 +126,10 @@ def _missing_id(item: object) -> str:
 
 
 def _quote(data: dict) -> ParlayQuote:
-    legs = data.get("legs") or []
-    missing = data.get("missing_entries") or []
+    legs = data.get("legs")
+    missing = data.get("missing_entries")
+    legs = [] if legs is None else legs
+    missing = [] if missing is None else missing
     error = data.get("error")
     price = data.get("price")
     if not isinstance(legs, list) or not isinstance(missing, list):
