@@ -298,8 +298,6 @@ class OpticOddsClient:
             pause = max(self.rate_limit_pause, exc.wait)
             self._rate_limited_until = max(self._rate_limited_until, time.monotonic() + pause)
             return Retry(str(exc), pause, StreamState.RATE_LIMITED)
-        if isinstance(exc, ExceptionGroup):  # pragma: no cover - _session unwraps its task group
-            exc = exc.exceptions[0]
         verdict = default_verdict(exc)
         if isinstance(verdict, Retry):
             return Retry(verdict.reason, max(verdict.floor, state.retry_floor), verdict.state)

@@ -208,3 +208,59 @@ def test_restart_fault_drops_the_stream_and_stall_fault_silences_it():
                     pass
     finally:
         server.stop()
+
+
+def test_where_the_docs_are_silent_the_simulator_varies(sim):
+    """Optional odd fields present and absent, results scores nested and flat, the guide's own example events."""
+    base = sim.urls()["opticodds"]
+    with httpx.Client(timeout=10) as client:
+        events = []
+        for _ in range(3):  # the doc examples come with some connections, not all
+            params = {"sportsbook": ["Pinnacle", "FanDuel"], "include_fixture_updates": "true", "last_entry_id": "0-0"}
+            events += sse_events(client, base + "/stream/odds/basketball", params, 30)
+        results = sse_events(client, base + "/stream/results/basketball", {"last_entry_id": "0-0"}, 60)
+    odds = [o for e in events if e["event"] == "odds" for o in json.loads(e["data"])["data"]]
+    for name in ("limits", "deep_link", "normalized_selection"):
+        assert any(name in o for o in odds) and any(name not in o for o in odds), name
+    moneylines = [o for o in odds if o["market"] == "Moneyline"]
+    assert any("points" in o and o["points"] is None for o in moneylines) and any("points" not in o for o in moneylines)
+    assert {"event": "ping", "retry": "5000", "data": "2024-08-28T18:57:49Z"} in events
+    assert any(e["event"] == "fixture-status" and e.get("id") == "1724871720243-0" for e in events)
+    scores = [json.loads(e["data"])["data"]["score"] for e in results if e["event"] == "fixture-results"]
+    assert any("scores" in s and "in_play" in s for s in scores) and any("home" in s for s in scores)
+
+
+def test_the_seed_chooses_snapshot_filters_and_copilot_id_forms():
+    from oddstui.sim.opticodds import Variant
+
+    variants = [Variant(seed) for seed in range(12)]
+    assert {v.snapshot_by_fixture for v in variants} == {0, 400, 422}
+    assert {v.long_copilot_ids for v in variants} == {True, False}
+
+
+def test_settlements_sometimes_use_a_word_beyond_won_lost_push(sim):
+    from oddstui.model import Settlement
+    from oddstui.sim.hub import Entry
+    from oddstui.sim.opticodds import OpticOddsSim
+
+    market, variant = sim.simulator.market, sim.simulator.opticodds.variant
+    words = {
+        OpticOddsSim._settled(fx, line, Settlement.PUSH, Entry(1, "1-1", 1, None), variant)["settlement"]
+        for fx in market.fixtures.values()
+        for line in fx.lines
+    }
+    assert words == {"Push", "Void"}
+
+
+def test_parlay_of_independent_legs_is_the_product_within_rounding(sim):
+    odds = copilot_ids(sim)
+    first = odds[0]
+    other = next(o for o in odds if o["fixture_id"] != first["fixture_id"])
+    url = sim.urls()["opticodds"] + "/copilot/parlay/odds"
+    body = httpx.get(url, params={"id": [first["id"], other["id"]]}, headers={"X-Api-Key": KEY}).json()["data"]
+
+    def decimal(american: float) -> float:
+        return 1 + american / 100 if american > 0 else 1 + 100 / -american
+
+    product = decimal(body["legs"][0]["price"]) * decimal(body["legs"][1]["price"])
+    assert abs(decimal(body["price"]) - product) <= 0.01 * product
