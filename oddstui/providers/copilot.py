@@ -77,7 +77,7 @@ class ParlayClient:
     async def price(self, ids: Sequence[str]) -> ParlayQuote:
         if not ids:
             raise ParlayError("a parlay needs at least one leg")
-        params = [("id", i) for i in ids]
+        params: list[tuple[str, str | int | float | bool | None]] = [("id", i) for i in ids]
         for attempt in (1, 2):
             try:
                 response = await self.http.get("/copilot/parlay/odds", params=params)

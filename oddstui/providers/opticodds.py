@@ -79,6 +79,8 @@ RESUME_HORIZON = 25.0
 """A last_entry_id older than this may not be replayed in full (NOTES.md: about 30 s): re-hydrate instead."""
 COPILOT_SPORTS = frozenset({"basketball"})
 """Sports with a documented Copilot stream (`/stream/copilot/basketball/odds`)."""
+Query = list[tuple[str, str | int | float | bool | None]]
+"""Query parameters, repeated keys allowed (httpx's own type for them)."""
 KEY_HINT = "set a valid OPTICODDS_API_KEY or [opticodds] api_key"
 MALFORMED = (KeyError, TypeError, ValueError, AttributeError)
 """What reading a payload of the wrong shape raises (msgspec's errors are ValueErrors)."""
@@ -303,9 +305,10 @@ class OpticOddsClient:
             return Retry(verdict.reason, max(verdict.floor, state.retry_floor), verdict.state)
         return verdict
 
-    def _params(self, state: _StreamState, resume: str | None) -> list[tuple[str, str]]:
+    def _params(self, state: _StreamState, resume: str | None) -> Query:
         plan = state.plan
-        params = [("sportsbook", b) for b in plan.books] + [("league", lg) for lg in plan.leagues]
+        params: Query = [("sportsbook", b) for b in plan.books]
+        params += [("league", lg) for lg in plan.leagues]
         if plan.fixture_updates:
             params.append(("include_fixture_updates", "true"))
         if plan.kind == "odds":  # the Copilot doc lists no odds_format: its prices are American
@@ -551,7 +554,7 @@ class OpticOddsClient:
         self.known_fixtures.add(fixture.fixture_id)
         self.feed.put(FixtureUpserted(stream, None, fixture))
 
-    async def _get(self, path: str, params: list[tuple[str, str]]) -> list:
+    async def _get(self, path: str, params: Query) -> list:
         response = await self.http.get(path, params=params)
         failure = failure_for_status(response, "OpticOdds", KEY_HINT, self.rate_limit_pause)
         if failure is not None:
@@ -626,7 +629,7 @@ class OpticOddsClient:
                 state.reporter.rejected(f"snapshot fixture skipped ({type(exc).__name__})")
             if plan.kind == "results" or not isinstance(item, dict):
                 continue
-            parent = item.get("id") if isinstance(item.get("id"), str) else ""
+            parent = item["id"] if isinstance(item.get("id"), str) else ""
             converted = odds_from_snapshot(item.get("odds") or [], parent, stream, fmt)
             self._report(state, "snapshot", converted.rejected)
             for quote in converted.quotes:

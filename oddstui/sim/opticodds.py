@@ -584,7 +584,7 @@ class OpticOddsSim:
 
     def fixture_json(self, fx: SimFixture) -> dict:
         """A `/fixtures` item; its `result` in the results schema, nested or flat by the seed."""
-        return fixture_json(fx) | {"result": score_json(fx, self.variant.pick(2, "fixture-result", fx.fixture_id))}
+        return fixture_json(fx) | {"result": score_json(fx, self.variant.pick(2, "fixture-result", fx.fixture_id) == 1)}
 
     async def fixtures(self, request: Request) -> Response:
         refused = self._rest_auth(request)
