@@ -24,11 +24,13 @@ from oddstui.config import ProviderSettings
 from oddstui.model import (
     FixtureChange,
     FixtureChanged,
+    FixtureStatus,
     FixtureUpserted,
     Quote,
     QuotesLocked,
     QuotesPosted,
     QuotesSettled,
+    Score,
     ScoreUpdated,
     StreamState,
     entry_order,
@@ -77,8 +79,6 @@ MAX_FIXTURES_PER_SNAPSHOT = 5
 RATE_LIMIT_PAUSE = 15.0
 RESUME_HORIZON = 25.0
 """A last_entry_id older than this may not be replayed in full (NOTES.md: about 30 s): re-hydrate instead."""
-COPILOT_SPORTS = frozenset({"basketball"})
-"""Sports with a documented Copilot stream (`/stream/copilot/basketball/odds`)."""
 Query = list[tuple[str, str | int | float | bool | None]]
 """Query parameters, repeated keys allowed (httpx's own type for them)."""
 KEY_HINT = "set a valid OPTICODDS_API_KEY or [opticodds] api_key"
@@ -120,7 +120,7 @@ def _chunks(items: Sequence[str], size: int) -> list[tuple[str, ...]]:
 def plan_streams(
     sports: Sequence[str], books: Sequence[str], leagues: Mapping[str, Sequence[str]], copilot: bool = True
 ) -> list[StreamPlan]:
-    """Connections per sport, at most 5 books and 10 leagues each: odds, results, and Copilot where documented.
+    """Connections per sport, at most 5 books and 10 leagues each: odds, results and Copilot.
 
     `leagues` maps a sport to the leagues to stream; a sport it lacks is streamed whole (one connection).
     """
@@ -133,7 +133,7 @@ def plan_streams(
             for n, book_chunk in enumerate(_chunks(books, MAX_BOOKS_PER_STREAM)):
                 plans.append(StreamPlan("odds", sport, book_chunk, group, index, fixture_updates=n == 0))
                 index += 1
-        kinds = ("results", "copilot") if copilot and sport in COPILOT_SPORTS else ("results",)
+        kinds = ("results", "copilot") if copilot else ("results",)
         for kind in kinds:
             plans.extend(StreamPlan(kind, sport, (), group, i) for i, group in enumerate(groups))
     return plans
@@ -158,6 +158,17 @@ class _StreamState:
     """This stream's live (posted, not locked) quotes, to lock those a fresh snapshot no longer lists."""
     touched: set[str] | None = None
     """While a snapshot loads: keys the stream changed since it opened (the stream is newer, so it wins)."""
+
+
+@dataclass
+class _Live:
+    """What the streams last said about a fixture, and when: a REST reply asked for before it is older."""
+
+    at: float
+    status: FixtureStatus | None = None
+    start: float | None = None
+    score: Score | None = None
+    is_live: bool | None = None
 
 
 class _Disabled(Exception):
@@ -199,6 +210,7 @@ class OpticOddsClient:
         self.streams: dict[str, _StreamState] = {}
         self.known_fixtures: set[str] = set()
         self._last_change: dict[str, tuple] = {}
+        self._live: dict[str, _Live] = {}
         self._missing_fixtures: set[str] = set()
         self._fixture_wakeup = asyncio.Event()
         self._rate_limited_until = 0.0
@@ -301,8 +313,9 @@ class OpticOddsClient:
             self._rate_limited_until = max(self._rate_limited_until, time.monotonic() + pause)
             return Retry(str(exc), pause, StreamState.RATE_LIMITED)
         verdict = default_verdict(exc)
-        if isinstance(verdict, Retry):
-            return Retry(verdict.reason, max(verdict.floor, state.retry_floor), verdict.state)
+        if isinstance(verdict, Retry):  # its prices read stale while it is not live: say what happens next
+            shown = StreamState.RECONNECTING if verdict.state is StreamState.STALE else verdict.state
+            return Retry(verdict.reason, max(verdict.floor, state.retry_floor), shown)
         return verdict
 
     def _params(self, state: _StreamState, resume: str | None) -> Query:
@@ -365,6 +378,10 @@ class OpticOddsClient:
             return
         await response.aread()
         failure = failure_for_status(response, "OpticOdds", KEY_HINT, self.rate_limit_pause)
+        if state.plan.kind == "copilot" and response.status_code == 404:
+            failure = RequestRejected(
+                f"OpticOdds has no Copilot stream for {state.plan.sport} (HTTP 404; the docs show basketball)", 404
+            )
         if isinstance(failure, AuthFailed) and state.plan.kind == "copilot":
             failure = AuthFailed(
                 f"Copilot is off: OpticOdds refused this key for Copilot (HTTP {response.status_code}: "
@@ -505,6 +522,9 @@ class OpticOddsClient:
         if self._last_change.get(fixture_id) == seen:
             return []  # several odds streams may report it
         self._last_change[fixture_id] = seen
+        live = self._seen_live(fixture_id)
+        live.status = change.new_status or live.status
+        live.start = change.new_start if change.new_start is not None else live.start
         return [FixtureChanged(state.plan.name, None, change)]
 
     def _fixture_results(self, state: _StreamState, data: Any) -> list:
@@ -516,11 +536,21 @@ class OpticOddsClient:
             state.reporter.rejected("fixture-results: no readable score (scores.home.total / home.total)")
             return []
         is_live = data.get("is_live")
+        live = self._seen_live(fixture_id)
+        live.score = score
+        live.is_live = is_live if isinstance(is_live, bool) else live.is_live
         return [
             ScoreUpdated(
                 state.plan.name, None, PROVIDER, fixture_id, score, is_live if isinstance(is_live, bool) else None
             )
         ]
+
+    def _seen_live(self, fixture_id: str) -> _Live:
+        live = self._live.get(fixture_id)
+        if live is None:
+            live = self._live[fixture_id] = _Live(time.monotonic())
+        live.at = time.monotonic()
+        return live
 
     # --- fixtures and snapshots ---------------------------------------------------
 
@@ -541,16 +571,26 @@ class OpticOddsClient:
             await asyncio.sleep(0.2)
             self._fixture_wakeup.clear()
             wanted = sorted(self._missing_fixtures - self.known_fixtures)[:50]
+            asked = time.monotonic()
             for start in range(0, len(wanted), MAX_FIXTURES_PER_SNAPSHOT):
                 batch = wanted[start : start + MAX_FIXTURES_PER_SNAPSHOT]
                 with contextlib.suppress(httpx.HTTPError, StreamFailed, AuthFailed, RateLimited, RequestRejected):
                     for item in await self._get("/fixtures", [("id", fid) for fid in batch]):
                         with contextlib.suppress(*MALFORMED):
-                            self._upsert(f"{PROVIDER}:fixtures", item)
+                            self._upsert(f"{PROVIDER}:fixtures", item, asked)
             self._missing_fixtures.difference_update(wanted)
 
-    def _upsert(self, stream: str, item: Any) -> None:
+    def _upsert(self, stream: str, item: Any, asked: float) -> None:
+        """Add a fixture from a REST reply asked for at `asked`; what a stream said since then stands."""
         fixture = fixture_from_json(item)
+        live = self._live.get(fixture.fixture_id)
+        if live is not None and live.at >= asked:
+            if live.status is not None:
+                fixture.status = live.status
+                fixture.is_live = live.status in (FixtureStatus.LIVE, FixtureStatus.HALF)
+            fixture.start = live.start if live.start is not None else fixture.start
+            fixture.score = live.score or fixture.score
+            fixture.is_live = live.is_live if live.is_live is not None else fixture.is_live
         self.known_fixtures.add(fixture.fixture_id)
         self.feed.put(FixtureUpserted(stream, None, fixture))
 
@@ -571,6 +611,7 @@ class OpticOddsClient:
         """Load the snapshot, backing off while it fails; the stream stays open and is live once it is in."""
         backoff = Backoff(self.backoff_base)
         while True:
+            asked = time.monotonic()
             try:
                 items = await self._snapshot(state.plan)
                 break
@@ -582,7 +623,7 @@ class OpticOddsClient:
                 reason = str(exc) or type(exc).__name__
                 state.reporter.state(StreamState.STALE, f"snapshot failed ({reason})", retry_in=delay)
                 await asyncio.sleep(delay)
-        self._apply_snapshot(state, items)
+        self._apply_snapshot(state, items, asked)
         state.touched = None
         state.reporter.state(StreamState.LIVE)
 
@@ -614,7 +655,7 @@ class OpticOddsClient:
             items += await self._get(path, [*batch, *common])
         return items
 
-    def _apply_snapshot(self, state: _StreamState, items: list) -> None:
+    def _apply_snapshot(self, state: _StreamState, items: list, asked: float) -> None:
         """Post the snapshot's prices (where the stream has not moved on since it opened), then lock every
         price this stream held that the snapshot no longer lists: off the board or suspended, never live."""
         plan, stream = state.plan, state.plan.name
@@ -624,7 +665,7 @@ class OpticOddsClient:
         fresh: list[Quote] = []
         for item in items:
             try:
-                self._upsert(stream, item)
+                self._upsert(stream, item, asked)
             except MALFORMED as exc:
                 state.reporter.rejected(f"snapshot fixture skipped ({type(exc).__name__})")
             if plan.kind == "results" or not isinstance(item, dict):

@@ -41,8 +41,6 @@ from oddstui.sim.names import BOOKS_BY_NAME, COPILOT, LEAGUES
 RETRY_MS = 5000
 MAX_BOOKS = 5
 MAX_SNAPSHOT_FIXTURES = 5
-COPILOT_SPORTS = frozenset({"basketball"})
-"""The Copilot stream is documented for basketball only."""
 WIRE_STATUS = {FixtureStatus.POSTPONED: "delayed"}
 DOC_FIXTURE_STATUS = (
     b'event: fixture-status\nid: 1724871720243-0\nretry: 5000\ndata: {"data": {"fixture_id": "FB0D30DCDD6C", '
@@ -71,6 +69,16 @@ class Variant:
     def snapshot_by_fixture(self) -> int:
         """0: /fixtures/odds takes sport/league; else the status it refuses them with (400 or 422)."""
         return (0, 400, 422)[self.pick(3, "snapshot")]
+
+    @property
+    def doc_examples(self) -> bool:
+        """Whether this server sends the guide's own example events (on some of its connections)."""
+        return self.pick(2, "examples") == 1
+
+    @property
+    def copilot_for_every_sport(self) -> bool:
+        """The Copilot stream is documented for basketball; whether other sports have one is left open."""
+        return self.pick(2, "copilot-sports") == 1
 
     @property
     def long_copilot_ids(self) -> bool:
@@ -327,7 +335,7 @@ class OpticOddsSim:
         return await self._stream(request, "results")
 
     async def stream_copilot(self, request: Request) -> Response:
-        if request.path_params["sport"] not in COPILOT_SPORTS:
+        if request.path_params["sport"] != "basketball" and not self.variant.copilot_for_every_sport:
             return _error(404, "Not Found")
         return await self._stream(request, "copilot")
 
@@ -358,7 +366,7 @@ class OpticOddsSim:
         sent = 0
         try:
             yield f"event: connected\nretry: {self.retry_ms}\ndata: ok go\n\n".encode()
-            if self.variant.pick(2, "doc-examples", salt):  # the guide's own example events, now and then
+            if self.variant.doc_examples and self.variant.pick(2, "doc-examples", salt):
                 yield DOC_PING + (DOC_FIXTURE_STATUS if flt.fixture_updates else b"")
             last_sent = time.monotonic()
             while True:

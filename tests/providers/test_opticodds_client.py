@@ -331,9 +331,10 @@ async def test_without_a_league_list_the_configured_leagues_or_the_whole_sport_a
     assert [(p.kind, p.sport, p.leagues) for p in plans] == [
         ("odds", "basketball", ()),
         ("results", "basketball", ()),
-        ("copilot", "basketball", ()),  # Copilot is documented for basketball only
+        ("copilot", "basketball", ()),
         ("odds", "hockey", ()),
         ("results", "hockey", ()),
+        ("copilot", "hockey", ()),  # documented for basketball only: a 404 turns it off (see below)
     ]
 
 
@@ -399,3 +400,43 @@ def test_junk_is_skipped_and_counted_never_raised(name, data):
     for event in events:
         store.apply(event)
     assert all(not store.is_live_price(q) or q.decimal > 1 for q in store.quotes())
+
+
+async def test_a_sport_without_a_copilot_stream_turns_only_its_copilot_off():
+    log: list[Request] = []
+    routes = [
+        Route("/api/v3/leagues", counted(data([]), log)),
+        Route("/api/v3/fixtures", counted(data([]), log)),
+        Route("/api/v3/fixtures/odds", counted(data([]), log)),
+        Route("/api/v3/stream/odds/hockey", counted(lambda r: stream_of()(), log)),
+        Route("/api/v3/stream/results/hockey", counted(lambda r: stream_of()(), log)),
+        Route("/api/v3/stream/copilot/hockey/odds", counted(lambda r: JSONResponse({}, status_code=404), log)),
+    ]
+    with AppServer(routes) as server:
+
+        async def body(run: Run) -> None:
+            await run.pump(3.0, until=lambda: len(run.health) == 3 and run.last("opticodds:odds:hockey:0").is_healthy)
+            await run.pump(0.3)
+
+        run = await running(server.url, body, sports=("hockey",))
+    (state, detail), *_ = [h for h in run.health["opticodds:copilot:hockey"] if h[0] is not StreamState.CONNECTING]
+    assert state is StreamState.DOWN and "no Copilot stream for hockey" in detail
+    assert sum(r.url.path.endswith("/copilot/hockey/odds") for r in log) == 1
+    assert run.last("opticodds:odds:hockey:0") is StreamState.LIVE
+
+
+def test_a_rest_reply_asked_for_before_a_stream_change_does_not_undo_it():
+    client, state = make_state()
+    asked = time.monotonic()
+    change = {"fixture_id": "F", "old_status": "live", "new_status": "half", "new_start_date": None}
+    assert client._handle(state, "fixture-status", json.dumps({"data": change, "entry_id": "5-1"}))
+    client._upsert("s", {"id": "F", "status": "live", "is_live": True, "start_date": "2024-08-28T20:20:00Z"}, asked)
+    store = Store()
+    for event in client.feed.drain():
+        store.apply(event)
+    fixture = store.fixture(("opticodds", "F"))
+    assert fixture.status.value == "half" and fixture.is_live
+    client._upsert("s", {"id": "F", "status": "completed", "is_live": False}, time.monotonic())  # asked after
+    for event in client.feed.drain():
+        store.apply(event)
+    assert store.fixture(("opticodds", "F")).status.value == "completed"

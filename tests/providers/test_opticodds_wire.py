@@ -6,7 +6,7 @@ import msgspec
 import pytest
 
 from oddstui.model import Quote
-from oddstui.odds import OddsError, OddsFormat
+from oddstui.odds import OddsFormat
 from oddstui.providers.opticodds_wire import (
     odds_from_snapshot,
     odds_from_stream,
