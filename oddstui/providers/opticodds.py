@@ -143,7 +143,7 @@ def plan_streams(
 class _StreamState:
     plan: StreamPlan
     reporter: StreamReporter
-    backoff: Backoff
+    backoff: Backoff = field(default_factory=Backoff)
     last_entry: str | None = None
     """The resume cursor: the newest entry id applied (an older one, such as a doc example's, never rewinds it)."""
     last_entry_order: tuple[int, int] | None = None

@@ -440,3 +440,28 @@ def test_a_rest_reply_asked_for_before_a_stream_change_does_not_undo_it():
     for event in client.feed.drain():
         store.apply(event)
     assert store.fixture(("opticodds", "F")).status.value == "completed"
+
+
+async def test_a_quick_reconnect_resumes_from_the_last_entry_id_without_a_new_snapshot():
+    log: list[Request] = []
+
+    def stream(request: Request) -> Response:
+        first = sum(r.url.path.endswith("/stream/odds/basketball") for r in log) == 1
+        event = sse("odds", {"data": [odd("A", 150)], "entry_id": "7-3" if first else "8-1"})
+        return stream_of(event, hold=0.3 if first else 30)()
+
+    routes = [
+        Route("/api/v3/leagues", counted(data([]), log)),
+        Route("/api/v3/fixtures/odds", counted(data([{"id": "FX1", "odds": [odd("A", 150)]}]), log)),
+        Route("/api/v3/stream/odds/basketball", counted(stream, log)),
+    ]
+    with AppServer(routes) as server:
+
+        async def body(run: Run) -> None:
+            name = "opticodds:odds:basketball:0"
+            await run.pump(5.0, until=lambda: (s := run.client.streams.get(name)) is not None and s.last_entry == "8-1")
+
+        await running(server.url, body, copilot=False)
+    streams = [r for r in log if r.url.path.endswith("/stream/odds/basketball")]
+    assert [r.query_params.get("last_entry_id") for r in streams] == [None, "7-3"]
+    assert sum(r.url.path.endswith("/fixtures/odds") for r in log) == 1
