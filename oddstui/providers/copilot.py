@@ -14,7 +14,7 @@ import httpx
 
 from oddstui.config import ProviderSettings
 from oddstui.odds import american_to_decimal, check_american
-from oddstui.providers.errors import RateLimited, failure_for_status
+from oddstui.providers.errors import RateLimited, StreamFailed, failure_for_status
 from oddstui.providers.http import async_client
 from oddstui.secret import scrub
 
@@ -85,8 +85,8 @@ class ParlayClient:
                 raise ParlayError("the parlay endpoint did not answer in time") from None
             except httpx.TransportError as exc:
                 raise ParlayError(f"cannot reach the parlay endpoint ({type(exc).__name__})") from None
-            if response.status_code >= 500 and attempt == 1:
-                await asyncio.sleep(0.3)
+            if attempt == 1 and isinstance(failure_for_status(response, "OpticOdds Copilot", KEY_HINT), StreamFailed):
+                await asyncio.sleep(0.3)  # a 5xx (or 408/425): worth one more try
                 continue
             return self._parse(response)
         raise AssertionError("unreachable")

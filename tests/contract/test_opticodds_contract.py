@@ -422,3 +422,25 @@ def test_wire_format_is_one_the_api_documents():
     assert ("odds_format", "AMERICAN") in h.client._params(h.state, None)
     copilot = Harness("copilot")
     assert not any(name == "odds_format" for name, _ in copilot.client._params(copilot.state, None))
+
+
+@pytest.mark.parametrize(
+    ("extra", "drop"),
+    [
+        ({}, ()),  # the example as printed
+        ({"normalized_selection": "philadelphia_eagles", "order_book": [[-230, 500.0], [-235, 1200.0]]}, ()),
+        ({"source_ids": {"market_id": "1.23", "selection_id": "456"}, "market_id": "1st_half_moneyline"}, ()),
+        ({"limits": None, "deep_link": None, "points": None, "grouping_key": None, "timestamp": None}, ()),
+        ({}, ("limits", "deep_link", "points", "grouping_key", "timestamp", "selection", "is_main", "is_live")),
+    ],
+)
+def test_guide_table_fields_the_example_omits_are_optional_either_way(extra, drop):
+    """The guide's table lists `normalized_selection`, `order_book`, `source_ids`; N adds `market_id`;
+    the optional ones may also be null or absent."""
+    h = Harness()
+    body = json.loads(example("guide-odds-payload.json"))
+    odd = body["data"][0] | extra
+    body["data"][0] = {k: v for k, v in odd.items() if k not in drop}
+    assert h.handle("odds", json.dumps(body)) and h.rejected == []
+    quote = h.store.quote("opticodds", GUIDE_ODD_ID)
+    assert quote.decimal == pytest.approx(1 + 100 / 230) and quote.market == "1st Half Moneyline"
