@@ -119,7 +119,7 @@ async def test_slow_consumer_memory_is_bounded_by_the_market_not_the_firehose():
             copilot=False,
         )
         task = asyncio.create_task(client.run())
-        await asyncio.sleep(3.0)  # nobody drains the feed meanwhile
+        await asyncio.sleep(4.0)  # nobody drains the feed meanwhile (the client plans and hydrates first)
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
     finally:
