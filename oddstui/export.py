@@ -68,7 +68,7 @@ def event_json(event: Event) -> dict:
                 "type": "quotes_settled",
                 "stream": event.stream,
                 "provider": event.provider,
-                "settlements": {k: v.value for k, v in event.settlements.items()},
+                "settlements": dict(event.settlements),
             }
         case FixtureUpserted():
             return {"type": "fixture", "stream": event.stream, "fixture": fixture_json(event.fixture)}

@@ -158,17 +158,12 @@ class FixtureChange:
 
 
 class Settlement(StrEnum):
+    """The results the simulator settles with; providers may send other words ("Half Won", "Void")."""
+
     WON = "won"
     LOST = "lost"
     PUSH = "push"
     VOID = "void"
-
-    @classmethod
-    def parse(cls, value: str) -> Settlement:
-        try:
-            return cls(value.strip().lower())
-        except ValueError:
-            raise ValueError(f"unknown settlement {value!r}") from None
 
 
 class StreamState(StrEnum):
@@ -222,7 +217,8 @@ class QuotesSettled:
     stream: str
     entry_id: str | None
     provider: str
-    settlements: dict[str, Settlement]
+    settlements: dict[str, str]
+    """Quote key -> the provider's own settlement word ("Won", "Half Won", "Void", ...), kept as sent."""
 
 
 @dataclass(slots=True)

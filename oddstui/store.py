@@ -27,7 +27,6 @@ from oddstui.model import (
     QuotesSettled,
     Score,
     ScoreUpdated,
-    Settlement,
     StreamHealth,
     StreamHealthChanged,
     StreamState,
@@ -255,9 +254,7 @@ class Store:
             changed(lock.fixture_id)
         return True
 
-    def settle_quotes(
-        self, stream: str, entry_id: str | None, provider: str, settlements: dict[str, Settlement]
-    ) -> bool:
+    def settle_quotes(self, stream: str, entry_id: str | None, provider: str, settlements: dict[str, str]) -> bool:
         """Record results; a settled selection is no longer priced."""
         if not self._accept(stream, entry_id, self._clock()):
             return False
@@ -267,7 +264,7 @@ class Store:
             quote = book.quotes.get(key)
             if quote is None:
                 continue
-            quote.settlement = result.value
+            quote.settlement = result
             quote.locked = True
             quote.seq = self._seq
             book.changed.add(quote.fixture_id)

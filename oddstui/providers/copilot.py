@@ -1,6 +1,7 @@
 """OpticOdds Copilot parlay pricing: `GET /copilot/parlay/odds?id=…&id=…`.
 
-Times out after a few seconds, retries once on a 5xx, never retries a 4xx.
+Times out after a few seconds, retries once on a 5xx, never retries a 4xx. Prices are American
+numbers (the doc's "decimal number" is 278.0, a number with a decimal point, not decimal odds).
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from dataclasses import dataclass
 import httpx
 
 from oddstui.config import ProviderSettings
-from oddstui.odds import OddsError, american_to_decimal
+from oddstui.odds import american_to_decimal, check_american
+from oddstui.providers.errors import RateLimited, StreamFailed, failure_for_status
 from oddstui.providers.http import async_client
+from oddstui.secret import scrub
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +63,9 @@ class ParlayError(Exception):
     """The request failed: the message is fit to show (never holds the key)."""
 
 
+KEY_HINT = "Copilot needs an organization-level OpticOdds key (OPTICODDS_API_KEY or [opticodds] api_key)"
+
+
 class ParlayClient:
     def __init__(self, settings: ProviderSettings, timeout: float = 4.0) -> None:
         self.settings = settings
@@ -71,7 +77,7 @@ class ParlayClient:
     async def price(self, ids: Sequence[str]) -> ParlayQuote:
         if not ids:
             raise ParlayError("a parlay needs at least one leg")
-        params = [("id", i) for i in ids]
+        params: list[tuple[str, str | int | float | bool | None]] = [("id", i) for i in ids]
         for attempt in (1, 2):
             try:
                 response = await self.http.get("/copilot/parlay/odds", params=params)
@@ -79,32 +85,65 @@ class ParlayClient:
                 raise ParlayError("the parlay endpoint did not answer in time") from None
             except httpx.TransportError as exc:
                 raise ParlayError(f"cannot reach the parlay endpoint ({type(exc).__name__})") from None
-            if response.status_code >= 500 and attempt == 1:
-                await asyncio.sleep(0.3)
+            if attempt == 1 and isinstance(failure_for_status(response, "OpticOdds Copilot", KEY_HINT), StreamFailed):
+                await asyncio.sleep(0.3)  # a 5xx (or 408/425): worth one more try
                 continue
             return self._parse(response)
         raise AssertionError("unreachable")
 
     def _parse(self, response: httpx.Response) -> ParlayQuote:
-        status = response.status_code
-        if status in (401, 403):
-            raise ParlayError(f"OpticOdds refused the API key (HTTP {status})")
+        """The documented `{data: {error, missing_entries, legs, price}}`; raises ParlayError for anything else."""
+        failure = failure_for_status(response, "OpticOdds Copilot", KEY_HINT)
+        if isinstance(failure, RateLimited):
+            raise ParlayError(f"{failure}; try again in {failure.wait:.0f} s")
+        if failure is not None:
+            raise ParlayError(scrub(str(failure)))
         try:
             body = response.json()
         except ValueError:
-            raise ParlayError(f"HTTP {status}: the reply is not JSON") from None
-        if status >= 400:
-            message = body.get("message") if isinstance(body, dict) else None
-            raise ParlayError(self.settings.api_key.scrub(f"HTTP {status}: {message or response.reason_phrase}"))
+            raise ParlayError(f"HTTP {response.status_code}: the reply is not JSON") from None
         try:
-            data = body["data"]
-            legs = tuple(ParlayLeg(str(leg["id"]), float(leg["price"])) for leg in data.get("legs") or ())
-            price = data.get("price")
-            return ParlayQuote(
-                legs,
-                float(price) if price is not None else None,
-                data.get("error"),
-                tuple(data.get("missing_entries") or ()),
-            )
-        except (KeyError, TypeError, ValueError, AttributeError, OddsError):
+            return _quote(body["data"])
+        except (KeyError, TypeError, ValueError, AttributeError):
             raise ParlayError("the parlay reply has an unexpected shape") from None
+
+
+def _american(value: object) -> float:
+    """An American price as the parlay doc sends it (a number, e.g. 135.0); raises ValueError otherwise."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError("a price must be a number")
+    check_american(float(value))
+    return float(value)
+
+
+def _missing_id(item: object) -> str:
+    """The doc does not say what a missing entry is: an id string, or an object carrying its id."""
+    if isinstance(item, str):
+        return item
+    if isinstance(item, dict) and isinstance(item.get("id"), str):
+        return item["id"]
+    raise TypeError("a missing entry must be an id or an object with an id")
+
+
+def _quote(data: dict) -> ParlayQuote:
+    legs = data.get("legs")
+    missing = data.get("missing_entries")
+    legs = [] if legs is None else legs
+    missing = [] if missing is None else missing
+    error = data.get("error")
+    price = data.get("price")
+    if not isinstance(legs, list) or not isinstance(missing, list):
+        raise TypeError("legs and missing_entries must be lists")
+    if error is not None and not isinstance(error, str):
+        raise TypeError("error must be a string or null")
+    parsed = []
+    for leg in legs:
+        if not isinstance(leg["id"], str):
+            raise TypeError("a leg id must be a string")
+        parsed.append(ParlayLeg(leg["id"], _american(leg["price"])))
+    return ParlayQuote(
+        tuple(parsed),
+        _american(price) if price is not None else None,
+        error or None,
+        tuple(_missing_id(item) for item in missing),
+    )

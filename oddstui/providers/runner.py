@@ -35,7 +35,6 @@ def build_clients(
                     sports=settings.sports,
                     books=settings.books,
                     leagues=settings.leagues,
-                    odds_format=settings.odds_format,
                     **tuning,
                 )
             )

@@ -188,6 +188,7 @@ def ground_truth(simulator: Simulator) -> dict:
     from oddstui.sim.opticodds import copilot_id, odd_id, wire_status
 
     market, papi = simulator.market, simulator.oddspapi
+    long_ids = simulator.opticodds.variant.long_copilot_ids
     optic_quotes, papi_quotes, stream_quotes = {}, {}, {}
     for fx in market.fixtures.values():
         for book in (*BOOKS, COPILOT):
@@ -198,7 +199,7 @@ def ground_truth(simulator: Simulator) -> dict:
                     "locked": price.locked or price.settlement is not None,
                     "is_main": price.is_main,
                 }
-                key = copilot_id(fx, line) if book is COPILOT else odd_id(fx, book.name, line)
+                key = copilot_id(fx, line, long_ids) if book is COPILOT else odd_id(fx, book.name, line)
                 optic_quotes[key] = state
                 if book is COPILOT:
                     continue

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import math
 import time
+import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -35,11 +36,54 @@ from oddstui.sim.market import (
     StatusChange,
     snake,
 )
-from oddstui.sim.names import BOOKS_BY_NAME, COPILOT
+from oddstui.sim.names import BOOKS_BY_NAME, COPILOT, LEAGUES
 
 RETRY_MS = 5000
 MAX_BOOKS = 5
+MAX_SNAPSHOT_FIXTURES = 5
 WIRE_STATUS = {FixtureStatus.POSTPONED: "delayed"}
+DOC_FIXTURE_STATUS = (
+    b'event: fixture-status\nid: 1724871720243-0\nretry: 5000\ndata: {"data": {"fixture_id": "FB0D30DCDD6C", '
+    b'"game_id": "88067-26534-2024-35", "sport": "tennis", "league": "ATP", '
+    b'"old_start_date": "2024-08-28T20:20:00+00:00", "new_start_date": "2024-08-28T20:30:00+00:00", '
+    b'"old_status": null, "new_status": null, "fixture": {"id": "FB0D30DCDD6C", '
+    b'"home_team_display": "Miomir Kecmanovic", "away_team_display": "Lorenzo Musetti", '
+    b'"start_date": "2024-08-28T20:30:00+00:00"}, "timestamp": 1724871720.2406485}, '
+    b'"entry_id": "1724871720243-0"}\n\n'
+)
+"""The SSE guide's start-time example, verbatim: sent first on some fixture-update connections."""
+DOC_PING = b"event: ping\nretry: 5000\ndata: 2024-08-28T18:57:49Z\n\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """Choices the docs leave open, made from the seed (and per event), so that a client guessing one fails."""
+
+    seed: int
+
+    def pick(self, n: int, *parts: object) -> int:
+        """A deterministic choice among `n`, from the seed and `parts`."""
+        return zlib.crc32(repr((self.seed, *parts)).encode()) % n
+
+    @property
+    def snapshot_by_fixture(self) -> int:
+        """0: /fixtures/odds takes sport/league; else the status it refuses them with (400 or 422)."""
+        return (0, 400, 422)[self.pick(3, "snapshot")]
+
+    @property
+    def doc_examples(self) -> bool:
+        """Whether this server sends the guide's own example events (on some of its connections)."""
+        return self.pick(2, "examples") == 1
+
+    @property
+    def copilot_for_every_sport(self) -> bool:
+        """The Copilot stream is documented for basketball; whether other sports have one is left open."""
+        return self.pick(2, "copilot-sports") == 1
+
+    @property
+    def long_copilot_ids(self) -> bool:
+        """The parlay doc's 6-part ids (league included), or the stream doc's 5-part ones."""
+        return self.pick(2, "copilot-ids") == 1
 
 
 class CutConnection(Exception):
@@ -54,8 +98,19 @@ def odd_id(fx: SimFixture, book: str, line: SimLine) -> str:
     return f"{fx.game_id}:{snake(book)}:{snake(line.market)}:{snake(line.name)}"
 
 
-def copilot_id(fx: SimFixture, line: SimLine) -> str:
-    return f"1:-1:{fx.league.lower()}:{fx.fixture_id}:{snake(line.market)}:{snake(line.name)}"
+def copilot_id(fx: SimFixture, line: SimLine, long: bool) -> str:
+    """`1:-1:FIXTURE:market:selection` (stream doc) or `2:-1:league:FIXTURE:market:selection` (parlay doc)."""
+    if long:
+        return f"2:-1:{fx.league.lower()}:{fx.fixture_id}:{snake(line.market)}:{snake(line.name)}"
+    return f"1:-1:{fx.fixture_id}:{snake(line.market)}:{snake(line.name)}"
+
+
+def parse_copilot_id(cid: str) -> tuple[str, str, str] | None:
+    """(fixture id, market, selection) of a Copilot id of either documented form."""
+    parts = cid.split(":")
+    if len(parts) not in (5, 6) or not parts[0].isdigit() or not parts[1].lstrip("-").isdigit():
+        return None
+    return parts[-3], parts[-2], parts[-1]
 
 
 def format_wire_price(american: int, fmt: OddsFormat) -> float | int:
@@ -83,8 +138,18 @@ def selection_of(line: SimLine) -> str:
 
 
 def render_odd(
-    fx: SimFixture, book: str, line: SimLine, american: int, is_main: bool, fmt: OddsFormat, ts: float
+    fx: SimFixture,
+    book: str,
+    line: SimLine,
+    american: int,
+    is_main: bool,
+    fmt: OddsFormat,
+    ts: float,
+    variant: Variant,
+    salt: object = 0,
 ) -> dict:
+    """An odd object as the guide's table lists it; optional fields (the ones its example omits, and
+    `limits`/`deep_link`) present or absent, `points` null or absent on lines without one, per odd."""
     odd = {
         "id": odd_id(fx, book, line),
         "fixture_id": fx.fixture_id,
@@ -107,15 +172,23 @@ def render_odd(
         "team_id": snake(line.team).upper() if line.team else "",
         "grouping_key": line.group,
         "limits": {"max_stake": 250.0 if book != "Pinnacle" else 2000.0},
+        "deep_link": {"desktop": f"https://{snake(book)}.example/{fx.fixture_id}"},
         "sportsbook_id": snake(book),
         "league_id": fx.league.lower(),
     }
+    choice = variant.pick(16, fx.fixture_id, line.index, book, salt)
+    for bit, name in enumerate(("normalized_selection", "limits", "deep_link", "market_id")):
+        if choice >> bit & 1:
+            del odd[name]
+    if odd["points"] is None and choice & 1:
+        del odd["points"]
     if book == COPILOT.name:
-        cid = copilot_id(fx, line)
+        cid = copilot_id(fx, line, variant.long_copilot_ids)
         odd["id"] = cid
-        odd["odd_id"] = cid.split(":", 3)[3]
+        odd["odd_id"] = f"{fx.fixture_id}:{snake(line.market)}:{snake(line.name)}"
         odd["version_id"] = -1
-        del odd["sportsbook"], odd["sportsbook_id"], odd["limits"]
+        for name in ("sportsbook", "sportsbook_id", "limits", "deep_link"):
+            odd.pop(name, None)
     return odd
 
 
@@ -130,7 +203,6 @@ def fixture_json(fx: SimFixture) -> dict:
         "is_live": fx.is_live,
         "sport": {"id": fx.sport, "name": fx.sport.title()},
         "league": {"id": fx.league.lower(), "name": fx.league},
-        "result": {"scores": {"home": {"total": fx.home_score}, "away": {"total": fx.away_score}}},
     }
 
 
@@ -182,6 +254,8 @@ class OpticOddsSim:
 
     def __init__(self, hub: Hub, ping_interval: float = 5.0, retry_ms: int = RETRY_MS) -> None:
         self.hub = hub
+        self.variant = Variant(hub.market.seed)
+        self.connections = 0
         self.retry_ms = retry_ms
         self.ping_interval = ping_interval
         self.stream_limit = SlidingWindow(250, 15.0)
@@ -199,6 +273,7 @@ class OpticOddsSim:
             Route("/fixtures/odds", self.fixtures_odds),
             Route("/copilot/fixtures/odds", self.copilot_fixtures_odds),
             Route("/fixtures", self.fixtures),
+            Route("/leagues", self.leagues),
             Route("/copilot/parlay/odds", self.parlay, methods=["GET", "POST"]),
         ]
 
@@ -260,6 +335,8 @@ class OpticOddsSim:
         return await self._stream(request, "results")
 
     async def stream_copilot(self, request: Request) -> Response:
+        if request.path_params["sport"] != "basketball" and not self.variant.copilot_for_every_sport:
+            return _error(404, "Not Found")
         return await self._stream(request, "copilot")
 
     async def _stream(self, request: Request, kind: str) -> Response:
@@ -269,6 +346,7 @@ class OpticOddsSim:
         flt = self._filter(request, kind)
         if isinstance(flt, Response):
             return flt
+        self.connections += 1
         last = request.query_params.get("last_entry_id")
         start = self.hub.head
         if last:
@@ -277,17 +355,19 @@ class OpticOddsSim:
                 return _error(400, "last_entry_id is not a valid entry id")
             start = min(seq, self.hub.head)
         return StreamingResponse(
-            self._events(flt, start),
+            self._events(flt, start, salt=self.connections),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
 
-    async def _events(self, flt: StreamFilter, cursor: int) -> AsyncIterator[bytes]:
+    async def _events(self, flt: StreamFilter, cursor: int, salt: int) -> AsyncIterator[bytes]:
         hub, faults = self.hub, self.hub.faults
         restart = hub.restart_signal()
         sent = 0
         try:
             yield f"event: connected\nretry: {self.retry_ms}\ndata: ok go\n\n".encode()
+            if self.variant.doc_examples and self.variant.pick(2, "doc-examples", salt):
+                yield DOC_PING + (DOC_FIXTURE_STATUS if flt.fixture_updates else b"")
             last_sent = time.monotonic()
             while True:
                 if restart.is_set():
@@ -329,7 +409,9 @@ class OpticOddsSim:
             fx = event.fixture
             ts = entry.ms / 1000
             data = [
-                render_odd(fx, event.book.name, line, price.american, price.is_main, flt.fmt, ts)
+                render_odd(
+                    fx, event.book.name, line, price.american, price.is_main, flt.fmt, ts, self.variant, entry.seq
+                )
                 for line, price in event.items
                 if flt.wants_line(fx, line, price.is_main)
             ]
@@ -343,7 +425,7 @@ class OpticOddsSim:
             if not flt.wants_fixture(event.fixture):
                 return None
             if flt.kind == "results":
-                name, payload = "fixture-results", self._results(event.fixture, entry)
+                name, payload = "fixture-results", self._results(event.fixture, entry, self.variant)
             elif flt.fixture_updates:
                 name, payload = "fixture-status", self._status(event, entry)
             else:
@@ -351,13 +433,15 @@ class OpticOddsSim:
         elif isinstance(event, ScoreChange):
             if flt.kind != "results" or not flt.wants_fixture(event.fixture):
                 return None
-            name, payload = "fixture-results", self._results(event.fixture, entry)
+            name, payload = "fixture-results", self._results(event.fixture, entry, self.variant)
         elif isinstance(event, SettledBatch):
             if flt.kind != "copilot" or not flt.wants_fixture(event.fixture):
                 return None
             name = "copilot-settled-odds"
             payload = {
-                "data": [self._settled(event.fixture, line, result, entry) for line, result in event.items],
+                "data": [
+                    self._settled(event.fixture, line, result, entry, self.variant) for line, result in event.items
+                ],
                 "entry_id": entry.entry_id,
                 "type": name,
             }
@@ -395,7 +479,9 @@ class OpticOddsSim:
         }
 
     @staticmethod
-    def _results(fx: SimFixture, entry: Entry) -> dict:
+    def _results(fx: SimFixture, entry: Entry, variant: Variant) -> dict:
+        """The guide: "The score format matches the /fixtures/results endpoint" (totals under
+        `scores.home.total`, period under `in_play.period`); the flat shape some of the time."""
         return {
             "data": {
                 "fixture_id": fx.fixture_id,
@@ -403,25 +489,29 @@ class OpticOddsSim:
                 "league": fx.league,
                 "is_live": fx.is_live,
                 "status": wire_status(fx.status),
-                "score": {"home": {"total": fx.home_score}, "away": {"total": fx.away_score}, "period": fx.live_tick},
+                "score": score_json(fx, variant.pick(2, "score", entry.seq) == 1),
                 "player_results": [],
             },
             "entry_id": entry.entry_id,
         }
 
     @staticmethod
-    def _settled(fx: SimFixture, line: SimLine, result: Settlement, entry: Entry) -> dict:
-        cid = copilot_id(fx, line)
+    def _settled(fx: SimFixture, line: SimLine, result: Settlement, entry: Entry, variant: Variant) -> dict:
+        """The Copilot doc: "Won", "Lost", "Push", etc.; a push is sometimes sent as "Void"."""
+        cid = copilot_id(fx, line, variant.long_copilot_ids)
+        word = result.value.title()
+        if result is Settlement.PUSH and variant.pick(2, "void", cid):
+            word = "Void"
         return {
             "fixture_id": fx.fixture_id,
             "game_id": fx.game_id,
             "id": cid,
-            "odd_id": cid.split(":", 3)[3],
+            "odd_id": f"{fx.fixture_id}:{snake(line.market)}:{snake(line.name)}",
             "league": fx.league,
             "market": line.market,
             "name": line.name,
             "sport": fx.sport,
-            "settlement": result.value.title(),
+            "settlement": word,
             "settled_at": _iso(entry.ms / 1000),
             "timestamp": entry.ms / 1000,
             "player_id": "",
@@ -443,6 +533,8 @@ class OpticOddsSim:
         return self._snapshot(request, copilot=True)
 
     def _snapshot(self, request: Request, copilot: bool) -> Response:
+        """A fixture snapshot with odds. Whether sport/league filters are taken or only `fixture_id`
+        (up to 5, as the public OpenAPI lists) is the seed's choice; odds lack `fixture_id` now and then."""
         refused = self._rest_auth(request)
         if refused is not None:
             return refused
@@ -450,16 +542,24 @@ class OpticOddsSim:
         books = [COPILOT.name] if copilot else params.getlist("sportsbook")
         if not copilot and not 1 <= len(books) <= MAX_BOOKS:
             return _error(400, "sportsbook is required (1 to 5 values)")
+        ids = params.getlist("fixture_id")
+        if len(ids) > MAX_SNAPSHOT_FIXTURES:
+            return _error(400, f"at most {MAX_SNAPSHOT_FIXTURES} fixture_id values")
+        strict = self.variant.snapshot_by_fixture
+        if strict and not ids:
+            return _error(strict, "fixture_id is required")
         try:
             fmt = OddsFormat.parse(params.get("odds_format", "AMERICAN"))
         except ValueError as exc:
             return _error(400, str(exc))
+        if fmt is OddsFormat.FRACTIONAL:
+            return _error(400, "odds_format FRACTIONAL is not supported")
         flt = StreamFilter(
             "odds",
             params.get("sport", ""),
             frozenset(books),
             frozenset(x.lower() for x in params.getlist("league")),
-            frozenset(params.getlist("fixture_id")),
+            frozenset(ids),
             frozenset(x.lower() for x in params.getlist("market")),
             _bool_param(params.get("is_main")),
             _bool_param(params.get("is_live")),
@@ -473,8 +573,11 @@ class OpticOddsSim:
             for book in books:
                 for line, price in self.market.current(fx, BOOKS_BY_NAME[book]):
                     if not price.locked and price.settlement is None and flt.wants_line(fx, line, price.is_main):
-                        odds.append(render_odd(fx, book, line, price.american, price.is_main, fmt, ts))
-            data.append(fixture_json(fx) | {"odds": odds})
+                        odd = render_odd(fx, book, line, price.american, price.is_main, fmt, ts, self.variant, "snap")
+                        if self.variant.pick(3, "snapshot-fixture-id", odd["id"]) == 0:
+                            del odd["fixture_id"]
+                        odds.append(odd)
+            data.append(self.fixture_json(fx) | {"odds": odds})
         return Response(msgspec.json.encode({"data": data}), media_type="application/json")
 
     def _fixtures(self, flt: StreamFilter) -> list[SimFixture]:
@@ -486,6 +589,10 @@ class OpticOddsSim:
             and (not flt.fixture_ids or fx.fixture_id in flt.fixture_ids)
             and (flt.fixture_ids or not fx.status.is_terminal)
         ]
+
+    def fixture_json(self, fx: SimFixture) -> dict:
+        """A `/fixtures` item; its `result` in the results schema, nested or flat by the seed."""
+        return fixture_json(fx) | {"result": score_json(fx, self.variant.pick(2, "fixture-result", fx.fixture_id) == 1)}
 
     async def fixtures(self, request: Request) -> Response:
         refused = self._rest_auth(request)
@@ -506,9 +613,22 @@ class OpticOddsSim:
             False,
         )
         return Response(
-            msgspec.json.encode({"data": [fixture_json(fx) for fx in self._fixtures(flt)]}),
+            msgspec.json.encode({"data": [self.fixture_json(fx) for fx in self._fixtures(flt)]}),
             media_type="application/json",
         )
+
+    async def leagues(self, request: Request) -> Response:
+        """`/leagues?sport=`: the league list a client plans its connections from (10 leagues each)."""
+        refused = self._rest_auth(request)
+        if refused is not None:
+            return refused
+        sport = request.query_params.get("sport", "")
+        data = [
+            {"id": spec.league.lower(), "name": spec.league, "sport": {"id": spec.sport, "name": spec.sport.title()}}
+            for spec in LEAGUES
+            if not sport or spec.sport == sport
+        ]
+        return JSONResponse({"data": data})
 
     async def parlay(self, request: Request) -> Response:
         refused = self._rest_auth(request)
@@ -524,7 +644,15 @@ class OpticOddsSim:
             ids = request.query_params.getlist("id")
         if not ids:
             return _error(400, "at least one id is required")
-        return JSONResponse({"data": price_parlay(self.market, ids)})
+        return JSONResponse({"data": price_parlay(self.market, ids, self.variant)})
+
+
+def score_json(fx: SimFixture, flat: bool) -> dict:
+    """A score as `/fixtures/results` gives it (`scores.home.total`, `in_play.period`), or flat."""
+    home, away = {"total": fx.home_score}, {"total": fx.away_score}
+    if flat:
+        return {"home": home, "away": away, "period": fx.live_tick}
+    return {"scores": {"home": home, "away": away}, "in_play": {"period": str(fx.live_tick)}}
 
 
 def _malformed(n: int, retry_ms: int) -> bytes:
@@ -535,8 +663,6 @@ def _malformed(n: int, retry_ms: int) -> bytes:
 
 
 # --- parlay pricing ----------------------------------------------------------------
-
-PARLAY_MARGIN = 0.06
 
 
 def _correlation(fx: SimFixture, a: SimLine, b: SimLine) -> float:
@@ -561,32 +687,32 @@ def _fair(market: Market, fx: SimFixture, line: SimLine) -> float:
     return market.fair_probability(fx, line, fx.margin, fx.total)
 
 
-def price_parlay(market: Market, ids: list[str]) -> dict:
-    """Price legs by Copilot id: same-game legs are correlated, so it is not the plain product."""
+def price_parlay(market: Market, ids: list[str], variant: Variant) -> dict:
+    """Price legs by Copilot id. Legs of different games multiply (the doc's "standard parlay
+    calculations"); legs of one game are correlated, so their price is not the plain product."""
     legs, missing, found = [], [], []
     for cid in ids:
-        parts = cid.split(":")
-        if len(parts) != 6 or not parts[0].isdigit() or not parts[1].lstrip("-").isdigit():
+        parts = parse_copilot_id(cid)
+        if parts is None:
             return {"error": f"invalid copilot odd id: {cid!r}", "missing_entries": None, "legs": [], "price": None}
-        hit = market.find_line(parts[3], parts[4], parts[5])
-        price = market.prices.get((parts[3], COPILOT.name, hit[1].index)) if hit else None
+        hit = market.find_line(*parts)
+        price = market.prices.get((parts[0], COPILOT.name, hit[1].index)) if hit else None
         if hit is None or price is None or price.locked or price.settlement is not None:
-            missing.append(cid)
+            missing.append(cid if variant.pick(2, "missing-shape") else {"id": cid})
             continue
         legs.append({"id": cid, "price": float(price.american)})
-        found.append(hit)
+        found.append((hit, price.decimal))
     if missing:
         return {"error": None, "missing_entries": missing, "legs": legs, "price": None}
-    probability = 1.0
-    for fx, line in found:
-        probability *= _fair(market, fx, line)
-    for i, (fx_a, a) in enumerate(found):
-        for fx_b, b in found[i + 1 :]:
+    decimal = 1.0
+    for _, leg_decimal in found:
+        decimal *= leg_decimal
+    for i, ((fx_a, a), _) in enumerate(found):
+        for (fx_b, b), _ in found[i + 1 :]:
             if fx_a is fx_b:
                 pa, pb = _fair(market, fx_a, a), _fair(market, fx_b, b)
                 rho = _correlation(fx_a, a, b)
-                probability *= 1 + rho * math.sqrt((1 - pa) * (1 - pb) / (pa * pb))
-    probability = min(0.97, max(1e-4, probability * (1 + PARLAY_MARGIN)))
-    decimal = 1 / probability
+                decimal /= max(0.05, 1 + rho * math.sqrt((1 - pa) * (1 - pb) / (pa * pb)))
+    decimal = max(1.01, decimal)
     american = round((decimal - 1) * 100) if decimal >= 2 else round(-100 / (decimal - 1))
     return {"error": None, "missing_entries": None, "legs": legs, "price": float(american)}

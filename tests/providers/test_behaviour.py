@@ -119,7 +119,7 @@ async def test_slow_consumer_memory_is_bounded_by_the_market_not_the_firehose():
             copilot=False,
         )
         task = asyncio.create_task(client.run())
-        await asyncio.sleep(3.0)  # nobody drains the feed meanwhile
+        await asyncio.sleep(4.0)  # nobody drains the feed meanwhile (the client plans and hydrates first)
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
     finally:
@@ -221,7 +221,7 @@ async def test_accept_then_close_and_4003_do_not_cause_a_reconnect_storm(tmp_pat
 def test_connection_plan_respects_books_and_leagues_per_stream():
     books = ["A", "B", "C", "D", "E", "F", "G"]
     leagues = [f"L{i}" for i in range(12)]
-    plans = [p for p in plan_streams(["basketball"], books, leagues) if p.kind == "odds"]
+    plans = [p for p in plan_streams(["basketball"], books, {"basketball": leagues}) if p.kind == "odds"]
     assert len(plans) == 4 and all(len(p.books) <= 5 and len(p.leagues) <= 10 for p in plans)
     assert {b for p in plans for b in p.books} == set(books)
 

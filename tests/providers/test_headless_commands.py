@@ -84,11 +84,24 @@ def test_tail_prints_json_lines_and_writes_the_state(sim, tmp_path):
     assert KEY not in result.stdout + result.stderr + state.read_text()
 
 
+def copilot_fixtures(sim) -> list[dict]:
+    """Copilot snapshot by sport, or by fixture_id if the server refuses sport (the OpenAPI lists only ids)."""
+    base, headers = sim.urls()["opticodds"], {"X-Api-Key": KEY}
+    response = httpx.get(base + "/copilot/fixtures/odds", headers=headers, params={"sport": "basketball"})
+    if response.status_code == 200:
+        return response.json()["data"]
+    ids = [
+        f["id"] for f in httpx.get(base + "/fixtures", headers=headers, params={"sport": "basketball"}).json()["data"]
+    ]
+    fixtures = []
+    for start in range(0, len(ids), 5):
+        params = {"fixture_id": ids[start : start + 5]}
+        fixtures += httpx.get(base + "/copilot/fixtures/odds", headers=headers, params=params).json()["data"]
+    return fixtures
+
+
 def same_game_ids(sim) -> list[str]:
-    response = httpx.get(
-        sim.urls()["opticodds"] + "/copilot/fixtures/odds", headers={"X-Api-Key": KEY}, params={"sport": "basketball"}
-    )
-    for fixture in response.json()["data"]:
+    for fixture in copilot_fixtures(sim):
         odds = fixture["odds"]
         ml = next((o for o in odds if o["market"] == "Moneyline"), None)
         spread = next(

@@ -6,8 +6,14 @@ import msgspec
 import pytest
 
 from oddstui.model import Quote
-from oddstui.odds import OddsError, OddsFormat
-from oddstui.providers.opticodds_wire import odds_to_quotes, price_event_decoder, wire_odds
+from oddstui.odds import OddsFormat
+from oddstui.providers.opticodds_wire import (
+    odds_from_snapshot,
+    odds_from_stream,
+    parse_score,
+    price_event_decoder,
+    settlements_from,
+)
 
 PLAYER_ODD = {
     "id": "FX1:draftkings:player_points:jokic_over_26_5",
@@ -30,9 +36,15 @@ PLAYER_ODD = {
 }
 
 
+def decode(odds: list[dict], fmt: OddsFormat = OddsFormat.AMERICAN):
+    event = price_event_decoder.decode(msgspec.json.encode({"entry_id": "1-1", "data": odds}))
+    return odds_from_stream(event.data, "opticodds:odds:basketball:0", fmt)
+
+
 def decode_one(odd: dict) -> Quote:
-    event = price_event_decoder.decode(msgspec.json.encode({"entry_id": "1-1", "data": [odd]}))
-    (quote,) = odds_to_quotes(event.data, "opticodds:odds:basketball:0", OddsFormat.AMERICAN)
+    converted = decode([odd])
+    assert not converted.rejected
+    (quote,) = converted.quotes
     return quote
 
 
@@ -88,22 +100,96 @@ def test_copilot_odd_defaults():
     assert quote.decimal == 2.5
 
 
-def test_a_mistyped_field_is_a_shape_error_and_an_impossible_price_an_odds_error():
-    with pytest.raises(msgspec.ValidationError, match=r"data\[0\]\.points"):
-        decode_one(PLAYER_ODD | {"points": "26.5"})
-    with pytest.raises(msgspec.ValidationError, match="fixture_id"):
-        decode_one({k: v for k, v in PLAYER_ODD.items() if k != "fixture_id"})
-    with pytest.raises(OddsError):
-        decode_one(PLAYER_ODD | {"price": 50})
+@pytest.mark.parametrize(
+    ("lie", "why"),
+    [
+        ({"points": "26.5"}, "points"),
+        ({"price": "150.5"}, "price"),
+        ({"price": "1e3"}, "price"),
+        ({"price": True}, "price"),
+        ({"id": 12345}, "id"),
+        ({"is_live": "yes"}, "is_live"),
+        ({"price": 50}, "valid american price"),
+        ({"price": None}, "price"),
+    ],
+)
+def test_an_odd_that_lies_about_its_types_is_skipped_and_the_rest_of_the_event_applies(lie, why):
+    good = PLAYER_ODD | {"id": "FX1:draftkings:player_points:other"}
+    converted = decode([PLAYER_ODD | lie, good])
+    assert [q.key for q in converted.quotes] == [good["id"]]
+    assert len(converted.rejected) == 1 and why in converted.rejected[0]
+    assert "26.5" not in converted.rejected[0] and "150" not in converted.rejected[0]  # never the payload
 
 
-def test_snapshot_dicts_are_checked_like_the_stream():
-    (quote,) = odds_to_quotes(wire_odds([PLAYER_ODD]), "s", OddsFormat.AMERICAN)
-    assert quote.points == 26.5
-    with pytest.raises(msgspec.ValidationError):
-        wire_odds([PLAYER_ODD | {"is_live": "yes"}])
+def test_a_stream_odd_needs_its_fixture_id_a_snapshot_odd_takes_its_parents():
+    bare = {k: v for k, v in PLAYER_ODD.items() if k != "fixture_id"}
+    assert decode([bare]).quotes == [] and "fixture_id" in decode([bare]).rejected[0]
+    (quote,) = odds_from_snapshot([bare], "PARENT", "s", OddsFormat.AMERICAN).quotes
+    assert quote.fixture_id == "PARENT"
+    (quote,) = odds_from_snapshot([PLAYER_ODD], "PARENT", "s", OddsFormat.AMERICAN).quotes
+    assert quote.fixture_id == "FX1"
+    converted = odds_from_snapshot([bare | {"is_live": "yes"}, bare], "P", "s", OddsFormat.AMERICAN)
+    assert len(converted.quotes) == 1 and len(converted.rejected) == 1
+
+
+def test_null_points_and_absent_optional_fields_are_accepted():
+    quote = decode_one({k: v for k, v in PLAYER_ODD.items() if k not in ("limits", "deep_link")} | {"points": None})
+    assert (quote.points, quote.limit, quote.deep_link) == (None, None, None)
 
 
 def test_decimal_format_keeps_the_raw_price():
-    (quote,) = odds_to_quotes(wire_odds([PLAYER_ODD | {"price": 1.87}]), "s", OddsFormat.DECIMAL)
+    (quote,) = decode([PLAYER_ODD | {"price": 1.87}], OddsFormat.DECIMAL).quotes
     assert (quote.decimal, quote.raw, quote.raw_format) == (1.87, 1.87, OddsFormat.DECIMAL)
+
+
+def test_settlements_keep_the_providers_word_and_one_odd_value_never_drops_the_batch():
+    raws = price_event_decoder.decode(
+        msgspec.json.encode(
+            {
+                "data": [
+                    {"id": "a", "settlement": "Won"},
+                    {"id": "b", "settlement": "Half Won"},
+                    {"id": "c", "settlement": "Void"},
+                    {"id": "d", "settlement": 3},
+                    {"id": "e"},
+                    {"id": "f", "settlement": " "},
+                ]
+            }
+        )
+    ).data
+    settled, rejected = settlements_from(raws)
+    assert settled == {"a": "Won", "b": "Half Won", "c": "Void"}
+    assert len(rejected) == 3
+
+
+@pytest.mark.parametrize(
+    ("score", "expected"),
+    [
+        ({"scores": {"home": {"total": 54}, "away": {"total": 50}}, "in_play": {"period": "3"}}, (54, 50, "3")),
+        ({"scores": {"home": {"total": 54}, "away": {"total": 50}}}, (54, 50, "")),
+        ({"home": {"total": 7}, "away": {"total": 3}, "period": 2}, (7, 3, "2")),
+        ({"home": {"total": 7.0}, "away": {"total": 3}}, (7, 3, "")),
+    ],
+)
+def test_score_nested_as_in_fixtures_results_or_flat(score, expected):
+    parsed = parse_score(score)
+    assert parsed is not None and (parsed.home, parsed.away, parsed.period) == expected
+
+
+@pytest.mark.parametrize(
+    "score",
+    [
+        None,
+        {},
+        {"scores": {}},
+        {"scores": {"home": {"total": 1}}},
+        {"home": {"total": "1"}, "away": {"total": 2}},
+        {"home": {"total": True}, "away": {"total": 2}},
+        {"home": {"total": 1.5}, "away": {"total": 2}},
+        {"home": {"total": -1}, "away": {"total": 2}},
+        {"home": {}, "away": {}},
+        [1, 2],
+    ],
+)
+def test_a_missing_or_malformed_score_is_never_read_as_0_0(score):
+    assert parse_score(score) is None

@@ -67,9 +67,16 @@ async def test_opticodds_survives_cuts_429s_restarts_malformed_frames_and_stalls
 
 
 def _fixture_prefixes(server, leagues) -> list[str]:
-    """OpticOdds odd ids start with the game id; Copilot ids carry the fixture id as their 4th part."""
+    """OpticOdds odd ids start with the game id; Copilot ids (basketball, and other sports if this simulator
+    serves them) carry the fixture id after `1:-1:` (stream doc) or `2:-1:league:` (parlay doc)."""
     fixtures = [fx for fx in server.simulator.market.fixtures.values() if fx.league in leagues]
-    return [f"{fx.game_id}:" for fx in fixtures] + [f"1:-1:{fx.league.lower()}:{fx.fixture_id}:" for fx in fixtures]
+    every_sport = server.simulator.opticodds.variant.copilot_for_every_sport
+    copilot = [fx for fx in fixtures if every_sport or fx.sport == "basketball"]
+    return (
+        [f"{fx.game_id}:" for fx in fixtures]
+        + [f"1:-1:{fx.fixture_id}:" for fx in copilot]
+        + [f"2:-1:{fx.league.lower()}:{fx.fixture_id}:" for fx in copilot]
+    )
 
 
 async def test_oddspapi_resumes_and_resnapshots_through_faults(tmp_path):
