@@ -100,7 +100,7 @@ class ParlayClient:
             raise ParlayError(scrub(str(failure)))
         try:
             body = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # json raises RecursionError on deep nesting
             raise ParlayError(f"HTTP {response.status_code}: the reply is not JSON") from None
         try:
             return _quote(body["data"])

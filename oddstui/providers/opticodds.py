@@ -411,7 +411,7 @@ class OpticOddsClient:
         except ShapeError as exc:
             reporter.rejected(f"{name[:40]}: unexpected shape ({str(exc)[:120]})")
             return False
-        except DecodeError:
+        except (DecodeError, RecursionError):  # msgspec raises RecursionError past its nesting limit
             reporter.rejected(f"{name[:40]}: not valid JSON")
             return False
         if not isinstance(entry_id, str) or not entry_id:

@@ -142,7 +142,7 @@ def test_opticodds_events_never_crash(event, runner):
     name, data = event
     client, feed = optic_client()
     state = optic_state(client, feed, name)
-    judge("opticodds", feed, in_loop(runner, lambda: client._handle(state, name, data)), known=KNOWN["opticodds"])
+    judge("opticodds", feed, in_loop(runner, lambda: client._handle(state, name, data)))
 
 
 # --- OddsPapi WebSocket frames ----------------------------------------------------------------------------
@@ -173,7 +173,7 @@ def test_oddspapi_doc_examples_reach_the_feed(runner, cache_dir):
 @given(raw=frames_from(PAPI_SEEDS) | frames_from(PAPI_SEEDS).map(str.encode))
 def test_oddspapi_json_frames_never_crash(raw, runner, cache_dir):
     client, feed = papi_client(cache_dir)
-    judge("oddspapi", feed, in_loop(runner, lambda: client._frame(raw)), known=KNOWN["oddspapi"])
+    judge("oddspapi", feed, in_loop(runner, lambda: client._frame(raw)))
 
 
 @st.composite
@@ -196,7 +196,7 @@ def msgpack_frames(draw: st.DrawFn) -> bytes:
 @given(raw=msgpack_frames())
 def test_oddspapi_msgpack_frames_never_crash(raw, runner, cache_dir):
     client, feed = papi_client(cache_dir)
-    judge("oddspapi", feed, in_loop(runner, lambda: client._frame(raw)), known=KNOWN["oddspapi"])
+    judge("oddspapi", feed, in_loop(runner, lambda: client._frame(raw)))
 
 
 # --- OddsStream WebSocket messages and REST polls ---------------------------------------------------------
@@ -226,7 +226,7 @@ def test_oddsstream_doc_shaped_message_and_row_reach_the_feed(runner):
 @given(raw=frames_from(STREAM_MESSAGES) | frames_from(STREAM_MESSAGES).map(str.encode))
 def test_oddsstream_messages_never_crash(raw, runner):
     client, feed = oddsstream_client()
-    judge("oddsstream", feed, in_loop(runner, lambda: client._message(raw)), known=KNOWN["oddsstream"])
+    judge("oddsstream", feed, in_loop(runner, lambda: client._message(raw)))
 
 
 async def poll(client: OddsStreamClient, body: str) -> None:
@@ -260,7 +260,7 @@ WHOLE_REPLY_FAILURES = (*TRANSIENT, AuthFailed, RateLimited, RequestRejected)
 def test_oddsstream_poll_replies_never_crash(body, runner):
     client, feed = oddsstream_client()
     call = in_loop(runner, lambda: poll(client, body))
-    judge("oddsstream-poll", feed, call, allowed=WHOLE_REPLY_FAILURES, known=KNOWN["oddsstream-poll"])
+    judge("oddsstream-poll", feed, call, allowed=WHOLE_REPLY_FAILURES)
 
 
 # --- Copilot parlay replies -------------------------------------------------------------------------------
@@ -285,7 +285,7 @@ def test_parlay_doc_example_prices(runner):
 @settings(FUZZ, max_examples=250)
 @given(status=st.sampled_from([200] * 6 + [400, 404, 500, 401]), body=frames_from(["parlay"]))
 def test_parlay_replies_never_crash(status, body):
-    judge("parlay", SpyFeed(), lambda: price_parlay(status, body), known=KNOWN["parlay"])
+    judge("parlay", SpyFeed(), lambda: price_parlay(status, body))
 
 
 # --- crashes found, pinned until their client is fixed ----------------------------------------------------
@@ -337,7 +337,7 @@ def parlay_reply(body: str) -> Callable[[asyncio.Runner, Path], None]:
 RESULTS_WITH_NUMBER_ID = json.dumps(
     {**BUILT["fixture-results"], "data": {**BUILT["fixture-results"]["data"], "fixture_id": 5}}
 )  # type: ignore[dict-item]
-CRASHES_FOUND: list[tuple[str, str, str, Callable[[asyncio.Runner, Path], None]]] = [
+CRASHES_FIXED: list[tuple[str, str, str, Callable[[asyncio.Runner, Path], None]]] = [
     (
         "opticodds",
         "RecursionError in _handle",
@@ -356,28 +356,27 @@ CRASHES_FOUND: list[tuple[str, str, str, Callable[[asyncio.Runner, Path], None]]
         "fixture-results: a fixture_id that is not text is passed on in ScoreUpdated",
         optic_frame("fixture-results", RESULTS_WITH_NUMBER_ID),
     ),
+    ("oddspapi", "RecursionError in _frame", NOT_CAUGHT, papi_frame(deep_json(SEEDS["papi-odds"], DEEP))),
+    (
+        "oddsstream",
+        "RecursionError in _message",
+        NOT_CAUGHT,
+        stream_message(deep_json(json.dumps(BUILT["oddsstream-message-row"]), DEEP)),
+    ),
+    (
+        "oddsstream-poll",
+        "AttributeError in poll_once",
+        "an /api/odds reply that is a JSON array or scalar: `.get` is called on it",
+        stream_poll("[]"),
+    ),
     ("parlay", "RecursionError in _parse", NOT_CAUGHT, parlay_reply(deep_json(SEEDS["parlay"], DEEP))),
 ]
-"""Every distinct crash the fuzzing met in the clients as they are, with a hand-written frame that shows it."""
-
-KNOWN: dict[str, set[str]] = {
-    "opticodds": set(),
-    "oddspapi": set(),
-    "oddsstream": set(),
-    "oddsstream-poll": set(),
-    "parlay": set(),
-}
-for _decoder, _signature, _why, _reproduce in CRASHES_FOUND:
-    KNOWN[_decoder].add(_signature)
+"""Every distinct crash or insane event the fuzzing met in the clients, with a hand-written frame that shows it."""
 
 
 @pytest.mark.parametrize(
     "reproduce",
-    [
-        pytest.param(reproduce, id=f"{decoder}: {signature}", marks=pytest.mark.xfail(strict=True, reason=why))
-        for decoder, signature, why, reproduce in CRASHES_FOUND
-    ],
+    [pytest.param(reproduce, id=f"{decoder}: {signature}") for decoder, signature, _why, reproduce in CRASHES_FIXED],
 )
-def test_crash_found_is_still_there(reproduce, runner, tmp_path):
-    """Strict xfail: once a client is fixed this passes, fails the run, and its CRASHES_FOUND entry must go."""
+def test_a_crash_the_fuzzing_found_stays_fixed(reproduce, runner, tmp_path):
     reproduce(runner, tmp_path)
