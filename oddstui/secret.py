@@ -1,6 +1,6 @@
 """API keys that cannot leak by accident: their str() and repr() never show the key.
 
-Every non-empty key made into a `Secret` (or passed to `register`) is remembered, so that `scrub`
+Every key made into a `Secret` (or passed to `register`) is remembered, so that `scrub`
 can take all of them out of any text bound for a screen, a log, a toast, stderr or an exception
 message. `ScrubFilter` does the same for every log record a handler writes.
 """
@@ -14,22 +14,44 @@ from urllib.parse import parse_qsl, quote, quote_plus, urlsplit, urlunsplit
 
 _KNOWN: set[str] = set()
 """Every key value seen, in the forms it may take in a message (as is, URL-encoded, JSON-escaped)."""
+_LONGEST_FIRST: list[str] = []
 MASK = "***"
+MIN_PARTIAL = 4
+"""The shortest key, and the shortest piece of one masked where a message was cut inside it."""
 SENSITIVE_NAME = re.compile(r"key|token|secret|pass|auth|sig|cred", re.IGNORECASE)
 """A query parameter or setting whose name matches carries a credential."""
 
 
 def register(value: str) -> None:
-    """Remember `value` as a key, so that `scrub` masks it wherever it appears."""
-    if value:
+    """Remember `value` as a key, so that `scrub` masks it wherever it appears.
+
+    Values shorter than MIN_PARTIAL are not keys anyone could guard (and masking every "k" would
+    garble every message), so they are left out.
+    """
+    if len(value) >= MIN_PARTIAL:
         _KNOWN.update({value, quote(value, safe=""), quote(value), quote_plus(value), json.dumps(value)[1:-1]})
+        _LONGEST_FIRST[:] = sorted(_KNOWN, key=len, reverse=True)
 
 
 def scrub(text: str) -> str:
-    """`text` with every key any `Secret` holds replaced by `***`, longest first."""
-    for value in sorted(_KNOWN, key=len, reverse=True):
+    """`text` with every key any `Secret` holds replaced by `***`, longest first.
+
+    A message cut short inside a key (a server's reason truncated to a length) ends with the key's
+    first characters, or starts with its last: those pieces are masked too.
+    """
+    known = list(_LONGEST_FIRST)
+    for value in known:
         if value in text:
             text = text.replace(value, MASK)
+    for value in known:
+        for size in range(min(len(value) - 1, len(text)), MIN_PARTIAL - 1, -1):
+            if text.endswith(value[:size]):
+                text = text[:-size] + MASK
+                break
+        for size in range(min(len(value) - 1, len(text)), MIN_PARTIAL - 1, -1):
+            if text.startswith(value[-size:]):
+                text = MASK + text[size:]
+                break
     return text
 
 
