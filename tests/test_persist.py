@@ -4,7 +4,6 @@ overwritten, and writes that never follow a planted symlink."""
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
