@@ -16,19 +16,18 @@ _KNOWN: set[str] = set()
 """Every key value seen, in the forms it may take in a message (as is, URL-encoded, JSON-escaped)."""
 _LONGEST_FIRST: list[str] = []
 MASK = "***"
-MIN_PARTIAL = 4
-"""The shortest key, and the shortest piece of one masked where a message was cut inside it."""
+MIN_KEY = 8
+"""The shortest value taken for a key: shorter ones are not keys anyone could guard (and masking every
+"k" or "papi" would garble every message)."""
+MIN_PARTIAL = 6
+"""The shortest piece of a key masked where a message was cut inside it."""
 SENSITIVE_NAME = re.compile(r"key|token|secret|pass|auth|sig|cred", re.IGNORECASE)
 """A query parameter or setting whose name matches carries a credential."""
 
 
 def register(value: str) -> None:
-    """Remember `value` as a key, so that `scrub` masks it wherever it appears.
-
-    Values shorter than MIN_PARTIAL are not keys anyone could guard (and masking every "k" would
-    garble every message), so they are left out.
-    """
-    if len(value) >= MIN_PARTIAL:
+    """Remember `value` as a key (if at least MIN_KEY long), so that `scrub` masks it wherever it appears."""
+    if len(value) >= MIN_KEY:
         _KNOWN.update({value, quote(value, safe=""), quote(value), quote_plus(value), json.dumps(value)[1:-1]})
         _LONGEST_FIRST[:] = sorted(_KNOWN, key=len, reverse=True)
 
