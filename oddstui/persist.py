@@ -60,10 +60,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data`, owner-only: a fresh temp file (O_EXCL, never a planted symlink), then os.replace."""
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with os.fdopen(fd, "wb") as handle:  # no fsync: saves run on the UI's thread, and a rename is atomic
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
         os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
