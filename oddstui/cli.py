@@ -192,8 +192,12 @@ def run_tail(args: argparse.Namespace) -> int:
     settings = load_settings()
     if settings is None:
         return 2
-    overrides = {k: tuple(v) for k, v in (("sports", args.sport), ("leagues", args.league), ("books", args.book)) if v}
-    settings = dataclasses.replace(settings, **overrides)
+    settings = dataclasses.replace(
+        settings,
+        sports=tuple(args.sport) or settings.sports,
+        leagues=tuple(args.league) or settings.leagues,
+        books=tuple(args.book) or settings.books,
+    )
     server = None
     try:
         if args.demo or not settings.enabled:

@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import msgspec
@@ -168,11 +169,14 @@ def parse(data: dict, source: str, env: Mapping[str, str]) -> Settings:
     except msgspec.ValidationError as exc:
         raise _type_error(exc, "", source) from None
     providers = {name: _provider(name, data.get(name, {}), source, env) for name in PROVIDERS}
-    settings = Settings(providers, source=source)
-    for key in ("sports", "leagues", "books", "markets"):
-        value = getattr(typed, key)
-        if value is not UNSET:
-            settings = replace(settings, **{key: tuple(value)})
+    settings = Settings(
+        providers,
+        sports=_given(typed.sports, DEFAULT_SPORTS),
+        leagues=_given(typed.leagues, ()),
+        books=_given(typed.books, DEFAULT_BOOKS),
+        markets=_given(typed.markets, ()),
+        source=source,
+    )
     if typed.odds_format is not UNSET:
         try:
             settings = replace(settings, odds_format=OddsFormat.parse(typed.odds_format))
@@ -184,6 +188,10 @@ def parse(data: dict, source: str, env: Mapping[str, str]) -> Settings:
     if typed.theme is not UNSET:
         settings = replace(settings, theme=typed.theme)
     return settings
+
+
+def _given(value: list[str] | UnsetType, default: tuple[str, ...]) -> tuple[str, ...]:
+    return default if isinstance(value, UnsetType) else tuple(value)
 
 
 def _remember_keys(data: dict, env: Mapping[str, str]) -> None:
@@ -281,7 +289,7 @@ def _type_error(exc: msgspec.ValidationError, table: str, source: str) -> Config
 
 def _provider(name: str, table: object, source: str, env: Mapping[str, str]) -> ProviderSettings:
     try:
-        typed = msgspec.convert(table, _TABLES[name])
+        typed: Any = msgspec.convert(table, _TABLES[name])  # a struct made at import time from DEFAULT_URLS
     except msgspec.ValidationError as exc:
         raise _type_error(exc, name, source) from None
     prefix = name.upper()

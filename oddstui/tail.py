@@ -139,7 +139,7 @@ def _report_failures(tasks: dict[asyncio.Task[None], str], err: TextIO) -> bool:
     return failed
 
 
-async def tail_until_interrupted(settings: Settings, options: TailOptions, **kwargs: Path | None) -> int:
+async def tail_until_interrupted(settings: Settings, options: TailOptions, cache_dir: Path | None = None) -> int:
     """`tail` on stdout and stderr, where Ctrl+C ends the run as --for would (summary and state written), with 130.
 
     A second Ctrl+C cancels the wind-down: asyncio.run then raises CancelledError, which the caller maps to 130.
@@ -154,5 +154,5 @@ async def tail_until_interrupted(settings: Settings, options: TailOptions, **kwa
 
     with contextlib.suppress(NotImplementedError, RuntimeError):  # no signal handlers off the main thread
         loop.add_signal_handler(signal.SIGINT, interrupted)
-    status = await tail(settings, options, stop=stop, **kwargs)
+    status = await tail(settings, options, cache_dir=cache_dir, stop=stop)
     return 130 if stop.is_set() else status
