@@ -146,14 +146,28 @@ def settings_for_nothing() -> config.Settings:
     return config.parse({}, "(test)", {"OPTICODDS_API_KEY": "unused-key"})
 
 
-def start_tail(tmp_path: Path, *extra: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "oddstui", "tail", "--demo", "--quiet", *extra],
-        env=clean_env(tmp_path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+@pytest.fixture
+def spawned():
+    """Processes a test starts; any still running at its end (the test failed) is killed."""
+    runs: list[subprocess.Popen[str]] = []
+    yield runs
+    for run in runs:
+        if run.poll() is None:
+            run.kill()
+            run.wait(timeout=10)
+
+
+def start_tail(tmp_path: Path, spawned: list, *extra: str) -> subprocess.Popen[str]:
+    spawned.append(
+        run := subprocess.Popen(
+            [sys.executable, "-m", "oddstui", "tail", "--demo", "--quiet", *extra],
+            env=clean_env(tmp_path),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     )
+    return run
 
 
 @pytest.mark.parametrize(
@@ -165,7 +179,7 @@ def start_tail(tmp_path: Path, *extra: str) -> subprocess.Popen[str]:
         "] connecting",  # the clients are connecting
     ],
 )
-def test_ctrl_c_in_the_first_moments_exits_cleanly(tmp_path, moment):
+def test_ctrl_c_in_the_first_moments_exits_cleanly(tmp_path, moment, spawned):
     """The signal goes out the moment stderr shows `moment`. Signals sent at fixed delays would, on a loaded
     machine, land in the interpreter's own start-up, before any code of ours (or between runpy's import of
     the package and of its __main__), where nothing can catch them."""
@@ -176,6 +190,7 @@ def test_ctrl_c_in_the_first_moments_exits_cleanly(tmp_path, moment):
         stdout=subprocess.DEVNULL,
         text=True,
     )
+    spawned.append(run)
     assert run.stderr is not None
     while moment not in (line := run.stderr.readline()) and line:
         pass
@@ -187,9 +202,9 @@ def test_ctrl_c_in_the_first_moments_exits_cleanly(tmp_path, moment):
     assert run.returncode == 130
 
 
-def test_ctrl_c_while_streaming_ends_like_for_with_the_state_written(tmp_path):
+def test_ctrl_c_while_streaming_ends_like_for_with_the_state_written(tmp_path, spawned):
     state = tmp_path / "state.json"
-    run = start_tail(tmp_path, "--state", str(state))
+    run = start_tail(tmp_path, spawned, "--state", str(state))
     deadline = time.monotonic() + 20
     assert run.stderr is not None
     while time.monotonic() < deadline:  # wait until the stream is live
@@ -204,9 +219,9 @@ def test_ctrl_c_while_streaming_ends_like_for_with_the_state_written(tmp_path):
     assert state.exists() or "tail:" not in err  # the first Ctrl+C writes the state unless the second cut it short
 
 
-def test_ctrl_c_once_writes_the_summary_and_the_state(tmp_path):
+def test_ctrl_c_once_writes_the_summary_and_the_state(tmp_path, spawned):
     state = tmp_path / "state.json"
-    run = start_tail(tmp_path, "--state", str(state))
+    run = start_tail(tmp_path, spawned, "--state", str(state))
     assert run.stderr is not None
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline and "] live" not in run.stderr.readline():

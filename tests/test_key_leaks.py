@@ -133,11 +133,17 @@ def test_tail_refused_by_every_provider_never_shows_a_key(hostile, tmp_path):
         )
         for name in KEYS
     ]
-    for name, run in zip(KEYS, runs, strict=True):
-        out, err = run.communicate(timeout=40)
-        assert run.returncode == 1, err  # a refused key ends tail, without --for
-        assert "auth error" in err
-        assert_no_key(out + err + (tmp_path / f"{name}.json").read_text(), f"tail --provider {name}")
+    try:
+        for name, run in zip(KEYS, runs, strict=True):
+            out, err = run.communicate(timeout=40)
+            assert run.returncode == 1, err  # a refused key ends tail, without --for
+            assert "auth error" in err
+            assert_no_key(out + err + (tmp_path / f"{name}.json").read_text(), f"tail --provider {name}")
+    finally:
+        for run in runs:
+            if run.poll() is None:
+                run.kill()
+                run.wait(timeout=10)
     assert_no_key(files_text(tmp_path / "state", tmp_path / "cache"), "log and cache files")
 
 
