@@ -1,15 +1,71 @@
-"""The `oddstui` command line: the dashboard by default, plus headless subcommands."""
+"""The `oddstui` command line: the dashboard by default, plus headless subcommands.
+
+Exit status: 0 done; 1 the command failed (a refused key, a parlay not priced); 2 bad arguments or
+settings; 70 an internal error (one line on stderr, the traceback in the log file it names); 130 Ctrl+C.
+Only the standard library (and the fault list for --help) is imported up front, so that Ctrl+C
+during start-up is caught like any other.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import math
+import signal
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from oddstui import __version__, config
-from oddstui.sim.faults import FAULTS_HELP, FaultPlan
+from oddstui import __version__
+from oddstui.sim.faults import FAULTS_HELP
+
+if TYPE_CHECKING:
+    from oddstui.config import Settings
+
+PROVIDERS = ("opticodds", "oddspapi", "oddsstream")
+"""The same names as config.PROVIDERS (a test keeps them equal), here so that the parser needs no imports."""
+INTERNAL_ERROR = 70
+INTERRUPTED = 130
+
+
+def _number(kind: Callable[[str], float], low: float, high: float, words: str) -> Callable[[str], float]:
+    """An argparse type: a finite number of `kind` in [low, high]; otherwise a message saying what is wanted."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {words}")
+        return value
+
+    parse.__name__ = words  # argparse names the type in some messages
+    return parse
+
+
+COUNT = _number(int, 1, math.inf, "a whole number of 1 or more")
+SECONDS = _number(float, 1e-3, 1e9, "a number of seconds above 0")
+RATE = _number(float, 1e-3, 1e7, "a number of events per second above 0")
+PORT = _number(int, 0, 65535, "a port number from 0 to 65535 (0: any free port)")
+
+
+def writable_file(text: str) -> Path:
+    """An argparse type: a file path whose directory exists and can be written now, not only at the end."""
+    path = Path(text).expanduser()
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a directory; give a file name")
+    directory = path.parent
+    try:
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as exc:
+        raise argparse.ArgumentTypeError(
+            f"cannot write in {str(directory)!r} ({exc.strerror or type(exc).__name__})"
+        ) from None
+    return path
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,22 +82,34 @@ def build_parser() -> argparse.ArgumentParser:
 
     sim = commands.add_parser("sim", help="run the market simulator (all three providers' protocols) in the foreground")
     sim.add_argument("--host", default="127.0.0.1")
-    sim.add_argument("--port", type=int, default=8000)
+    sim.add_argument("--port", type=PORT, default=8000)
     sim.add_argument("--seed", type=int, default=1)
-    sim.add_argument("--rate", type=float, default=200.0, metavar="EVENTS_PER_S", help="price updates per second")
-    sim.add_argument("--fixtures-per-league", type=int, default=4)
+    sim.add_argument("--rate", type=RATE, default=200.0, metavar="EVENTS_PER_S", help="price updates per second")
+    sim.add_argument("--fixtures-per-league", type=COUNT, default=4)
     sim.add_argument("--faults", default="", metavar="SPEC", help=FAULTS_HELP)
-    sim.add_argument("--truth", metavar="FILE", help="write the ground truth (final state of every quote) on exit")
+    sim.add_argument(
+        "--truth",
+        type=writable_file,
+        metavar="FILE",
+        help="write the ground truth (every quote's final state) on exit",
+    )
 
     tail = commands.add_parser("tail", help="stream normalized events as JSON lines (health and errors on stderr)")
-    tail.add_argument("--provider", action="append", default=[], choices=config.PROVIDERS)
+    tail.add_argument("--provider", action="append", default=[], choices=PROVIDERS)
     tail.add_argument("--sport", action="append", default=[])
     tail.add_argument("--league", action="append", default=[])
     tail.add_argument("--book", action="append", default=[])
-    tail.add_argument("--count", type=int, help="exit after this many data events")
-    tail.add_argument("--for", dest="seconds", type=float, help="exit after this many seconds")
+    tail.add_argument(
+        "--count", type=COUNT, metavar="N", help="exit after N data events printed (applied, with --quiet)"
+    )
+    tail.add_argument("--for", dest="seconds", type=SECONDS, metavar="SECONDS", help="exit after this many seconds")
     tail.add_argument("--quiet", action="store_true", help="print no events (health and errors still go to stderr)")
-    tail.add_argument("--state", type=Path, help="on exit, write the final quotes and fixtures as JSON to this file")
+    tail.add_argument(
+        "--state",
+        type=writable_file,
+        metavar="FILE",
+        help="on exit, write the final quotes and fixtures as JSON to this file",
+    )
     tail.add_argument("--demo", action="store_true", help="stream from the built-in simulator")
 
     parlay = commands.add_parser("parlay", help="price a parlay of Copilot odd ids through OpticOdds")
@@ -52,7 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def load_settings() -> config.Settings | None:
+def load_settings() -> Settings | None:
+    from oddstui import config
+
     try:
         return config.load()
     except config.ConfigError as exc:
@@ -64,6 +134,7 @@ def run_sim(args: argparse.Namespace) -> int:
     import msgspec
 
     from oddstui.sim.app import SimOptions, SimServer, Simulator, ground_truth
+    from oddstui.sim.faults import FaultPlan
 
     try:
         faults = FaultPlan.parse(args.faults)
@@ -81,12 +152,15 @@ def run_sim(args: argparse.Namespace) -> int:
         server.run()
     finally:
         if args.truth:
-            with open(args.truth, "wb") as out:
-                out.write(msgspec.json.encode(ground_truth(simulator)))
+            from oddstui.persist import write_atomic
+
+            write_atomic(args.truth, msgspec.json.encode(ground_truth(simulator)))
     return 0
 
 
 def run_config(args: argparse.Namespace) -> int:
+    from oddstui import config
+
     path = config.config_path()
     if args.action == "path":
         print(path)
@@ -112,24 +186,30 @@ def run_tail(args: argparse.Namespace) -> int:
 
     import platformdirs
 
-    from oddstui.tail import TailOptions, tail
+    from oddstui.config import APP_NAME
+    from oddstui.tail import TailOptions, tail_until_interrupted
 
     settings = load_settings()
     if settings is None:
         return 2
-    overrides = {k: tuple(v) for k, v in (("sports", args.sport), ("leagues", args.league), ("books", args.book)) if v}
-    settings = dataclasses.replace(settings, **overrides)
+    settings = dataclasses.replace(
+        settings,
+        sports=tuple(args.sport) or settings.sports,
+        leagues=tuple(args.league) or settings.leagues,
+        books=tuple(args.book) or settings.books,
+    )
     server = None
-    if args.demo or not settings.enabled:
-        from oddstui.demo import start_demo
-
-        server, settings = start_demo(settings)
-        print("oddstui tail: no provider keys set: streaming from the built-in simulator", file=sys.stderr)
-    options = TailOptions(tuple(args.provider), args.count, args.seconds, args.quiet, args.state)
     try:
-        return asyncio.run(tail(settings, options, cache_dir=Path(platformdirs.user_cache_dir(config.APP_NAME))))
-    except KeyboardInterrupt:
-        return 130
+        if args.demo or not settings.enabled:
+            from oddstui.demo import start_demo
+
+            server, settings = start_demo(settings)
+            print("oddstui tail: no provider keys set: streaming from the built-in simulator", file=sys.stderr)
+        options = TailOptions(tuple(args.provider), args.count, args.seconds, args.quiet, args.state)
+        cache_dir = Path(platformdirs.user_cache_dir(APP_NAME))
+        return asyncio.run(tail_until_interrupted(settings, options, cache_dir=cache_dir))
+    except asyncio.CancelledError:  # a second Ctrl+C
+        return INTERRUPTED
     finally:
         if server is not None:
             server.stop()
@@ -159,9 +239,11 @@ def run_dashboard(args: argparse.Namespace) -> int:
     return launch(settings, demo=args.demo, theme=args.theme, seed=args.seed)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def run(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from oddstui.logfile import setup_logging
+
+    setup_logging()
     match args.command:
         case "sim":
             return run_sim(args)
@@ -172,6 +254,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         case "config":
             return run_config(args)
     return run_dashboard(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; Ctrl+C at any moment ends it with 130 and no traceback, a crash with one line and 70."""
+    try:
+        return run(argv)
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl+C while shutting down prints nothing either
+        return INTERRUPTED
+    except BrokenPipeError:  # `oddstui tail | head`: the reader left
+        return quiet_broken_pipe()
+    except Exception as exc:
+        try:
+            from oddstui.logfile import report_crash
+
+            message = report_crash(exc)
+        except Exception:  # the crash report itself failed: still one line, still no key
+            from oddstui.secret import scrub
+
+            message = scrub(f"oddstui: internal error: {type(exc).__name__}: {exc}").splitlines()[0]
+        print(message, file=sys.stderr)
+        return INTERNAL_ERROR
+
+
+def quiet_broken_pipe() -> int:
+    """Point stdout at /dev/null so that the interpreter's final flush does not complain too."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 1
 
 
 if __name__ == "__main__":

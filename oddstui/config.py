@@ -6,15 +6,21 @@ at all, oddstui runs on the built-in simulator.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
+import msgspec
 import platformdirs
+from msgspec import UNSET, UnsetType
 
 from oddstui.odds import OddsFormat
-from oddstui.secret import Secret
+from oddstui.secret import SENSITIVE_NAME, Secret, mask_url, register, register_url_credentials, scrub
 
 APP_NAME = "oddstui"
 PROVIDERS = ("opticodds", "oddspapi", "oddsstream")
@@ -42,10 +48,10 @@ TEMPLATE = """\
 
 
 class ConfigError(ValueError):
-    """A bad setting: the message names the file, the key and the fix."""
+    """A bad setting: the message names the file, the key and the fix, with every known key masked."""
 
     def __init__(self, source: str, key: str, problem: str, fix: str) -> None:
-        super().__init__(f"{source}: {key}: {problem}. Fix: {fix}")
+        super().__init__(scrub(f"{source}: {key}: {problem}. Fix: {fix}"))
         self.source, self.key = source, key
 
 
@@ -92,99 +98,251 @@ def config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
 
 
+SETTING_KEYS = ("sports", "leagues", "books", "markets", "odds_format", "theme")
+TABLE_KEYS = ("book_codes",)
+"""Top-level tables of settings other than the providers'."""
+
+
+class FileSettings(msgspec.Struct, forbid_unknown_fields=True):
+    """The top-level settings of the file, as typed; a field left out keeps its default."""
+
+    sports: list[str] | UnsetType = UNSET
+    leagues: list[str] | UnsetType = UNSET
+    books: list[str] | UnsetType = UNSET
+    markets: list[str] | UnsetType = UNSET
+    odds_format: str | UnsetType = UNSET
+    theme: str | UnsetType = UNSET
+    book_codes: dict[str, str] | UnsetType = UNSET
+
+
+def _provider_keys(name: str) -> tuple[str, ...]:
+    return ("api_key", *DEFAULT_URLS[name])
+
+
+def _table_type(name: str) -> type[msgspec.Struct]:
+    """The typed [provider] table: the key, and one URL per entry of DEFAULT_URLS."""
+    fields = [("api_key", str, ""), *((key, str | UnsetType, UNSET) for key in DEFAULT_URLS[name])]
+    return msgspec.defstruct(f"{name.title()}Table", fields, forbid_unknown_fields=True)
+
+
+FIXES = {
+    **{key: f'write it as {key} = ["a", "b"]' for key in ("sports", "leagues", "books", "markets")},
+    "odds_format": 'write it as odds_format = "decimal"',
+    "theme": 'write it as theme = "oddstui-dark"',
+}
+
+
 def load(path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
     """Read the settings file (if any) and apply environment overrides; raises ConfigError."""
     path = path or config_path()
     env = os.environ if environ is None else environ
-    data: dict = {}
-    if path.exists():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(str(path), "(syntax)", str(exc), "correct the TOML syntax at that line") from None
-        except OSError as exc:
-            raise ConfigError(
-                str(path), "(file)", exc.strerror or "unreadable", "check the file's permissions"
-            ) from None
-    return parse(data, str(path), env)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return parse({}, str(path), env)
+    except OSError as exc:
+        raise ConfigError(str(path), "(file)", exc.strerror or "unreadable", "check the file's permissions") from None
+    return parse(decode(raw, str(path)), str(path), env)
 
 
-def parse(data: dict, source: str, env: dict[str, str] | os._Environ) -> Settings:
-    known = {"sports", "leagues", "books", "markets", "odds_format", "theme", "book_codes", *PROVIDERS}
-    for key in data:
-        if key not in known:
-            choices = ", ".join(sorted(known))
-            raise ConfigError(source, key, "unknown setting", f"remove it; known settings are {choices}")
+def decode(raw: bytes, source: str) -> dict:
+    """The TOML document in `raw`; raises ConfigError for text that is not UTF-8, bad syntax, or deep nesting."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            source, f"(line {line})", f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", "save the file as UTF-8"
+        ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(source, "(syntax)", str(exc), "correct the TOML syntax at that line") from None
+    except RecursionError:
+        raise ConfigError(
+            source,
+            "(structure)",
+            "values nested too deeply to read",
+            "remove the nesting: settings are strings and lists of strings, in [provider] tables at most",
+        ) from None
+
+
+def parse(data: dict, source: str, env: Mapping[str, str]) -> Settings:
+    """Settings from a decoded file and the environment; raises ConfigError naming the file, the key and the fix."""
+    _remember_keys(data, env)
+    _check_placement(data, source)
+    try:
+        typed = msgspec.convert({k: v for k, v in data.items() if k in (*SETTING_KEYS, *TABLE_KEYS)}, FileSettings)
+    except msgspec.ValidationError as exc:
+        raise _type_error(exc, "", source) from None
     providers = {name: _provider(name, data.get(name, {}), source, env) for name in PROVIDERS}
-    settings = Settings(providers, source=source)
-    for key in ("sports", "leagues", "books", "markets"):
-        if key in data:
-            settings = replace(settings, **{key: _strings(data[key], key, source)})
-    if "odds_format" in data:
+    settings = Settings(
+        providers,
+        sports=_given(typed.sports, DEFAULT_SPORTS),
+        leagues=_given(typed.leagues, ()),
+        books=_given(typed.books, DEFAULT_BOOKS),
+        markets=_given(typed.markets, ()),
+        source=source,
+    )
+    if typed.odds_format is not UNSET:
         try:
-            settings = replace(settings, odds_format=OddsFormat.parse(str(data["odds_format"])))
+            settings = replace(settings, odds_format=OddsFormat.parse(typed.odds_format))
         except ValueError:
             choices = ", ".join(f.value for f in OddsFormat)
             raise ConfigError(
-                source, "odds_format", f"unknown format {data['odds_format']!r}", f"use one of {choices}"
+                source, "odds_format", f"unknown format {typed.odds_format!r}", f"use one of {choices}"
             ) from None
-    if "theme" in data:
-        if not isinstance(data["theme"], str):
-            raise ConfigError(source, "theme", "must be a string", 'write it as theme = "oddstui-dark"')
-        settings = replace(settings, theme=data["theme"])
-    if "book_codes" in data:
-        settings = replace(settings, book_codes=_book_codes(data["book_codes"], source))
+    if typed.theme is not UNSET:
+        settings = replace(settings, theme=typed.theme)
+    if typed.book_codes is not UNSET:
+        settings = replace(settings, book_codes=_book_codes(typed.book_codes, source))
     return settings
 
 
-def _book_codes(table: object, source: str) -> dict[str, str]:
+def _book_codes(table: dict[str, str], source: str) -> dict[str, str]:
     """[book_codes]: book name = short code (1 to 6 characters, no spaces)."""
-    if not isinstance(table, dict):
-        raise ConfigError(source, "book_codes", "must be a table", 'write it as [book_codes] with FanDuel = "FD"')
     for book, code in table.items():
-        if not isinstance(code, str) or not 1 <= len(code) <= 6 or " " in code:
+        if not 1 <= len(code) <= 6 or " " in code:
             fix = f'use 1 to 6 characters, e.g. {book} = "FD"'
             raise ConfigError(source, f"book_codes.{book}", f"not a short code: {code!r}", fix)
     return dict(table)
 
 
-def _strings(value: object, key: str, source: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(source, key, "must be a list of strings", f'write it as {key} = ["a", "b"]')
-    return tuple(value)
+def _given(value: list[str] | UnsetType, default: tuple[str, ...]) -> tuple[str, ...]:
+    return default if isinstance(value, UnsetType) else tuple(value)
 
 
-def _provider(name: str, table: object, source: str, env: dict[str, str] | os._Environ) -> ProviderSettings:
-    if not isinstance(table, dict):
-        raise ConfigError(source, name, "must be a table", f"write it as a [{name}] section")
-    allowed = {"api_key", *DEFAULT_URLS[name]}
-    for key, value in table.items():
-        if key not in allowed:
-            raise ConfigError(
-                source, f"{name}.{key}", "unknown setting", f"remove it; [{name}] takes {', '.join(sorted(allowed))}"
-            )
-        if not isinstance(value, str):
-            raise ConfigError(source, f"{name}.{key}", "must be a string", f'write it as {key} = "..."')
+def _remember_keys(data: dict, env: Mapping[str, str]) -> None:
+    """Register every key the file or the environment holds, wherever it is, before any message can quote it."""
+    for name in PROVIDERS:
+        register(env.get(f"{name.upper()}_API_KEY", "").strip())
+        for url_key in DEFAULT_URLS[name]:
+            register_url_credentials(env.get(f"{name.upper()}_{url_key.upper()}", ""))
+    stack: list[object] = [data]
+    while stack:  # iterative: a document may nest thousands of levels deep
+        node = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in items:
+            if isinstance(value, str):
+                if isinstance(key, str) and (SENSITIVE_NAME.search(key) or key in PROVIDERS):
+                    register(value.strip())
+                register_url_credentials(value)
+            else:
+                stack.append(value)
+
+
+def _check_placement(data: dict, source: str) -> None:
+    """Every key in the table it belongs to; a misplaced one is told where it goes, never just to be removed."""
+    top = (*SETTING_KEYS, *TABLE_KEYS, *PROVIDERS)
+    for key, value in data.items():
+        if key not in top and _home(key):
+            raise ConfigError(source, key, "not a top-level setting", _move(key))
+        if key not in top:
+            inner = [k for k in value if _home(k)] if isinstance(value, dict) else []
+            if inner:
+                raise ConfigError(source, f"{key}.{inner[0]}", f"not a setting of [{key}]", _move(inner[0]))
+            raise ConfigError(source, key, *_unknown(key, top, "known settings are " + ", ".join(top)))
+    for name in PROVIDERS:
+        table = data.get(name)
+        if not isinstance(table, dict):
+            continue
+        allowed = _provider_keys(name)
+        for key in table:
+            if key in allowed:
+                continue
+            if _home(key):
+                raise ConfigError(source, f"{name}.{key}", f"not a setting of [{name}]", _move(key))
+            known = f"[{name}] takes {', '.join(allowed)}"
+            raise ConfigError(source, f"{name}.{key}", *_unknown(key, allowed, known))
+
+
+def _home(key: str) -> str:
+    """Where a known key belongs, in words; empty for a key no table takes."""
+    if key in SETTING_KEYS:
+        return "top"
+    if key in PROVIDERS:
+        return "provider"
+    homes = [f"[{name}]" for name in PROVIDERS if key in _provider_keys(name)]
+    return " or ".join(homes)
+
+
+def _move(key: str) -> str:
+    home = _home(key)
+    if home == "top":
+        return "move it above the first [table] line: TOML puts every line after [name] into that table"
+    if home == "provider":
+        return f"make it a table of its own: a line [{key}] at the start of a line, not inside another table"
+    if key == "api_key":
+        return f"move it into the table of the provider the key is for: {home}"
+    return f"move it into {home}"
+
+
+def _unknown(key: str, choices: Sequence[str], known: str) -> tuple[str, str]:
+    """(problem, fix) for a key no table takes: a close spelling if there is one; a key-like name is never dropped."""
+    close = difflib.get_close_matches(key, [*choices, *SETTING_KEYS, *PROVIDERS, "api_key"], n=1)
+    if close and close[0] in choices:
+        return "unknown setting", f"did you mean {close[0]}? Rename it; {known}"
+    if close:
+        return "unknown setting", f"did you mean {close[0]}? If so, {_move(close[0])}"
+    if SENSITIVE_NAME.search(key):
+        where = _home("api_key")
+        return "unknown setting", f"if it holds an API key, name it api_key in the provider's table ({where}); {known}"
+    return "unknown setting", f"remove it or correct its spelling; {known}"
+
+
+def _type_error(exc: msgspec.ValidationError, table: str, source: str) -> ConfigError:
+    """A msgspec error ("Expected `str`, got `int` - at `$.books[1]`") as a file/key/fix message."""
+    problem, _, where = str(exc).partition(" - at `$")
+    path = where.rstrip("`").lstrip(".")
+    key = ".".join(filter(None, (table, path))) or table or "(file)"
+    field_name = path.split("[", 1)[0].split(".", 1)[0]
+    if not path and table:
+        fix = f"write it as a [{table}] section"
+    elif table:
+        fix = f'write it as {field_name} = "..."'
+    else:
+        fix = FIXES.get(field_name, "correct the value's type")
+    return ConfigError(source, key, problem, fix)
+
+
+def _provider(name: str, table: object, source: str, env: Mapping[str, str]) -> ProviderSettings:
+    try:
+        typed: Any = msgspec.convert(table, _TABLES[name])  # a struct made at import time from DEFAULT_URLS
+    except msgspec.ValidationError as exc:
+        raise _type_error(exc, name, source) from None
     prefix = name.upper()
-    values = {"api_key": table.get("api_key", "")} | {k: table.get(k, v) for k, v in DEFAULT_URLS[name].items()}
+    values = {"api_key": typed.api_key}
+    for key, default in DEFAULT_URLS[name].items():
+        given = getattr(typed, key)
+        values[key] = default if given is UNSET else given
     for key in values:
         override = env.get(f"{prefix}_{key.upper()}")
         if override:
             values[key] = override
     for key in DEFAULT_URLS[name]:
         url = values[key]
-        scheme = url.split("://", 1)[0]
-        if scheme not in (("ws", "wss") if key == "ws_url" else ("http", "https")) or "://" not in url:
-            where = f"{prefix}_{key.upper()}" if env.get(f"{prefix}_{key.upper()}") else f"{source}: {name}.{key}"
+        if not _valid_url(url, ("ws", "wss") if key == "ws_url" else ("http", "https")):
+            where = f"{prefix}_{key.upper()}" if env.get(f"{prefix}_{key.upper()}") else source
             raise ConfigError(
                 where,
                 f"{name}.{key}",
-                f"not a valid URL: {url!r}",
+                f"not a valid URL: {mask_url(url)!r}",
                 "give a full URL such as " + DEFAULT_URLS[name][key],
             )
     return ProviderSettings(
         name, Secret(values["api_key"].strip()), values["base_url"].rstrip("/"), values.get("ws_url", "")
     )
+
+
+def _valid_url(url: str, schemes: tuple[str, ...]) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in schemes and bool(parts.netloc)
+
+
+_TABLES = {name: _table_type(name) for name in PROVIDERS}
 
 
 def write_template(path: Path) -> None:

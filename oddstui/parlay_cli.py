@@ -1,4 +1,7 @@
-"""`oddstui parlay ID ID ...`: price a parlay through OpticOdds Copilot and print it as a table."""
+"""`oddstui parlay ID ID ...`: price a parlay through OpticOdds Copilot and print it as a table.
+
+Text from the server is printed as plain text (never as markup) and scrubbed of every key.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from rich.text import Text
 from oddstui.config import ProviderSettings
 from oddstui.odds import OddsFormat, format_price
 from oddstui.providers.copilot import ParlayClient, ParlayError, ParlayQuote
+from oddstui.secret import scrub
 
 
 def render(quote: ParlayQuote, ids: Sequence[str]) -> Table:
@@ -47,13 +51,13 @@ async def price_and_print(settings: ProviderSettings, ids: Sequence[str], consol
     try:
         quote = await client.price(ids)
     except ParlayError as exc:
-        console.print(f"[red]oddstui parlay: {exc}[/]")
+        console.print(Text(scrub(f"oddstui parlay: {exc}"), style="red"))
         return 1
     finally:
         await client.aclose()
     console.print(render(quote, ids))
     if quote.error:
-        console.print(f"[red]error: {quote.error}[/]")
+        console.print(Text(scrub(f"error: {quote.error}"), style="red"))
         return 1
     if quote.missing_entries:
         console.print(f"[yellow]not priced: {len(quote.missing_entries)} leg(s) unknown, locked or settled[/]")

@@ -1,42 +1,53 @@
 """Watchlists and UI settings on disk, in the platformdirs user data dir.
 
-Writes are atomic (temp file, then rename). A file that cannot be read or parsed is moved
-aside, never overwritten, and the problem is reported once so the user can recover it.
+Documents decode into typed msgspec structs field by field: a field of the wrong type is dropped
+and named in one notice, and the rest loads. A file that cannot be used at all (unreadable, not
+JSON, not the expected object) is moved aside, never overwritten, and reported once. Writes go to
+a fresh temporary file created exclusively in the same directory, then atomically replace the file.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
+import logging
 import os
+import tempfile
 import time
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Annotated, Any
 
+import msgspec
 import platformdirs
 
 from oddstui.config import APP_NAME
 
+log = logging.getLogger(__name__)
+MAX_NOTICE_ITEMS = 5
+"""Dropped fields named in one notice; the rest are counted."""
 
-@dataclass(slots=True)
-class Watchlist:
+Pin = Annotated[list[str], msgspec.Meta(min_length=2, max_length=2)]
+"""A pinned fixture: [provider, fixture_id]."""
+Name = Annotated[str, msgspec.Meta(min_length=1)]
+
+
+class Watchlist(msgspec.Struct):
     """Saved filters and pinned fixtures. Pinned fixtures are (provider, fixture_id) pairs."""
 
-    name: str
-    leagues: list[str] = field(default_factory=list)
-    books: list[str] = field(default_factory=list)
+    name: Name
+    leagues: list[str] = []
+    books: list[str] = []
     text: str = ""
     live_only: bool = False
     main_only: bool = False
-    pinned: list[list[str]] = field(default_factory=list)
+    pinned: list[Pin] = []
 
 
-@dataclass(slots=True)
-class UiSettings:
+class UiSettings(msgspec.Struct):
     odds_format: str | None = None
     theme: str | None = None
     last_watchlist: str | None = None
-    leagues: list[str] = field(default_factory=list)
-    books: list[str] = field(default_factory=list)
+    leagues: list[str] = []
+    books: list[str] = []
     live_only: bool = False
     main_only: bool = False
 
@@ -45,46 +56,116 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME))
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` with `data`, owner-only: a fresh temp file (O_EXCL, never a planted symlink), then os.replace."""
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:  # no fsync: saves run on the UI's thread, and a rename is atomic
+            handle.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+
+def decode_fields(raw: dict[str, Any], struct: type[msgspec.Struct], where: str, dropped: list[str]) -> dict[str, Any]:
+    """The fields of `raw` that `struct` takes and that convert to their type; each other one is named in `dropped`."""
+    types = {f.name: f.type for f in msgspec.structs.fields(struct)}
+    kept: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in types:
+            dropped.append(f"{where}{key} (unknown setting)")
+            continue
+        try:
+            kept[key] = msgspec.convert(value, types[key])
+        except msgspec.ValidationError as exc:
+            problem, _, path = str(exc).partition(" - at `$")
+            dropped.append(f"{where}{key}{path.rstrip('`')} ({problem})")
+    return kept
+
+
 class JsonFile:
     """One JSON document on disk: read with set-aside on corruption, written atomically."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.problem: str | None = None
-        """Set when the file was unreadable and moved aside; shown to the user once."""
+        """Set when the file was set aside or fields were dropped; shown to the user once."""
+        self._raw = b""
 
-    def read(self) -> object | None:
-        if not self.path.exists():
-            return None
+    def read(self) -> dict[str, Any] | None:
+        """The document's top-level object; None (the file set aside) when there is no usable object."""
         try:
-            return json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            self._set_aside(f"{type(exc).__name__}")
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
             return None
+        except OSError as exc:
+            self._set_aside(exc.strerror or type(exc).__name__)
+            return None
+        self._raw = raw
+        try:
+            document = msgspec.json.decode(raw)
+        except msgspec.DecodeError:
+            self._set_aside("not valid JSON")
+            return None
+        except RecursionError:
+            self._set_aside("nested too deeply")
+            return None
+        if not isinstance(document, dict):
+            self._set_aside(f"a JSON {type(document).__name__}, not an object")
+            return None
+        return document
+
+    def _aside_path(self, kind: str) -> Path:
+        """A name next to the file that no earlier set-aside copy holds."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.{kind}-{stamp}")
+        number = 1
+        while aside.exists() or aside.is_symlink():  # never replace an earlier set-aside copy
+            number += 1
+            aside = self.path.with_name(f"{self.path.name}.{kind}-{stamp}-{number}")
+        return aside
 
     def _set_aside(self, why: str) -> None:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
-        number = 1
-        while aside.exists():  # never replace an earlier set-aside copy
-            number += 1
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{number}")
+        aside = self._aside_path("corrupt")
         try:
             self.path.rename(aside)
-            self.problem = f"{self.path} could not be read ({why}); it was moved to {aside.name} and a new one started"
+            self.problem = f"{self.path} could not be used ({why}); it was moved to {aside.name} and a new one started"
         except OSError as exc:
-            self.problem = f"{self.path} could not be read ({why}) nor moved aside ({exc.strerror}); it is left as is"
-            self.path = aside  # never write over the unreadable original
+            self.problem = f"{self.path} could not be used ({why}) nor moved aside ({exc.strerror}); it is left as is"
+            self.path = aside  # never write over the unusable original
 
     def invalid(self, why: str) -> None:
-        """The document parsed but has the wrong shape: set it aside too."""
+        """The document parsed but cannot be used at all: set it aside too."""
         self._set_aside(why)
 
-    def write(self, document: object) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temp = self.path.with_name(self.path.name + ".tmp")
-        temp.write_text(json.dumps(document, indent=2), encoding="utf-8")
-        os.replace(temp, self.path)
+    def dropped(self, items: list[str]) -> None:
+        """Fields that were ignored: one notice naming them, and a copy of the file as read, kept for the user."""
+        if not items:
+            return
+        named = "; ".join(items[:MAX_NOTICE_ITEMS])
+        more = f"; and {len(items) - MAX_NOTICE_ITEMS} more" if len(items) > MAX_NOTICE_ITEMS else ""
+        copy = self._aside_path("original")
+        try:
+            fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(self._raw)
+            kept = f"the file as it was is kept in {copy.name}"
+        except OSError as exc:
+            kept = f"no copy of the file could be kept ({exc.strerror})"
+        self.problem = f"{self.path}: ignored {named}{more}; {kept}"
+
+    def write(self, document: msgspec.Struct | dict[str, Any]) -> bool:
+        """Write atomically; False (logged, and kept as the problem) if the disk refused."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, msgspec.json.format(msgspec.json.encode(document), indent=2))
+        except OSError as exc:
+            self.problem = f"{self.path} could not be saved ({exc.strerror or type(exc).__name__})"
+            log.warning("%s", self.problem)
+            return False
+        return True
 
 
 class WatchlistBook:
@@ -96,13 +177,21 @@ class WatchlistBook:
         raw = self.file.read()
         if raw is None:
             return
-        try:
-            for item in raw["watchlists"]:  # type: ignore[index]
-                watchlist = Watchlist(**item)
+        items = raw.get("watchlists")
+        if not isinstance(items, list):
+            self.file.invalid("no list of watchlists")
+            return
+        dropped: list[str] = []
+        for index, item in enumerate(items):
+            where = f"watchlists[{index}]"
+            if not isinstance(item, dict):
+                dropped.append(f"{where} (not an object)")
+            elif not isinstance(item.get("name"), str) or not item["name"]:
+                dropped.append(f"{where} (no name, or a name that is not text)")
+            else:
+                watchlist = Watchlist(**decode_fields(item, Watchlist, f"{where}.", dropped))
                 self.lists[watchlist.name] = watchlist
-        except (KeyError, TypeError):
-            self.lists.clear()
-            self.file.invalid("unexpected content")
+        self.file.dropped(dropped)
 
     @property
     def problem(self) -> str | None:
@@ -126,24 +215,23 @@ class WatchlistBook:
         self._write()
 
     def _write(self) -> None:
-        self.file.write({"watchlists": [asdict(w) for w in self.lists.values()]})
+        self.file.write({"watchlists": list(self.lists.values())})
 
 
 class SettingsFile:
     def __init__(self, directory: Path | None = None) -> None:
         self.file = JsonFile((directory or data_dir()) / "settings.json")
-        raw = self.file.read()
         self.settings = UiSettings()
+        raw = self.file.read()
         if raw is None:
             return
-        try:
-            self.settings = UiSettings(**raw)  # a non-object or unknown keys raise TypeError
-        except TypeError:
-            self.file.invalid("unexpected content")
+        dropped: list[str] = []
+        self.settings = UiSettings(**decode_fields(raw, UiSettings, "", dropped))
+        self.file.dropped(dropped)
 
     @property
     def problem(self) -> str | None:
         return self.file.problem
 
     def save(self) -> None:
-        self.file.write(asdict(self.settings))
+        self.file.write(self.settings)

@@ -24,6 +24,7 @@ from oddstui.persist import SettingsFile, WatchlistBook
 from oddstui.providers.copilot import ParlayClient, ParlayError, ParlayQuote
 from oddstui.providers.feed import Feed
 from oddstui.providers.runner import build_clients
+from oddstui.secret import scrub
 from oddstui.store import Changes, Store
 from oddstui.ui.screens.help import HelpScreen
 from oddstui.ui.screens.picker import PickerScreen
@@ -177,7 +178,7 @@ class OddsApp(App[None]):
         """The one handler for worker failures: shown once, never silently lost."""
         if event.state is WorkerState.ERROR and event.worker.group == "providers":
             error = event.worker.error
-            detail = self.settings.enabled[0].api_key.scrub(str(error)) if self.settings.enabled else str(error)
+            detail = scrub(str(error))  # every configured key, not only the first provider's
             self.notify(
                 f"{event.worker.name} stopped: {type(error).__name__}: {detail}"[:300],
                 title="Provider error",
