@@ -307,7 +307,8 @@ class OpticOddsClient:
             if refused:
                 return Fatal(f"stopped: the key was refused (see {refused})", StreamState.DOWN)
             self._refused[kind] = state.plan.name
-            return Fatal(str(exc))
+            # a key without Copilot is the plan's limit, not a bad key: shown as down, and the provider goes on
+            return Fatal(str(exc), StreamState.DOWN if kind == "copilot" else StreamState.AUTH_ERROR)
         if isinstance(exc, RateLimited):
             pause = max(self.rate_limit_pause, exc.wait)
             self._rate_limited_until = max(self._rate_limited_until, time.monotonic() + pause)
