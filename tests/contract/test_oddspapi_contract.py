@@ -2,7 +2,7 @@
 
 Frames go through `OddsPapiClient._frame` (as text JSON, as JSON bytes in a binary frame, and as
 MessagePack), the feed is drained into a `Store`, and the test asserts what the store holds.
-Error bodies go through the client's REST wrapper. README-oddspapi.md maps each file to its section.
+Error bodies go through the client's REST wrapper. README.md maps each file to its section.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The OddsStream doc's own examples, verbatim, through the real client into the Store.
 
-Examples are read from tests/contract/oddsstream/ (see README-oddsstream.md for where each comes from).
+Examples are read from tests/contract/oddsstream/ (see README.md for where each comes from).
 REST replies are served by httpx.MockTransport from those files; the client's request, decoding,
 status mapping and reconnect verdicts are the real ones, and the events it puts on its Feed are
 applied to a real Store.

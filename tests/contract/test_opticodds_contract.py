@@ -1,6 +1,6 @@
 """Every example payload of the three OpticOdds docs, verbatim, through the real client code into a Store.
 
-The files in tests/contract/opticodds/ are cut from the docs unchanged (README-opticodds.md maps each
+The files in tests/contract/opticodds/ are cut from the docs unchanged (README.md maps each
 to its doc section). Where an example is not valid JSON as printed, the verbatim text is fed too
 (it must be skipped and counted, never crash), then the closest valid reading, which is named here.
 """
