@@ -8,7 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from oddstui import __version__, config
+from oddstui import __version__, config, config_check
+from oddstui.persist import SettingsFile
 from oddstui.sim.faults import FAULTS_HELP, FaultPlan
 
 
@@ -104,6 +105,8 @@ def run_config(args: argparse.Namespace) -> int:
     where = path if path.exists() else f"{path} (not created yet: defaults)"
     enabled = ", ".join(p.name for p in settings.enabled) or "none: oddstui runs on the built-in simulator"
     print(f"{where}: valid\nproviders with a key: {enabled}")
+    for line in config_check.report(settings, SettingsFile().settings):
+        print(line)
     return 0
 
 

@@ -157,9 +157,9 @@ def test_parlay_panel_with_an_error(sim, tmp_path, snap_compare):
             await pilot.press("p")
         for _ in range(50):
             await pilot.pause(0.1)
-            if app.parlay is not None:
+            if app.parlay_slip.result is not None:
                 break
-        assert app.parlay is not None and app.parlay.missing_entries == (locked.copilot_id,)
+        assert app.parlay_slip.result is not None and app.parlay_slip.result.missing_entries == (locked.copilot_id,)
         await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
