@@ -14,16 +14,17 @@ import re
 from oddstui.model import Quote
 
 _SIDE = re.compile(r"\b(over|under)\b", re.IGNORECASE)
+_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _ONE_WINNER = re.compile(r"moneyline|money line|1x2|winner|to win|three way|3-way|draw no bet", re.IGNORECASE)
 """Markets where exactly one selection wins (a scorer market, also without a line, may have many)."""
 
 
 def _over_under(selection: str) -> tuple[str, str] | None:
-    """('over' or 'under', the subject without the word), or None for a selection that is neither."""
+    """('over' or 'under', the subject without the word or the line), or None for a selection that is neither."""
     match = _SIDE.search(selection)
     if match is None:
         return None
-    subject = (selection[: match.start()] + selection[match.end() :]).strip().lower()
+    subject = " ".join(_NUMBER.sub("", selection[: match.start()] + selection[match.end() :]).split()).lower()
     return match.group(1).lower(), subject
 
 

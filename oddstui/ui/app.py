@@ -40,7 +40,7 @@ REFRESH_SECONDS = 0.1
 GC_FREEZE_SECONDS = 5.0
 """How often objects that survived so far are moved out of the garbage collector's full passes."""
 DEFAULT_THEME = "oddstui-dark"
-NARROW_SCREEN = 110
+NARROW_SCREEN = 130
 """Below this many columns the fixture list starts narrow, leaving the grid room for more books."""
 
 

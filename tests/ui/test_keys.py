@@ -211,7 +211,7 @@ async def test_a_lock_appears_and_clears(sim, tmp_path):
         assert locked_key is not None, "no lock in 200 ticks"
         assert "🔒" in grid_text(app)
         assert all(
-            quote_cell(q, app.view.fmt, 0, False, True).text.startswith("🔒")
+            quote_cell(q, app.fmt, 0, False, True).text.startswith("🔒")
             for q in app.store.fixture_quotes(app.selected_ref)
             if q.locked
         )

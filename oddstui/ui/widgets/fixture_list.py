@@ -267,13 +267,15 @@ class FixtureList(Vertical):
         self.size_name = WIDTHS[(WIDTHS.index(self.size_name) + 1) % len(WIDTHS)]
         return self.size_name
 
-    def compose(self) -> ComposeResult:
-        yield Static("all fixtures", id="filter")
-        yield FixtureLines(id="fixtures")
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        # Held, not queried: the app's refresh timer may call `show` while the screen is torn down.
+        self.filter = Static("all fixtures", id="filter")
+        self.lines = FixtureLines(id="fixtures")
 
-    @property
-    def lines(self) -> FixtureLines:
-        return self.query_one(FixtureLines)
+    def compose(self) -> ComposeResult:
+        yield self.filter
+        yield self.lines
 
     def show(
         self,
@@ -283,7 +285,7 @@ class FixtureList(Vertical):
         summary: str,
         suspended: Set[FixtureRef] = frozenset(),
     ) -> None:
-        self.query_one("#filter", Static).update(summary)
+        self.filter.update(summary)
         entries: list[Entry] = []
         league = None
         for fixture in fixtures:

@@ -148,15 +148,20 @@ class ParlaySlip(Vertical):
         self.pricing = False
         self.priced_seqs: dict[str, int] = {}
         self.reprice_at: float | None = None
+        # Held, not queried: the app's refresh timer may redraw the slip while the screen is torn down.
+        self.reason = Static("", id="slip-reason", disabled=True)
+        self.leg_list = OptionList(id="legs")
+        self.stake = Input(DEFAULT_STAKE, type="number", id="stake", compact=True)
+        self.summary = Static(id="parlay-summary")
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Parlay slip", style="bold"), id="parlay-title")
-        yield Static("", id="slip-reason", disabled=True)
-        yield OptionList(id="legs")
+        yield self.reason
+        yield self.leg_list
         with Horizontal(id="stake-row"):
             yield Label("stake ")
-            yield Input(DEFAULT_STAKE, type="number", id="stake", compact=True)
-        yield Static(id="parlay-summary")
+            yield self.stake
+        yield self.summary
 
     def on_mount(self) -> None:
         self.redraw()
@@ -177,12 +182,11 @@ class ParlaySlip(Vertical):
         return reason
 
     def _show_reason(self, reason: str | None) -> None:
-        label = self.query_one("#slip-reason", Static)
-        label.update(Text(f"refused: {reason}") if reason else "")
-        label.disabled = reason is None
+        self.reason.update(Text(f"refused: {reason}") if reason else "")
+        self.reason.disabled = reason is None
 
     def action_remove_leg(self) -> None:
-        index = self.query_one("#legs", OptionList).highlighted
+        index = self.leg_list.highlighted
         if self.legs:
             del self.legs[index if index is not None and index < len(self.legs) else -1]
             self._show_reason(None)
@@ -194,8 +198,10 @@ class ParlaySlip(Vertical):
         self.reprice()
 
     def action_cursor(self, step: int) -> None:
-        legs = self.query_one("#legs", OptionList)
-        legs.action_cursor_down() if step > 0 else legs.action_cursor_up()
+        if step > 0:
+            self.leg_list.action_cursor_down()
+        else:
+            self.leg_list.action_cursor_up()
 
     # --- pricing ----------------------------------------------------------------------
 
@@ -256,7 +262,7 @@ class ParlaySlip(Vertical):
     def redraw(self) -> None:
         if not self.is_mounted:
             return
-        legs = self.query_one("#legs", OptionList)
+        legs = self.leg_list
         highlighted = legs.highlighted
         missing = set(self.result.missing_entries) if self.result else set()
         legs.set_options(
@@ -272,9 +278,8 @@ class ParlaySlip(Vertical):
         if not self.legs:
             content = Text("p on a price adds it here; x removes a leg, c clears", style="dim")
         else:
-            stake = self.query_one("#stake", Input).value
-            content = summary(self.result, self.error, self.pricing, self.fmt, stake)
-        self.query_one("#parlay-summary", Static).update(content)
+            content = summary(self.result, self.error, self.pricing, self.fmt, self.stake.value)
+        self.summary.update(content)
 
     def rows(self) -> list[dict[str, object]]:
         """The slip as plain rows, for export: one per leg, then the combined prices."""

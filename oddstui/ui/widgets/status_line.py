@@ -8,7 +8,7 @@ the worst state among them is the one shown, so a lost connection is never hidde
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rich.text import Text
 from textual.widgets import Static
@@ -122,6 +122,21 @@ def blocked_reason(store: Store) -> str | None:
     return f"{provider}: {worst.state.value}: {worst.detail or 'no reason given'}"
 
 
+def with_refused_keys(healths: list[StreamHealth]) -> list[StreamHealth]:
+    """A provider's key was refused: its streams still shown 'connecting' use the same key and cannot start.
+
+    They are shown with the refusal rather than left at 'connecting' (the client stops its siblings on a
+    refused key without reporting them).
+    """
+    refused = {h.provider: h for h in healths if h.state is StreamState.AUTH_ERROR}
+    return [
+        replace(h, state=StreamState.AUTH_ERROR, detail=refused[h.provider].detail, retry_at=None)
+        if h.provider in refused and h.state is StreamState.CONNECTING
+        else h
+        for h in healths
+    ]
+
+
 class StatusLine(Static):
     """Stream health in one line that never wraps: it drops detail until it fits. It keeps its own event rates."""
 
@@ -139,7 +154,7 @@ class StatusLine(Static):
     def show_streams(self, now: float) -> None:
         """Measure each stream's event rate over the last second or more, group them, and redraw."""
         groups: dict[str, StreamGroup] = {}
-        for health in self.store.health():
+        for health in with_refused_keys(self.store.health()):
             stats = self.store.stats(health.stream)
             last_time, last_events, rate = self._rates.get(health.stream, (now, stats.events, 0.0))
             if now - last_time >= 1.0:
