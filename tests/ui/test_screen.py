@@ -29,9 +29,9 @@ async def put_cursor_on(pilot, app, predicate) -> None:
 
 def open_main(market: str, selection_word: str | None = None):
     def matches(row) -> bool:
-        quote = row.cells.get(COPILOT)
         word = selection_word is None or selection_word in row.selection.split()
-        return row.market == market and row.is_main and quote is not None and not quote.locked and word
+        every_price_open = all(not quote.locked for quote in row.cells.values())
+        return row.market == market and row.is_main and COPILOT in row.cells and every_price_open and word
 
     return matches
 

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input, Label, OptionList, Static
@@ -55,19 +55,22 @@ def leg_label(quote: Quote) -> str:
     return f"{quote.market}: {selection}"
 
 
-def leg_text(leg: Leg, quote: Quote | None, fmt: OddsFormat, missing: bool) -> Text:
-    """Two lines: the game and book; then the bet and its live price (or why it has none)."""
-    text = Text(f"{leg.game} · {leg.book}\n", style="dim")
-    text.append(leg.label)
+def leg_text(leg: Leg, quote: Quote | None, fmt: OddsFormat, missing: bool, width: int) -> Text:
+    """Two lines cut to `width`: the game and book; then the price (or why it has none) and the bet."""
+    top = Text(f"{leg.game} · {leg.book}", style="dim")
+    bottom = Text()
     if quote is None:
-        text.append("  gone", style="bold red")
+        bottom.append("gone ", style="bold red")
     elif quote.locked or quote.settlement:
-        text.append(f"  🔒{price_text(quote, fmt)} locked", style="bold yellow")
+        bottom.append(f"🔒{price_text(quote, fmt)} locked ", style="bold yellow")
     else:
-        text.append(f"  {price_text(quote, fmt)}", style="bold")
+        bottom.append(f"{price_text(quote, fmt)} ", style="bold")
     if missing:
-        text.append("  not priced by Copilot", style="bold red")
-    return text
+        bottom.append("not priced by Copilot ", style="bold red")
+    bottom.append(leg.label)
+    for line in (top, bottom):
+        line.truncate(width, overflow="ellipsis")
+    return Text("\n").join((top, bottom))
 
 
 def parse_stake(text: str) -> float | None:
@@ -79,7 +82,7 @@ def parse_stake(text: str) -> float | None:
 
 
 def summary(result: ParlayQuote | None, error: str | None, pricing: bool, fmt: OddsFormat, stake: str) -> Table | Text:
-    """The combined price, the independent one from the same legs, their ratio, and the payout."""
+    """Copilot's combined price; 'independent', the product of Copilot's own leg prices; their ratio; the payout."""
     if error:
         return Text(f"⚠ {error}", style="bold red")
     if result is None:
@@ -94,22 +97,22 @@ def summary(result: ParlayQuote | None, error: str | None, pricing: bool, fmt: O
     decimal = result.decimal
     if decimal is not None and result.american is not None:
         american = int(result.american) if fmt is OddsFormat.AMERICAN else None
-        table.add_row("Copilot parlay", Text(format_price(decimal, fmt, american), style="bold"))
+        table.add_row("Copilot", Text(format_price(decimal, fmt, american), style="bold"))
     if result.independent_decimal is not None and not result.missing_entries:
-        table.add_row("independent (product of legs)", format_price(result.independent_decimal, fmt))
-    if result.correlation_effect is not None:
+        table.add_row("independent", format_price(result.independent_decimal, fmt))
+    if result.correlation_effect is not None and len(result.legs) > 1:
         effect = result.correlation_effect
         style = "dim" if abs(effect) < 0.005 else "green" if effect > 0 else "red"
-        table.add_row("correlation effect", Text(f"{effect:+.1%}", style=style))
+        table.add_row("correlation", Text(f"{effect:+.1%}", style=style))
     amount = parse_stake(stake)
     if decimal is not None and amount is not None:
-        table.add_row("pays", Text(f"{amount * decimal:,.2f} (profit {amount * (decimal - 1):,.2f})", style="bold"))
+        table.add_row("pays", Text(f"{amount * decimal:,.2f}", style="bold"))
     if pricing:
         table.add_row("", Text("re-pricing…", style="dim"))
     return table
 
 
-class ParlaySlip(Vertical):
+class ParlaySlip(VerticalScroll):
     BINDINGS = [
         Binding("x,delete", "remove_leg", "Remove leg"),
         Binding("c", "clear", "Clear slip"),
@@ -117,11 +120,12 @@ class ParlaySlip(Vertical):
         Binding("k", "cursor(-1)", show=False),
     ]
     DEFAULT_CSS = """
-    ParlaySlip { height: 1fr; }
+    ParlaySlip { height: 1fr; scrollbar-size-vertical: 1; }
     ParlaySlip #parlay-title { height: 1; padding: 0 1; background: $panel; }
     ParlaySlip #slip-reason { height: auto; padding: 0 1; color: $error; }
     ParlaySlip #slip-reason:disabled { display: none; }
-    ParlaySlip OptionList { height: auto; max-height: 7; }
+    ParlaySlip OptionList { height: auto; max-height: 8; border: none; padding: 0; }
+    ParlaySlip OptionList:focus { border: none; background-tint: $primary 8%; }
     ParlaySlip #parlay-summary { height: auto; padding: 0 1; }
     ParlaySlip #stake-row { height: 1; padding: 0 1; }
     ParlaySlip #stake-row Label { width: auto; }
@@ -172,6 +176,10 @@ class ParlaySlip(Vertical):
         """Add the price `quote` as a leg; returns why it was refused, or None. The reason is shown inline."""
         held = [q for leg in self.legs if (q := self.store.quote(leg.provider, leg.key)) is not None]
         reason = first_conflict(quote, held)
+        if quote.locked or quote.settlement is not None:
+            reason = f"{quote.book}'s price is locked (suspended): it cannot be bet now"
+        elif not self.store.is_live_price(quote):
+            reason = f"{quote.book}'s price is stale: its stream is not live"
         odd_id = copilot_id or quote.copilot_id or quote.key
         if reason is None and any(leg.odd_id == odd_id for leg in self.legs):
             reason = "already on the slip"
@@ -255,6 +263,9 @@ class ParlaySlip(Vertical):
     def watch_fmt(self) -> None:
         self.redraw()
 
+    def on_resize(self) -> None:
+        self.redraw()
+
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.redraw()
@@ -265,9 +276,10 @@ class ParlaySlip(Vertical):
         legs = self.leg_list
         highlighted = legs.highlighted
         missing = set(self.result.missing_entries) if self.result else set()
+        width = max(12, self.scrollable_content_region.width - 1)
         legs.set_options(
             [
-                Option(leg_text(leg, self.store.quote(leg.provider, leg.key), self.fmt, leg.odd_id in missing))
+                Option(leg_text(leg, self.store.quote(leg.provider, leg.key), self.fmt, leg.odd_id in missing, width))
                 for leg in self.legs
             ]
         )
