@@ -69,10 +69,16 @@ def make_app(server: SimServer, tmp_path: Path, theme: str | None = None, **sett
 async def settle(pilot, app: OddsApp, condition: Callable[[], bool] | None = None, timeout: float = 10.0) -> None:
     """Wait until every stream is live, a fixture with prices is on screen and `condition` holds."""
     deadline = time.monotonic() + timeout
+    seen, quiet_since = -1, time.monotonic()
     while time.monotonic() < deadline:
         await pilot.pause(0.1)
         health = app.store.health()
+        events = sum(app.store.stats(h.stream).events for h in health)
+        if events != seen:  # still taking in the snapshot: the first game may not have its prices yet
+            seen, quiet_since = events, time.monotonic()
+            continue
         ready = health and all(h.state.value == "live" for h in health) and app.store.fixtures()
+        ready = ready and time.monotonic() - quiet_since >= 0.2
         if ready and not app.query_one("#grid").rows:  # a game under suspension: move to one with prices
             priced = [(f.provider, f.fixture_id) for f in app.store.fixtures(app.view.fixture_filter())]
             priced = [ref for ref in priced if app.store.grid(ref).rows]

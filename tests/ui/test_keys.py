@@ -177,7 +177,7 @@ async def test_parlay_with_a_same_game_pair(sim, tmp_path):
         assert slip.result.american == expected["price"]
         assert slip.result.correlation_effect is not None and abs(slip.result.correlation_effect) > 0.01
         summary = static_text(app.query_one("#parlay-summary"))
-        assert "Copilot parlay" in summary and "correlation" in summary
+        assert "Copilot" in summary and "independent" in summary and "correlation" in summary and "pays" in summary
         app.query_one("#legs").focus()
         await pilot.press("x")
         await pilot.pause(0.2)
