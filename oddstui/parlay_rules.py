@@ -36,7 +36,7 @@ def conflict(new: Quote, held: Quote) -> str | None:
         return f"already on the slip ({held.book})"
     if new.points is None or held.points is None:
         if new.points is None and held.points is None and _ONE_WINNER.search(new.market):
-            return f"{held.selection} is the other side of {held.market}: both cannot win"
+            return f"{new.selection} and {held.selection} are two sides of {held.market}: both cannot win"
         return None
     new_side, held_side = _over_under(new.selection), _over_under(held.selection)
     if new_side is not None and held_side is not None:

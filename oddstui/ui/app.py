@@ -455,6 +455,4 @@ class OddsApp(App[None]):
             self.notify(f"{book} has no price on this row", severity="warning", timeout=3)
             return
         copilot = row.cells.get(COPILOT)
-        reason = self.parlay_slip.add(quote, copilot.copilot_id if copilot else None, fixture.name)
-        if reason is not None:
-            self.notify(f"not added: {reason}", severity="warning", timeout=4)
+        self.parlay_slip.add(quote, copilot.copilot_id if copilot else None, fixture.name)  # refusals shown inline

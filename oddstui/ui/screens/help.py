@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rich.table import Table
 from textual.app import ComposeResult
@@ -27,7 +27,9 @@ LEGEND = [
 ]
 
 
-def binding_rows(sections: Iterable[tuple[str, Iterable[Binding]]], key_display) -> list[tuple[str, str]]:
+def binding_rows(
+    sections: Iterable[tuple[str, Iterable[Binding]]], key_display: Callable[[Binding], str]
+) -> list[tuple[str, str]]:
     """(key, what it does) for each binding with a description; where a panel's key works is named."""
     rows = []
     for where, bindings in sections:
@@ -35,7 +37,8 @@ def binding_rows(sections: Iterable[tuple[str, Iterable[Binding]]], key_display)
             if not binding.description:
                 continue
             meaning = binding.tooltip or binding.description
-            rows.append((key_display(binding), f"{meaning} ({where})" if where else meaning))
+            keys = " / ".join(key_display(Binding(key, binding.action)) for key in binding.key.split(","))
+            rows.append((keys, f"{meaning} ({where})" if where else meaning))
     return rows
 
 

@@ -114,8 +114,8 @@ def summary(result: ParlayQuote | None, error: str | None, pricing: bool, fmt: O
 
 class ParlaySlip(VerticalScroll):
     BINDINGS = [
-        Binding("x,delete", "remove_leg", "Remove leg"),
-        Binding("c", "clear", "Clear slip"),
+        Binding("x,delete", "remove_leg", "Remove leg", tooltip="remove the highlighted leg"),
+        Binding("c", "clear", "Clear slip", tooltip="remove every leg"),
         Binding("j", "cursor(1)", show=False),
         Binding("k", "cursor(-1)", show=False),
     ]

@@ -70,7 +70,8 @@ def worst_health(group: StreamGroup) -> StreamHealth:
 
 
 def group_entry(group: StreamGroup, now: float, level: int = 0) -> Text:
-    """One group's entry; `level` 0 says everything, 1 drops the reason and the last-event age, 2 is terse."""
+    """One group's entry; `level` 0 says everything, 1 drops the reason and the last-event age, 2 shortens
+    names, 3 drops the rates too: the state is always said."""
     worst = worst_health(group)
     live = sum(h.state is StreamState.LIVE for h in group.states)
     name = group.name
@@ -86,7 +87,7 @@ def group_entry(group: StreamGroup, now: float, level: int = 0) -> Text:
     text.append(state, style=STATE_STYLES.get(worst.state, ""))
     if worst.state in DETAIL_STATES and worst.detail and level == 0:
         text.append(f" {worst.detail[:60]}", style="red")
-    if live:
+    if live and level < 3:
         text.append(f" {group.rate:.0f}/s", style="dim")
         if group.last_event_at is not None and level == 0:
             text.append(f" {max(0.0, now - group.last_event_at):.0f}s ago", style="dim")
@@ -171,7 +172,7 @@ class StatusLine(Static):
 
     def _draw(self) -> None:
         width = max(1, self.content_region.width)
-        for level in (0, 1, 2):
+        for level in (0, 1, 2, 3):
             line = status_text(self.groups, self.demo, self.now, level)
             if line.cell_len <= width:
                 break
