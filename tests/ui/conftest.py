@@ -78,13 +78,17 @@ async def settle(pilot, app: OddsApp, condition: Callable[[], bool] | None = Non
             seen, quiet_since = events, time.monotonic()
             continue
         ready = health and all(h.state.value == "live" for h in health) and app.store.fixtures()
-        ready = ready and time.monotonic() - quiet_since >= 0.2
-        if ready and not app.query_one("#grid").rows:  # a game under suspension: move to one with prices
+        ready = ready and time.monotonic() - quiet_since >= 0.3
+        if ready:
+            # The first listed game with prices, whatever arrived first (the list keeps its highlight on the
+            # first fixture that arrived): the same game on every run.
             priced = [(f.provider, f.fixture_id) for f in app.store.fixtures(app.view.fixture_filter())]
             priced = [ref for ref in priced if app.store.grid(ref).rows]
-            if priced:
+            if not priced:
+                continue
+            if app.selected_ref != priced[0]:
                 app.query_one("#fixtures").highlight(priced[0])
-            continue
+                continue
         if ready and (condition is None or condition()):
             await pilot.pause(0.3)
             return

@@ -88,7 +88,7 @@ class FixtureLines(ScrollView, can_focus=True):
     ]
     COMPONENT_CLASSES = {"fixture-lines--cursor", "fixture-lines--cursor-blurred"}
     DEFAULT_CSS = """
-    FixtureLines { height: 1fr; scrollbar-size-vertical: 1; }
+    FixtureLines { height: 1fr; scrollbar-size-vertical: 1; overflow-x: hidden; }
     FixtureLines > .fixture-lines--cursor { background: $block-cursor-background; text-style: bold; }
     FixtureLines > .fixture-lines--cursor-blurred { background: $block-cursor-blurred-background; }
     """
