@@ -159,7 +159,8 @@ def run_sim(args: argparse.Namespace) -> int:
 
 
 def run_config(args: argparse.Namespace) -> int:
-    from oddstui import config
+    from oddstui import config, config_check
+    from oddstui.persist import SettingsFile
 
     path = config.config_path()
     if args.action == "path":
@@ -178,6 +179,8 @@ def run_config(args: argparse.Namespace) -> int:
     where = path if path.exists() else f"{path} (not created yet: defaults)"
     enabled = ", ".join(p.name for p in settings.enabled) or "none: oddstui runs on the built-in simulator"
     print(f"{where}: valid\nproviders with a key: {enabled}")
+    for line in config_check.report(settings, SettingsFile().settings):
+        print(line)
     return 0
 
 

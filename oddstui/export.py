@@ -1,9 +1,17 @@
-"""Plain-JSON views of normalized events and of the store, for `oddstui tail` and state dumps.
+"""Plain-JSON views of normalized events and of the store, for `oddstui tail` and state dumps; and the
+screen's export (`e`): the grid on screen, or the parlay slip, as CSV and JSON files.
 
 Nothing here can hold an API key: quotes and fixtures never carry one.
 """
 
 from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from collections.abc import Sequence
+from pathlib import Path
 
 from oddstui.model import (
     Event,
@@ -11,6 +19,7 @@ from oddstui.model import (
     FixtureChanged,
     FixtureUpserted,
     FrameRejected,
+    OddsFormat,
     Quote,
     QuotesLocked,
     QuotesMarkedStale,
@@ -19,7 +28,8 @@ from oddstui.model import (
     ScoreUpdated,
     StreamHealthChanged,
 )
-from oddstui.store import Store
+from oddstui.odds import OddsError, format_price
+from oddstui.store import Grid, Store
 
 
 def quote_json(quote: Quote, stale: bool | None = None) -> dict:
@@ -117,3 +127,50 @@ def state_json(store: Store) -> dict:
         "quotes": [quote_json(q, stale=store.is_stale(q)) for q in store.quotes()],
         "fixtures": [fixture_json(f) for f in store.all_fixtures()],
     }
+
+
+def grid_rows(grid: Grid, fixture: Fixture | None, fmt: OddsFormat) -> list[dict[str, object]]:
+    """One row per grid row and book, as shown: the price in `fmt`, and whether it was live, locked or stale."""
+    game = fixture.name if fixture is not None else grid.ref[1]
+    rows: list[dict[str, object]] = []
+    for row in grid.rows:
+        for book in grid.books:
+            quote = row.cells.get(book)
+            if quote is None:
+                continue
+            try:
+                shown = format_price(quote.decimal, fmt, quote.american if fmt is OddsFormat.AMERICAN else None)
+            except OddsError:
+                shown = ""
+            rows.append(
+                {
+                    "game": game,
+                    "market": row.market,
+                    "selection": row.selection,
+                    "points": row.points,
+                    "main": row.is_main,
+                    "book": book,
+                    "price": shown,
+                    "price_decimal": round(quote.decimal, 6),
+                    "locked": quote.locked or quote.settlement is not None,
+                    "stale": quote.stale,
+                    "best": row.best_book == book,
+                    "fair_decimal": None if row.fair is None else round(row.fair, 6),
+                }
+            )
+    return rows
+
+
+def write_export(rows: Sequence[dict[str, object]], directory: Path, name: str, now: float) -> tuple[Path, Path]:
+    """Write `rows` as `<name>-<time>.csv` and `.json` in `directory` (created if need be); returns both paths."""
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = f"{name}-{time.strftime('%Y%m%d-%H%M%S', time.localtime(now))}"
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    csv_path, json_path = directory / f"{stem}.csv", directory / f"{stem}.json"
+    csv_path.write_text(text.getvalue(), encoding="utf-8")
+    json_path.write_text(json.dumps(list(rows), indent=1) + "\n", encoding="utf-8")
+    return csv_path, json_path

@@ -409,8 +409,7 @@ class Store:
                 FixtureStatus.COMPLETED,
             )
         if change.new_start is not None:
-            old = _hhmm(change.old_start) if change.old_start is not None else "?"
-            parts.append(f"start {old} → {_hhmm(change.new_start)}")
+            parts.append(start_change_text(change.old_start, change.new_start))
             important = True
         kind = change.new_status.value if change.new_status is not None else "start time"
         text = f"{name}: {', '.join(parts) or 'updated'}"
@@ -544,6 +543,15 @@ class Store:
             return True
         return any(text in player for player in self._fixture_players.get(ref, ()))
 
+    def all_suspended(self, ref: FixtureRef) -> bool:
+        """True when a fixture has prices and every one is locked or settled: nothing can be bet on it now."""
+        book = self._books.get(ref[0])
+        keys = book.by_fixture.get(ref[1]) if book is not None else None
+        if not keys or book is None:
+            return False
+        table = book.quotes
+        return all(table[key].locked or table[key].settlement is not None for key in keys)
+
     def fixture_quotes(self, ref: FixtureRef) -> list[Quote]:
         provider, fixture_id = ref
         book = self._books.get(provider)
@@ -569,5 +577,16 @@ class Store:
         return fully_suspended(self.fixture_quotes(ref))
 
 
-def _hhmm(epoch: float) -> str:
-    return time.strftime("%H:%M", time.localtime(epoch))
+def start_change_text(old: float | None, new: float) -> str:
+    """'start 19:30 → 20:15 (45 min later)'; with the day when it moved to another day; never '20:11 → 20:11'."""
+    if old is None:
+        return f"start now {time.strftime('%a %d %H:%M', time.localtime(new))}"
+    same_day = time.localtime(old)[:3] == time.localtime(new)[:3]
+    shown = "%H:%M" if same_day else "%a %d %H:%M"
+    text = f"start {time.strftime(shown, time.localtime(old))} → {time.strftime(shown, time.localtime(new))}"
+    minutes = round((new - old) / 60)
+    if minutes == 0:
+        seconds = round(new - old)
+        return f"{text} ({abs(seconds)} s {'later' if seconds > 0 else 'earlier'})"
+    span = f"{abs(minutes) // 60} h {abs(minutes) % 60} min" if abs(minutes) >= 60 else f"{abs(minutes)} min"
+    return f"{text} ({span} {'later' if minutes > 0 else 'earlier'})"

@@ -7,11 +7,10 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Footer, Static
@@ -19,56 +18,57 @@ from textual.worker import Worker, WorkerState
 
 from oddstui.book_codes import BookCodes
 from oddstui.config import Settings
+from oddstui.export import grid_rows, write_export
 from oddstui.model import OddsFormat
 from oddstui.persist import SettingsFile, WatchlistBook
-from oddstui.providers.copilot import ParlayClient, ParlayError, ParlayQuote
+from oddstui.providers.copilot import ParlayClient
 from oddstui.providers.feed import Feed
 from oddstui.providers.runner import build_clients
 from oddstui.secret import scrub
-from oddstui.store import Changes, Store
-from oddstui.ui.screens.help import HelpScreen
+from oddstui.store import Changes, FixtureRef, Store
+from oddstui.ui.screens.help import HelpScreen, binding_rows
 from oddstui.ui.screens.picker import PickerScreen
 from oddstui.ui.screens.search import SearchScreen
 from oddstui.ui.screens.watchlists import WatchlistScreen
 from oddstui.ui.themes import ThemeSet, load_themes
-from oddstui.ui.view import ViewState
+from oddstui.ui.view import FORMAT_CYCLE, ViewState
 from oddstui.ui.widgets.alerts import AlertsPanel
 from oddstui.ui.widgets.fixture_list import FixtureList
-from oddstui.ui.widgets.parlay_slip import Leg, ParlaySlip, SlipView
-from oddstui.ui.widgets.price_grid import COPILOT, PriceGrid, row_label
-from oddstui.ui.widgets.status_line import StatusLine, StreamGroup, group_name
+from oddstui.ui.widgets.parlay_slip import ParlaySlip
+from oddstui.ui.widgets.price_grid import COPILOT, PriceGrid
+from oddstui.ui.widgets.status_line import StatusLine, blocked_reason
 
 REFRESH_SECONDS = 0.1
 GC_FREEZE_SECONDS = 5.0
 """How often objects that survived so far are moved out of the garbage collector's full passes."""
-REPRICE_AFTER = 1.0
-"""A leg's price moved: re-price the parlay after this quiet time."""
 DEFAULT_THEME = "oddstui-dark"
-
-
-class ParlayPriced(Message):
-    def __init__(self, result: ParlayQuote | None, error: str | None) -> None:
-        super().__init__()
-        self.result, self.error = result, error
+NARROW_SCREEN = 130
+"""Below this many columns the fixture list starts narrow, leaving the grid room for more books."""
 
 
 class OddsApp(App[None]):
     TITLE = "oddstui"
     CSS_PATH = "oddstui.tcss"
     BINDINGS = [
-        Binding("l", "pick_leagues", "Leagues"),
-        Binding("b", "pick_books", "Books"),
-        Binding("slash", "search", "Search"),
-        Binding("L", "toggle_live", "Live only"),
-        Binding("m", "toggle_main", "Main lines"),
-        Binding("o", "cycle_format", "Odds format"),
-        Binding("w", "watchlists", "Watchlists"),
-        Binding("f", "toggle_pin", "Pin"),
-        Binding("P", "toggle_pinned_only", "Pinned only", show=False),
-        Binding("p", "add_leg", "Add leg"),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        # Help and quit first: the footer is cut on the right at 80 columns, and these must stay on it.
+        Binding("question_mark", "help", "Help", tooltip="every key, and what the marks on screen mean"),
+        Binding("q", "quit", "Quit", tooltip="leave oddstui"),
+        Binding("l", "pick_leagues", "Leagues", tooltip="league filter (multi-select)"),
+        Binding("b", "pick_books", "Books", tooltip="book filter; its order is the grid's column order ([ ] move)"),
+        Binding("slash", "search", "Search", tooltip="search fixtures by team or player"),
+        Binding("L", "toggle_live", "Live", tooltip="live fixtures only, or all"),
+        Binding("m", "toggle_main", "Main", tooltip="main lines only, or alternates too"),
+        Binding("o", "cycle_format", "Odds", tooltip="odds format: American, decimal, probability, fractional, …"),
+        Binding("p", "add_leg", "Add leg", tooltip="add the price under the cursor to the parlay slip"),
+        Binding("w", "watchlists", "Lists", tooltip="watchlists: save the filters and pins, load, rename, delete"),
+        Binding("f", "toggle_pin", "Pin", tooltip="pin or unpin the selected fixture"),
+        Binding("P", "toggle_pinned_only", "Pinned only", show=False, tooltip="pinned fixtures only, or all"),
+        Binding("v", "cycle_fixture_list", "Fixtures", tooltip="fixture list: wide, narrow or hidden"),
+        Binding("e", "export", "Export", tooltip="write the grid on screen (or the slip, if focused) to CSV and JSON"),
     ]
+
+    fmt: reactive[OddsFormat] = reactive(OddsFormat.AMERICAN, init=False)
+    """The odds format: one value, bound into every widget that shows prices."""
 
     def __init__(
         self,
@@ -93,19 +93,15 @@ class OddsApp(App[None]):
         self.watchlists = WatchlistBook(data_dir)
         self.ui_settings = SettingsFile(data_dir)
         self.view = self._initial_view()
+        self.set_reactive(OddsApp.fmt, self._initial_format())
         self.theme_set = themes if themes is not None else load_themes()
         self.requested_theme = theme
-        self.selected_ref: tuple[str, str] | None = None
-        self.legs: list[Leg] = []
-        self.parlay: ParlayQuote | None = None
-        self.parlay_error: str | None = None
-        self.parlay_pricing = False
-        self.priced_seqs: dict[str, int] = {}
-        self.reprice_at: float | None = None
+        self.selected_ref: FixtureRef | None = None
+        self.suspended: set[FixtureRef] = set()
+        """Listed fixtures whose every price is locked: marked in the fixture list."""
         self.parlay_client = (
             ParlayClient(settings.providers["opticodds"]) if settings.providers["opticodds"].enabled else None
         )
-        self._rates: dict[str, tuple[float, int, float]] = {}
         self._last_status = 0.0
         self._toasted_alerts = 0
 
@@ -114,22 +110,26 @@ class OddsApp(App[None]):
     def _initial_view(self) -> ViewState:
         saved = self.ui_settings.settings
         view = ViewState(list(saved.leagues), list(saved.books), "", saved.live_only, saved.main_only)
-        try:
-            view.fmt = OddsFormat.parse(saved.odds_format) if saved.odds_format else self.settings.odds_format
-        except ValueError:
-            view.fmt = self.settings.odds_format
         if saved.last_watchlist and saved.last_watchlist in self.watchlists.lists:
             view.load_watchlist(self.watchlists.lists[saved.last_watchlist])
         return view
 
+    def _initial_format(self) -> OddsFormat:
+        """The remembered format wins over the config's (said once at start-up, and by `config check`)."""
+        saved = self.ui_settings.settings.odds_format
+        try:
+            return OddsFormat.parse(saved) if saved else self.settings.odds_format
+        except ValueError:
+            return self.settings.odds_format
+
     def compose(self) -> ComposeResult:
-        yield StatusLine(id="status")
+        yield StatusLine(self.store, self.demo, id="status")
         with Horizontal(id="main"):
             yield FixtureList(id="fixture-list")
             with Vertical(id="centre"):
                 yield PriceGrid(id="grid")
                 with Horizontal(id="bottom"):
-                    yield ParlaySlip(id="slip")
+                    yield ParlaySlip(self.store, self.parlay_client, self.clock, id="slip").data_bind(OddsApp.fmt)
                     with Vertical(id="alerts-box"):
                         yield Static("Alerts", id="alerts-title")
                         yield AlertsPanel(id="alerts")
@@ -158,6 +158,9 @@ class OddsApp(App[None]):
         for problem in (*self.theme_set.errors, self.watchlists.problem, self.ui_settings.problem):
             if problem:
                 self.notify(problem, title="Skipped", severity="warning", timeout=15)
+        self._say_what_overrides_the_config(wanted)
+        if self.size.width < NARROW_SCREEN:
+            self.fixture_list.size_name = "narrow"
         grid = self.price_grid
         grid.is_stale = self.store.is_stale
         grid.clock = self.clock
@@ -168,6 +171,21 @@ class OddsApp(App[None]):
         self.set_interval(GC_FREEZE_SECONDS, self._freeze_heap)
         self.refresh_from_store(Changes(everything=True, fixture_list=True, alerts=True, streams=True))
         grid.focus()
+
+    def _say_what_overrides_the_config(self, theme: str) -> None:
+        """The remembered theme and odds format win over the config file's: say so rather than ignore it."""
+        overridden = []
+        if theme != self.settings.theme and not self.requested_theme:
+            overridden.append(f"theme {theme!r}")
+        if self.fmt is not self.settings.odds_format:
+            overridden.append(f"odds format {self.fmt.value!r}")
+        if overridden:
+            self.notify(
+                f"{' and '.join(overridden)} remembered from the last session, over the config file "
+                "(`oddstui config check` shows both)",
+                title="Settings",
+                timeout=8,
+            )
 
     def _theme_changed(self, theme: Theme) -> None:
         if theme.name != self.ui_settings.settings.theme and theme.name in self.theme_set.themes:
@@ -215,26 +233,39 @@ class OddsApp(App[None]):
             changes.fixture_list |= forced.fixture_list
             changes.alerts |= forced.alerts
         now = self.clock()
-        if changes.fixture_list or changes.everything:
+        if changes.fixture_list or changes.everything or self._suspension_changed(changes.fixtures):
             self._show_fixtures()
         grid = self.price_grid
         if self.selected_ref is not None and (changes.everything or self.selected_ref in changes.fixtures):
             self._show_grid()
         elif changes.streams:
             grid.restyle_stale()
+            if self.selected_ref is None or not grid.rows:
+                self._show_grid()  # the reason a blank grid gives may have changed
         grid.tick()
         if changes.alerts:
             self._show_alerts()
         if changes.streams or now - self._last_status >= 1.0 or forced is not None:
-            self._show_status(now)
-        self._follow_legs(now)
+            self._last_status = now
+            self.status_line.show_streams(now)
+        self.parlay_slip.follow()
+
+    def _suspension_changed(self, changed: set[FixtureRef]) -> bool:
+        """Re-check 'every price suspended' for the fixtures whose quotes changed; True if a mark flips."""
+        flipped = False
+        for ref in changed:
+            suspended = self.store.all_suspended(ref)
+            if suspended != (ref in self.suspended):
+                self.suspended.symmetric_difference_update({ref})
+                flipped = True
+        return flipped
 
     def _show_fixtures(self) -> None:
         fixtures = self.store.fixtures(self.view.fixture_filter())
-        unread = {
-            (f.provider, f.fixture_id) for f in fixtures if self.store.has_unread_alert((f.provider, f.fixture_id))
-        }
-        self.fixture_list.show(fixtures, self.view.pinned, unread, self.view.summary())
+        refs = [(f.provider, f.fixture_id) for f in fixtures]
+        unread = {ref for ref in refs if self.store.has_unread_alert(ref)}
+        self.suspended = {ref for ref in refs if self.store.all_suspended(ref)}
+        self.fixture_list.show(fixtures, self.view.pinned, unread, self.view.summary(), self.suspended)
         if not fixtures and self.selected_ref is not None:
             self.selected_ref = None
             self._show_grid()
@@ -244,7 +275,7 @@ class OddsApp(App[None]):
         ref = self.selected_ref
         fixture = self.store.fixture(ref) if ref else None
         if ref is None or fixture is None:
-            grid.show(None, "no fixture selected", self.view.fmt)
+            grid.show(None, self._blank_reason(), self.fmt)
             return
         books = [*self.view.books, COPILOT] if self.view.books else ()
         data = self.store.grid(ref, books, main_only=self.view.main_only)
@@ -254,7 +285,18 @@ class OddsApp(App[None]):
         title = f"{fixture.away} @ {fixture.home} · {fixture.status.value}"
         if fixture.score is not None and fixture.is_live:
             title += f" {fixture.score.away}-{fixture.score.home}"
-        grid.show(data, title, self.view.fmt)
+        if ref in self.suspended:
+            title += " · every price suspended"
+        grid.show(data, title, self.fmt)
+
+    def _blank_reason(self) -> str:
+        """What the grid says when it has nothing to show: why no stream delivers, or what to do."""
+        reason = blocked_reason(self.store)
+        if reason is not None:
+            return reason
+        if not self.store.all_fixtures():
+            return "waiting for the first fixtures (the status line shows each stream)"
+        return "no fixture matches the filters (l leagues, b books, / search, L live only)"
 
     def _show_alerts(self) -> None:
         alerts = self.store.alerts()
@@ -263,20 +305,6 @@ class OddsApp(App[None]):
         self._toasted_alerts = len(alerts)
         for alert in fresh[:3]:
             self.notify(alert.text, title=alert.kind, severity="error" if alert.kind == "connection" else "warning")
-
-    def _show_status(self, now: float) -> None:
-        self._last_status = now
-        groups: dict[str, StreamGroup] = {}
-        for health in self.store.health():
-            stats = self.store.stats(health.stream)
-            last_time, last_events, rate = self._rates.get(health.stream, (now, stats.events, 0.0))
-            if now - last_time >= 1.0:
-                rate = (stats.events - last_events) / (now - last_time)
-                last_time, last_events = now, stats.events
-            self._rates[health.stream] = (last_time, last_events, rate)
-            name = group_name(health.stream)
-            groups.setdefault(name, StreamGroup(name)).add(health, stats, rate)
-        self.status_line.show(sorted(groups.values(), key=lambda g: g.name), self.demo, now)
 
     def on_fixture_list_selected(self, event: FixtureList.Selected) -> None:
         self.selected_ref = event.ref
@@ -291,7 +319,6 @@ class OddsApp(App[None]):
             saved = self.ui_settings.settings
             saved.leagues, saved.books = list(self.view.leagues), list(self.view.books)
             saved.live_only, saved.main_only = self.view.live_only, self.view.main_only
-            saved.odds_format = self.view.fmt.value
             self.ui_settings.save()
         self._show_fixtures()
         self._show_grid()
@@ -310,8 +337,14 @@ class OddsApp(App[None]):
                 self.view.books = books
                 self._filters_changed()
 
+        self.push_screen(PickerScreen("Books", self._books_in_grid_order(), self.view.books, reorderable=True), chosen)
+
+    def _books_in_grid_order(self) -> list[str]:
+        """Every book, in the order the grid shows them: the chosen ones, else the configured order, then the rest."""
+        order = [*self.view.books, *self.settings.books]
+        rank = {book: i for i, book in reversed(list(enumerate(order)))}
         books = [b for b in self.store.books() if b != COPILOT]
-        self.push_screen(PickerScreen("Books", books, self.view.books, reorderable=True), chosen)
+        return sorted(books, key=lambda b: (rank.get(b, len(order)), b.lower()))
 
     def action_search(self) -> None:
         def chosen(text: str | None) -> None:
@@ -334,10 +367,20 @@ class OddsApp(App[None]):
         self._filters_changed(save=False)
 
     def action_cycle_format(self) -> None:
-        fmt = self.view.next_format()
-        self.notify(f"odds format: {fmt.value.replace('_', ' ')}", timeout=2)
-        self._filters_changed()
-        self._show_slip()
+        index = FORMAT_CYCLE.index(self.fmt) if self.fmt in FORMAT_CYCLE else -1
+        self.fmt = FORMAT_CYCLE[(index + 1) % len(FORMAT_CYCLE)]
+        self.notify(f"odds format: {self.fmt.value.replace('_', ' ')}", timeout=2)
+
+    def watch_fmt(self, fmt: OddsFormat) -> None:
+        self.ui_settings.settings.odds_format = fmt.value
+        self.ui_settings.save()
+        self._show_grid()
+
+    def action_cycle_fixture_list(self) -> None:
+        size = self.fixture_list.cycle_size()
+        if size == "hidden" and self.fixture_list.lines.has_focus:
+            self.price_grid.focus()
+        self.notify(f"fixture list: {size} (v changes it)", timeout=2)
 
     def action_toggle_pin(self) -> None:
         ref = self.fixture_list.selected
@@ -356,93 +399,62 @@ class OddsApp(App[None]):
 
         self.push_screen(WatchlistScreen(self.watchlists, self.view.to_watchlist), chosen)
 
+    def key_list(self) -> list[tuple[str, str]]:
+        """Every key from the bindings themselves: the app's, then each panel's with the panel named."""
+        sections = [("", self._bindings_of(self)), ("in the slip", self._bindings_of(ParlaySlip))]
+        return binding_rows(sections, self.get_key_display)
+
+    @staticmethod
+    def _bindings_of(node: object) -> list[Binding]:
+        return [b for b in getattr(node, "BINDINGS", ()) if isinstance(b, Binding)]
+
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.key_list()))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands, then every action of ours: its name, and what it does (not the name again)."""
         yield from super().get_system_commands(screen)
-        for binding in self.BINDINGS:
-            if isinstance(binding, Binding) and binding.action not in ("quit",):
+        for binding in self._bindings_of(self):
+            if binding.action != "quit":  # Textual's own commands include quit
                 yield SystemCommand(
-                    f"{binding.description} ({binding.key})",
                     binding.description,
+                    f"{binding.tooltip} (key {self.get_key_display(binding)})",
                     lambda action=binding.action: self.run_action(action),
                 )
+
+    # --- export -----------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        """The slip when it has focus and legs, else the grid on screen; written to the data dir, path shown."""
+        directory = self.ui_settings.file.path.parent / "exports"
+        slip = self.parlay_slip
+        if slip.has_focus_within and slip.legs:
+            rows, name = slip.rows(), "slip"
+        elif self.selected_ref is not None and (grid := self.price_grid.grid_data) is not None:
+            rows, name = grid_rows(grid, self.store.fixture(self.selected_ref), self.fmt), "grid"
+        else:
+            self.notify("nothing to export: no grid on screen", severity="warning", timeout=3)
+            return
+        try:
+            csv_path, json_path = write_export(rows, directory, name, self.clock())
+        except OSError as exc:
+            self.notify(f"cannot write to {directory}: {exc.strerror or exc}", severity="error", timeout=8)
+            return
+        self.notify(f"{len(rows)} rows → {csv_path}\nand {json_path.name}", title="Exported", timeout=8)
 
     # --- parlay -----------------------------------------------------------------------
 
     def action_add_leg(self) -> None:
+        """The price under the grid's cursor goes to the slip, which refuses legs that cannot win together."""
         selected = self.price_grid.selected
         fixture = self.store.fixture(self.selected_ref) if self.selected_ref else None
         if selected is None or fixture is None:
             self.notify("select a price in the grid first", severity="warning", timeout=3)
             return
         row, book = selected
-        copilot = row.cells.get(COPILOT)
-        quote = copilot or row.cells.get(book)
+        quote = row.cells.get(book)
         if quote is None:
             self.notify(f"{book} has no price on this row", severity="warning", timeout=3)
             return
-        odd_id = quote.copilot_id or quote.key
-        if any(leg.odd_id == odd_id for leg in self.legs):
-            self.notify("already on the slip", timeout=2)
-            return
-        self.legs.append(Leg(quote.provider, quote.key, odd_id, f"{row.market}: {row_label(row, quote)}"))
-        self._reprice()
-
-    def action_remove_leg(self) -> None:
-        index = self.parlay_slip.highlighted_leg
-        if self.legs:
-            del self.legs[index if index is not None and index < len(self.legs) else -1]
-            self._reprice()
-
-    def action_clear_slip(self) -> None:
-        self.legs.clear()
-        self._reprice()
-
-    def _reprice(self) -> None:
-        self.parlay, self.parlay_error, self.reprice_at = None, None, None
-        if not self.legs:
-            self.parlay_pricing = False
-        elif self.parlay_client is None:
-            self.parlay_error = "parlay pricing needs an OpticOdds key (Copilot)"
-        else:
-            self.parlay_pricing = True
-            self.priced_seqs = {
-                leg.key: q.seq for leg in self.legs if (q := self.store.quote(leg.provider, leg.key)) is not None
-            }
-            self.price_parlay([leg.odd_id for leg in self.legs])
-        self._show_slip()
-
-    @work(group="parlay", exclusive=True, exit_on_error=False)
-    async def price_parlay(self, ids: list[str]) -> None:
-        """Runs in a worker and only posts its result."""
-        assert self.parlay_client is not None
-        try:
-            result = await self.parlay_client.price(ids)
-        except ParlayError as exc:
-            self.post_message(ParlayPriced(None, str(exc)))
-            return
-        self.post_message(ParlayPriced(result, None))
-
-    def on_parlay_priced(self, message: ParlayPriced) -> None:
-        self.parlay, self.parlay_error, self.parlay_pricing = message.result, message.error, False
-        self._show_slip()
-
-    def _follow_legs(self, now: float) -> None:
-        """Re-price once a leg's price has moved and settled for a moment; a locked leg is shown locked."""
-        if not self.legs or self.parlay_pricing:
-            return
-        moved = any(
-            (q := self.store.quote(leg.provider, leg.key)) is not None and q.seq != self.priced_seqs.get(leg.key)
-            for leg in self.legs
-        )
-        if moved and self.reprice_at is None:
-            self.reprice_at = now + REPRICE_AFTER
-            self._show_slip()
-        elif self.reprice_at is not None and now >= self.reprice_at:
-            self._reprice()
-
-    def _show_slip(self) -> None:
-        legs = [(leg, self.store.quote(leg.provider, leg.key)) for leg in self.legs]
-        self.parlay_slip.show(SlipView(legs, self.parlay, self.parlay_error, self.parlay_pricing, self.view.fmt))
+        copilot = row.cells.get(COPILOT)
+        self.parlay_slip.add(quote, copilot.copilot_id if copilot else None, fixture.name)  # refusals shown inline

@@ -69,16 +69,26 @@ def make_app(server: SimServer, tmp_path: Path, theme: str | None = None, **sett
 async def settle(pilot, app: OddsApp, condition: Callable[[], bool] | None = None, timeout: float = 10.0) -> None:
     """Wait until every stream is live, a fixture with prices is on screen and `condition` holds."""
     deadline = time.monotonic() + timeout
+    seen, quiet_since = -1, time.monotonic()
     while time.monotonic() < deadline:
         await pilot.pause(0.1)
         health = app.store.health()
+        events = sum(app.store.stats(h.stream).events for h in health)
+        if events != seen:  # still taking in the snapshot: the first game may not have its prices yet
+            seen, quiet_since = events, time.monotonic()
+            continue
         ready = health and all(h.state.value == "live" for h in health) and app.store.fixtures()
-        if ready and not app.query_one("#grid").rows:  # a game under suspension: move to one with prices
+        ready = ready and time.monotonic() - quiet_since >= 0.3
+        if ready:
+            # The first listed game with prices, whatever arrived first (the list keeps its highlight on the
+            # first fixture that arrived): the same game on every run.
             priced = [(f.provider, f.fixture_id) for f in app.store.fixtures(app.view.fixture_filter())]
             priced = [ref for ref in priced if app.store.grid(ref).rows]
-            if priced:
+            if not priced:
+                continue
+            if app.selected_ref != priced[0]:
                 app.query_one("#fixtures").highlight(priced[0])
-            continue
+                continue
         if ready and (condition is None or condition()):
             await pilot.pause(0.3)
             return

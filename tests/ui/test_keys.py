@@ -54,12 +54,14 @@ async def test_league_and_book_filters(sim, tmp_path):
 
 
 async def test_book_order_sets_the_columns(sim, tmp_path):
+    """The picker lists the books in the grid's column order; moving one there moves the column."""
     app = make_app(sim, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
-        books = sorted((b for b in app.store.books() if b != COPILOT), key=str.lower)
+        books = [b for b in app.query_one("#grid").columns if b != COPILOT]
         await pilot.press("b")
         await pilot.pause(0.2)
+        assert app.screen.items[: len(books)] == books
         await pilot.press("space", "down", "space", "[", "enter")  # tick two, then move the second up
         await pilot.pause(0.3)
         assert app.view.books == [books[1], books[0]]
@@ -167,22 +169,23 @@ async def test_parlay_with_a_same_game_pair(sim, tmp_path):
         await pilot.pause(0.3)
         await go_to("Moneyline")
         await pilot.pause(1.0)
-        assert len(app.legs) == 3 and app.parlay is not None and app.parlay_error is None
-        ids = [leg.odd_id for leg in app.legs]
+        slip = app.query_one("#slip")
+        assert len(slip.legs) == 3 and slip.result is not None and slip.error is None
+        ids = [leg.odd_id for leg in slip.legs]
         expected = httpx.get(
             sim.urls()["opticodds"] + "/copilot/parlay/odds", params={"id": ids}, headers={"X-Api-Key": KEY}
         ).json()["data"]
-        assert app.parlay.american == expected["price"]
-        assert app.parlay.correlation_effect is not None and abs(app.parlay.correlation_effect) > 0.01
+        assert slip.result.american == expected["price"]
+        assert slip.result.correlation_effect is not None and abs(slip.result.correlation_effect) > 0.01
         summary = static_text(app.query_one("#parlay-summary"))
-        assert "Copilot parlay" in summary and "correlation" in summary
+        assert "Copilot" in summary and "independent" in summary and "correlation" in summary and "pays" in summary
         app.query_one("#legs").focus()
         await pilot.press("x")
         await pilot.pause(0.2)
-        assert len(app.legs) == 2
+        assert len(slip.legs) == 2
         await pilot.press("c")
         await pilot.pause(0.2)
-        assert app.legs == []
+        assert slip.legs == []
 
 
 async def test_a_lock_appears_and_clears(sim, tmp_path):
@@ -209,7 +212,7 @@ async def test_a_lock_appears_and_clears(sim, tmp_path):
         assert locked_key is not None, "no lock in 200 ticks"
         assert "🔒" in grid_text(app)
         assert all(
-            quote_cell(q, app.view.fmt, 0, False, True).text.startswith("🔒")
+            quote_cell(q, app.fmt, 0, False, True).text.startswith("🔒")
             for q in app.store.fixture_quotes(app.selected_ref)
             if q.locked
         )

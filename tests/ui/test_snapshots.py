@@ -127,7 +127,7 @@ def test_alerts_panel(sim, tmp_path, snap_compare):
 
 
 def test_parlay_panel_with_an_error(sim, tmp_path, snap_compare):
-    """A same-game slip with a suspended leg: Copilot reports it missing, inline, and the leg shows locked."""
+    """A same-game slip offered a suspended Copilot price: refused inline with the reason; the open leg is priced."""
     app = make_app(sim, tmp_path)
 
     def open_and_locked():
@@ -159,11 +159,13 @@ def test_parlay_panel_with_an_error(sim, tmp_path, snap_compare):
                 lambda row, key=quote.key: row.cells.get(COPILOT) is not None and row.cells[COPILOT].key == key,
             )
             await pilot.press("p")
+        slip = app.parlay_slip
         for _ in range(50):
             await pilot.pause(0.1)
-            if app.parlay is not None:
+            if slip.result is not None:
                 break
-        assert app.parlay is not None and app.parlay.missing_entries == (locked.copilot_id,)
+        assert [leg.key for leg in slip.legs] == [open_.key] and slip.result is not None
+        assert "locked" in str(slip.reason.render())
         await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

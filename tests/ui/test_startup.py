@@ -60,4 +60,4 @@ async def test_odds_format_and_theme_come_back_after_a_restart(sim, tmp_path):
     again = make_app(sim, tmp_path)
     async with again.run_test(size=(160, 48)) as pilot:
         await settle(pilot, again)
-        assert again.view.fmt.value == "decimal" and again.theme == "oddstui-light"
+        assert again.fmt.value == "decimal" and again.theme == "oddstui-light"

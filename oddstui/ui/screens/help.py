@@ -1,6 +1,8 @@
-"""Every key, in one place."""
+"""Every key: read from the bindings themselves (the app's and each panel's), so the list exists once."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 
 from rich.table import Table
 from textual.app import ComposeResult
@@ -9,50 +11,58 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-KEYS = [
-    ("l", "league filter (multi-select)"),
-    ("b", "book filter; its order is the grid's column order ([ and ] move a book)"),
-    ("/", "search by team or player"),
-    ("L", "live fixtures only"),
-    ("m", "main lines only"),
-    ("o", "cycle the odds format: American, decimal, probability, fractional, Hong Kong, Malay, Indonesian"),
-    ("w", "watchlists: save the filters and pinned fixtures, load, rename, delete"),
-    ("f", "pin or unpin the selected fixture"),
-    ("P", "show pinned fixtures only"),
-    ("p", "add the price under the cursor to the parlay slip"),
-    ("x / c", "in the slip: remove the highlighted leg / clear the slip"),
+NAVIGATION = [
     ("j / k, arrows", "move; left and right move between books in the grid"),
     ("tab / shift+tab", "move between panels"),
     ("ctrl+p", "command palette: every action, and themes"),
-    ("?", "this help"),
-    ("q", "quit"),
 ]
+"""Keys Textual itself provides, which no binding of ours declares."""
 LEGEND = [
     ("🔒-110", "locked (suspended): never a live price"),
     ("≈-110", "stale: its stream is down, reconnecting or unconfirmed"),
     ("-105▲ / -115▼", "moved up / down in the last 2 seconds"),
-    ("highlighted", "the best live price of the row; 'fair' is the no-vig price of the sharpest book"),
+    ("highlighted", "the best live price of the row; 'fair' is the no-vig price, its source named"),
     ("● ★ !", "live, pinned, unread alert (in the fixture list)"),
+    ("🔒 all suspended", "every price of the game is locked (in the fixture list)"),
 ]
+
+
+def binding_rows(
+    sections: Iterable[tuple[str, Iterable[Binding]]], key_display: Callable[[Binding], str]
+) -> list[tuple[str, str]]:
+    """(key, what it does) for each binding with a description; where a panel's key works is named."""
+    rows = []
+    for where, bindings in sections:
+        for binding in bindings:
+            if not binding.description:
+                continue
+            meaning = binding.tooltip or binding.description
+            keys = " / ".join(key_display(Binding(key, binding.action)) for key in binding.key.split(","))
+            rows.append((keys, f"{meaning} ({where})" if where else meaning))
+    return rows
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 96; height: auto; max-height: 90%; border: thick $primary;
-                                  background: $surface; padding: 0 1; }
+    HelpScreen > VerticalScroll { width: 100%; max-width: 100; height: auto; max-height: 100%;
+                                  border: thick $primary; background: $surface; padding: 0 1; }
     """
 
+    def __init__(self, keys: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.keys = keys
+
     def compose(self) -> ComposeResult:
-        keys = Table(title="Keys", expand=True, show_header=False)
-        keys.add_column(style="bold", width=16)
-        keys.add_column()
-        for key, action in KEYS:
+        keys = Table(title="Keys (escape closes)", expand=True, show_header=False)
+        keys.add_column(style="bold", width=15, no_wrap=True)
+        keys.add_column(ratio=1)
+        for key, action in [*self.keys, *NAVIGATION]:
             keys.add_row(key, action)
-        legend = Table(title="What the grid shows", expand=True, show_header=False)
-        legend.add_column(style="bold", width=16)
-        legend.add_column()
+        legend = Table(title="What the screen shows", expand=True, show_header=False)
+        legend.add_column(style="bold", width=15, no_wrap=True)
+        legend.add_column(ratio=1)
         for mark, meaning in LEGEND:
             legend.add_row(mark, meaning)
         with VerticalScroll():

@@ -1,7 +1,8 @@
-"""A multi-select picker (leagues, books). For books, the order of the list is the grid's column order."""
+"""A multi-select picker (leagues, books). For books, the list is in the grid's column order, and sets it."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -21,7 +22,8 @@ class PickerScreen(ModalScreen[list[str] | None]):
     ]
     DEFAULT_CSS = """
     PickerScreen { align: center middle; }
-    PickerScreen > Vertical { width: 50; height: auto; max-height: 80%; border: thick $primary; background: $surface; }
+    PickerScreen > Vertical { width: 56; max-width: 100%; height: auto; max-height: 80%; border: thick $primary;
+                              background: $surface; }
     PickerScreen SelectionList { height: auto; max-height: 30; }
     PickerScreen Label { width: 100%; padding: 0 1; color: $text-muted; }
     """
@@ -30,20 +32,18 @@ class PickerScreen(ModalScreen[list[str] | None]):
         super().__init__()
         self.title_text = title
         self.reorderable = reorderable
-        self.items = (
-            sorted(items, key=lambda i: (chosen.index(i) if i in chosen else len(chosen), i.lower()))
-            if reorderable
-            else list(items)
-        )
+        self.items = list(items)
+        """In the order given: for books, the grid's column order."""
         self.chosen = set(chosen)
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(
                 f"{self.title_text}: space toggles, enter applies, none ticked means all"
-                + ("; [ and ] reorder" if self.reorderable else "")
+                + ("; [ and ] reorder" if self.reorderable else ""),
+                markup=False,
             )
-            yield SelectionList[str](*[(item, item, item in self.chosen) for item in self.items], id="picker")
+            yield SelectionList[str](*[(Text(item), item, item in self.chosen) for item in self.items], id="picker")
         yield Footer()
 
     @property
@@ -73,5 +73,5 @@ class PickerScreen(ModalScreen[list[str] | None]):
         selected = set(self.selection.selected)
         self.items[index], self.items[index + step] = self.items[index + step], self.items[index]
         self.selection.clear_options()
-        self.selection.add_options([(item, item, item in selected) for item in self.items])
+        self.selection.add_options([(Text(item), item, item in selected) for item in self.items])
         self.selection.highlighted = index + step

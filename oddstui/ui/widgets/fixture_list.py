@@ -7,6 +7,7 @@ only the lines of fixtures that changed are redrawn (an OptionList re-measures e
 from __future__ import annotations
 
 import time
+from collections.abc import Set
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -18,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
@@ -25,7 +27,8 @@ from textual.widgets import Static
 from oddstui.model import Fixture, FixtureStatus
 
 FixtureRef = tuple[str, str]
-NAME_WIDTH = 27
+WIDTHS = ("wide", "narrow", "hidden")
+"""The fixture list's sizes, in the order its key cycles them."""
 STATUS_STYLES = {
     "live": "red",
     "half": "red",
@@ -42,20 +45,24 @@ def local_time(epoch: float) -> str:
     return time.strftime("%a %d %H:%M", time.localtime(epoch))
 
 
-def fixture_label(fixture: Fixture, pinned: bool, unread: bool) -> list[Text]:
-    """Two lines: markers and teams; then start time or score, and status."""
+def fixture_label(fixture: Fixture, pinned: bool, unread: bool, suspended: bool = False) -> list[Text]:
+    """Two lines: markers and teams; then start time or score, status, and whether every price is suspended.
+
+    Names are cut to the list's width when drawn, so the same label serves every width.
+    """
     top = Text()
     top.append("● " if fixture.is_live else "  ", style="bold red" if fixture.is_live else "")
     top.append("★" if pinned else " ", style="bold yellow")
     top.append("!" if unread else " ", style="bold magenta")
-    name = f"{fixture.away} @ {fixture.home}"
-    top.append(" " + (name if len(name) <= NAME_WIDTH else name[: NAME_WIDTH - 1] + "…"))
+    top.append(f" {fixture.away} @ {fixture.home}")
     status = fixture.status
     detail = local_time(fixture.start)
     if fixture.score is not None and (fixture.is_live or status is FixtureStatus.COMPLETED):
         detail = f"{fixture.score.away}-{fixture.score.home}"
     bottom = Text(f"     {detail}  ", style="dim")
     bottom.append(status.value, style=STATUS_STYLES.get(status.value, "dim"))
+    if suspended:
+        bottom.append("  🔒 all suspended", style="bold yellow")
     return [top, bottom]
 
 
@@ -81,7 +88,7 @@ class FixtureLines(ScrollView, can_focus=True):
     ]
     COMPONENT_CLASSES = {"fixture-lines--cursor", "fixture-lines--cursor-blurred"}
     DEFAULT_CSS = """
-    FixtureLines { height: 1fr; scrollbar-size-vertical: 1; }
+    FixtureLines { height: 1fr; scrollbar-size-vertical: 1; overflow-x: hidden; }
     FixtureLines > .fixture-lines--cursor { background: $block-cursor-background; text-style: bold; }
     FixtureLines > .fixture-lines--cursor-blurred { background: $block-cursor-blurred-background; }
     """
@@ -180,6 +187,11 @@ class FixtureLines(ScrollView, can_focus=True):
         if 0 <= line < len(self.lines) and self.entries[self.lines[line][0]].ref is not None:
             self._set_highlight(self.lines[line][0])
 
+    def notify_style_update(self) -> None:
+        """The theme or CSS changed: cached lines carry the old colours."""
+        super().notify_style_update()
+        self._cache.clear()
+
     def on_resize(self) -> None:
         self._cache.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.lines))
@@ -209,10 +221,10 @@ class FixtureLines(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         strip = self._cache.get(line)
         if strip is None:
-            strip = self._cache[line] = self._render(line, width)
+            strip = self._cache[line] = self._draw_line(line, width)
         return strip
 
-    def _render(self, line: int, width: int) -> Strip:
+    def _draw_line(self, line: int, width: int) -> Strip:
         index, line_no = self.lines[line]
         entry = self.entries[index]
         base = self.rich_style
@@ -224,8 +236,10 @@ class FixtureLines(ScrollView, can_focus=True):
             )
         else:
             style = base
-        segments = list(entry.lines[line_no].render(self.app.console))
-        strip = Strip(Segment.apply_style(segments, style), entry.lines[line_no].cell_len)
+        text = entry.lines[line_no].copy()
+        text.truncate(width, overflow="ellipsis")
+        segments = list(text.render(self.app.console))
+        strip = Strip(Segment.apply_style(segments, style), text.cell_len)
         return strip.crop_extend(0, width, style if index == self.highlighted else base)
 
 
@@ -237,19 +251,41 @@ class FixtureList(Vertical):
 
     DEFAULT_CSS = """
     FixtureList { width: 38; }
-    FixtureList #filter { height: auto; color: $text-muted; padding: 0 1; }
+    FixtureList.-narrow { width: 24; }
+    FixtureList.-hidden { display: none; }
+    FixtureList #filter { height: auto; max-height: 3; color: $text-muted; padding: 0 1; }
     """
 
+    size_name: reactive[str] = reactive("wide", init=False)
+    """'wide', 'narrow' or 'hidden'; the app's key cycles it."""
+
+    def watch_size_name(self, size_name: str) -> None:
+        for name in WIDTHS:
+            self.set_class(name == size_name, f"-{name}")
+
+    def cycle_size(self) -> str:
+        self.size_name = WIDTHS[(WIDTHS.index(self.size_name) + 1) % len(WIDTHS)]
+        return self.size_name
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        # Held, not queried: the app's refresh timer may call `show` while the screen is torn down.
+        self.filter = Static("all fixtures", id="filter")
+        self.lines = FixtureLines(id="fixtures")
+
     def compose(self) -> ComposeResult:
-        yield Static("all fixtures", id="filter")
-        yield FixtureLines(id="fixtures")
+        yield self.filter
+        yield self.lines
 
-    @property
-    def lines(self) -> FixtureLines:
-        return self.query_one(FixtureLines)
-
-    def show(self, fixtures: list[Fixture], pinned: set[FixtureRef], unread: set[FixtureRef], summary: str) -> None:
-        self.query_one("#filter", Static).update(summary)
+    def show(
+        self,
+        fixtures: list[Fixture],
+        pinned: set[FixtureRef],
+        unread: set[FixtureRef],
+        summary: str,
+        suspended: Set[FixtureRef] = frozenset(),
+    ) -> None:
+        self.filter.update(summary)
         entries: list[Entry] = []
         league = None
         for fixture in fixtures:
@@ -257,7 +293,7 @@ class FixtureList(Vertical):
                 league = fixture.league
                 entries.append(Entry(None, [Text(f" {league or 'other'} ")], (league,)))
             ref = (fixture.provider, fixture.fixture_id)
-            flags = (ref in pinned, ref in unread)
+            flags = (ref in pinned, ref in unread, ref in suspended)
             score = (fixture.score.home, fixture.score.away) if fixture.score else None
             signature = (fixture.home, fixture.away, fixture.start, fixture.status, fixture.is_live, score, *flags)
             entries.append(Entry(ref, fixture_label(fixture, *flags), signature))

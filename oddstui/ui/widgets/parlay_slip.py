@@ -1,63 +1,92 @@
-"""The parlay slip: legs with their live prices, and the Copilot price against the independent one."""
+"""The parlay slip: its legs, their live prices, the Copilot price against the independent one, a stake and payout.
+
+The slip owns its legs, its bindings and its pricing worker. The worker only posts `Priced`; the slip
+re-prices once a leg's price has moved and settled for a moment, and shows a locked leg as locked.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.table import Table
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import OptionList, Static
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from oddstui.model import OddsFormat, Quote
-from oddstui.odds import format_price
-from oddstui.providers.copilot import ParlayQuote
+from oddstui.odds import OddsError, format_price
+from oddstui.parlay_rules import first_conflict
+from oddstui.providers.copilot import ParlayClient, ParlayError, ParlayQuote
+from oddstui.store import Store
 from oddstui.ui.cells import price_text
+
+REPRICE_AFTER = 1.0
+"""A leg's price moved: re-price the parlay after this quiet time."""
+DEFAULT_STAKE = "10"
 
 
 @dataclass(slots=True)
 class Leg:
     provider: str
     key: str
-    """The quote the leg follows for moves and locks (its Copilot quote where there is one)."""
+    """The quote the leg follows for moves and locks: the cell the user added."""
     odd_id: str
-    """The id sent to the parlay endpoint: a Copilot id where one exists."""
+    """The id sent to the parlay endpoint: the row's Copilot id where one exists."""
+    game: str
+    book: str
     label: str
 
 
-@dataclass(slots=True)
-class SlipView:
-    legs: list[tuple[Leg, Quote | None]]
-    result: ParlayQuote | None
-    error: str | None
-    pricing: bool
-    fmt: OddsFormat
+def points_text(points: float | None) -> str:
+    return "" if points is None else f" {points:+g}" if points < 0 else f" {points:g}"
 
 
-def leg_text(leg: Leg, quote: Quote | None, fmt: OddsFormat, missing: bool) -> Text:
-    text = Text(leg.label[:44])
+def leg_label(quote: Quote) -> str:
+    """'Moneyline: Boston Celtics', 'Spread: Boston Celtics -3.5': the line only where the name lacks it."""
+    points = points_text(quote.points)
+    selection = quote.selection if points.strip() in quote.selection else quote.selection + points
+    return f"{quote.market}: {selection}"
+
+
+def leg_text(leg: Leg, quote: Quote | None, fmt: OddsFormat, missing: bool, width: int) -> Text:
+    """Two lines cut to `width`: the game and book; then the price (or why it has none) and the bet."""
+    top = Text(f"{leg.game} · {leg.book}", style="dim")
+    bottom = Text()
     if quote is None:
-        text.append("  gone", style="bold red")
+        bottom.append("gone ", style="bold red")
     elif quote.locked or quote.settlement:
-        text.append(f"  🔒{price_text(quote, fmt)} locked", style="bold yellow")
+        bottom.append(f"🔒{price_text(quote, fmt)} locked ", style="bold yellow")
     else:
-        text.append(f"  {price_text(quote, fmt)}", style="bold")
+        bottom.append(f"{price_text(quote, fmt)} ", style="bold")
     if missing:
-        text.append("  missing", style="bold red")
-    return text
+        bottom.append("not priced by Copilot ", style="bold red")
+    bottom.append(leg.label)
+    for line in (top, bottom):
+        line.truncate(width, overflow="ellipsis")
+    return Text("\n").join((top, bottom))
 
 
-def summary(view: SlipView) -> Table | Text:
-    if not view.legs:
-        return Text("p on a price adds it here; x removes a leg, c clears", style="dim")
-    if view.error:
-        return Text(f"⚠ {view.error}", style="bold red")
-    result = view.result
+def parse_stake(text: str) -> float | None:
+    try:
+        stake = float(text)
+    except ValueError:
+        return None
+    return stake if stake > 0 else None
+
+
+def summary(result: ParlayQuote | None, error: str | None, pricing: bool, fmt: OddsFormat, stake: str) -> Table | Text:
+    """Copilot's combined price; 'independent', the product of Copilot's own leg prices; their ratio; the payout."""
+    if error:
+        return Text(f"⚠ {error}", style="bold red")
     if result is None:
-        return Text("pricing…" if view.pricing else "not priced yet", style="dim")
+        return Text("pricing…" if pricing else "not priced yet", style="dim")
     table = Table.grid(padding=(0, 1))
     table.add_column()
     table.add_column(justify="right")
@@ -65,53 +94,225 @@ def summary(view: SlipView) -> Table | Text:
         table.add_row(Text("Copilot error", style="bold red"), Text(result.error[:60], style="red"))
     if result.missing_entries:
         table.add_row(Text("missing", style="bold red"), Text(f"{len(result.missing_entries)} leg(s)", style="red"))
-    if result.decimal is not None and result.american is not None:
-        american = int(result.american) if view.fmt is OddsFormat.AMERICAN else None
-        table.add_row("Copilot parlay", Text(format_price(result.decimal, view.fmt, american), style="bold"))
+    decimal = result.decimal
+    if decimal is not None and result.american is not None:
+        american = int(result.american) if fmt is OddsFormat.AMERICAN else None
+        table.add_row("Copilot", Text(format_price(decimal, fmt, american), style="bold"))
     if result.independent_decimal is not None and not result.missing_entries:
-        table.add_row("independent", format_price(result.independent_decimal, view.fmt))
-    if result.correlation_effect is not None:
+        table.add_row("independent", format_price(result.independent_decimal, fmt))
+    if result.correlation_effect is not None and len(result.legs) > 1:
         effect = result.correlation_effect
-        table.add_row("correlation", Text(f"{effect:+.1%}", style="green" if effect > 0 else "red"))
-    if view.pricing:
+        style = "dim" if abs(effect) < 0.005 else "green" if effect > 0 else "red"
+        table.add_row("correlation", Text(f"{effect:+.1%}", style=style))
+    amount = parse_stake(stake)
+    if decimal is not None and amount is not None:
+        table.add_row("pays", Text(f"{amount * decimal:,.2f}", style="bold"))
+    if pricing:
         table.add_row("", Text("re-pricing…", style="dim"))
     return table
 
 
-class ParlaySlip(Vertical):
+class ParlaySlip(VerticalScroll):
     BINDINGS = [
-        Binding("x,delete", "app.remove_leg", "Remove leg"),
-        Binding("c", "app.clear_slip", "Clear slip"),
-        Binding("j", "cursor_down", show=False),
-        Binding("k", "cursor_up", show=False),
+        Binding("x,delete", "remove_leg", "Remove leg", tooltip="remove the highlighted leg"),
+        Binding("c", "clear", "Clear slip", tooltip="remove every leg"),
+        Binding("j", "cursor(1)", show=False),
+        Binding("k", "cursor(-1)", show=False),
     ]
     DEFAULT_CSS = """
-    ParlaySlip { height: 1fr; }
+    ParlaySlip { height: 1fr; scrollbar-size-vertical: 1; }
     ParlaySlip #parlay-title { height: 1; padding: 0 1; background: $panel; }
-    ParlaySlip OptionList { height: auto; max-height: 7; }
+    ParlaySlip #slip-reason { height: auto; padding: 0 1; color: $error; }
+    ParlaySlip #slip-reason:disabled { display: none; }
+    ParlaySlip OptionList { height: auto; max-height: 8; border: none; padding: 0; }
+    ParlaySlip OptionList:focus { border: none; background-tint: $primary 8%; }
     ParlaySlip #parlay-summary { height: auto; padding: 0 1; }
+    ParlaySlip #stake-row { height: 1; padding: 0 1; }
+    ParlaySlip #stake-row Label { width: auto; }
+    ParlaySlip #stake { width: 12; height: 1; border: none; padding: 0; }
     """
+
+    fmt: reactive[OddsFormat] = reactive(OddsFormat.AMERICAN, init=False)
+
+    class Priced(Message):
+        def __init__(self, result: ParlayQuote | None, error: str | None) -> None:
+            super().__init__()
+            self.result, self.error = result, error
+
+    def __init__(
+        self, store: Store, client: ParlayClient | None, clock: Callable[[], float], *, id: str | None = None
+    ) -> None:
+        super().__init__(id=id)
+        self.store = store
+        self.client = client
+        self.clock = clock
+        self.legs: list[Leg] = []
+        self.result: ParlayQuote | None = None
+        self.error: str | None = None
+        self.pricing = False
+        self.priced_seqs: dict[str, int] = {}
+        self.reprice_at: float | None = None
+        # Held, not queried: the app's refresh timer may redraw the slip while the screen is torn down.
+        self.reason = Static("", id="slip-reason", disabled=True)
+        self.leg_list = OptionList(id="legs")
+        self.stake = Input(DEFAULT_STAKE, type="number", id="stake", compact=True)
+        self.summary = Static(id="parlay-summary")
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Parlay slip", style="bold"), id="parlay-title")
-        yield OptionList(id="legs")
-        yield Static(id="parlay-summary")
+        yield self.reason
+        yield self.leg_list
+        with Horizontal(id="stake-row"):
+            yield Label("stake ")
+            yield self.stake
+        yield self.summary
 
-    def show(self, view: SlipView) -> None:
-        legs = self.query_one("#legs", OptionList)
+    def on_mount(self) -> None:
+        self.redraw()
+
+    # --- legs -------------------------------------------------------------------------
+
+    def add(self, quote: Quote, copilot_id: str | None, game: str) -> str | None:
+        """Add the price `quote` as a leg; returns why it was refused, or None. The reason is shown inline."""
+        held = [q for leg in self.legs if (q := self.store.quote(leg.provider, leg.key)) is not None]
+        reason = first_conflict(quote, held)
+        if quote.locked or quote.settlement is not None:
+            reason = f"{quote.book}'s price is locked (suspended): it cannot be bet now"
+        elif not self.store.is_live_price(quote):
+            reason = f"{quote.book}'s price is stale: its stream is not live"
+        odd_id = copilot_id or quote.copilot_id or quote.key
+        if reason is None and any(leg.odd_id == odd_id for leg in self.legs):
+            reason = "already on the slip"
+        self._show_reason(reason)
+        if reason is None:
+            self.legs.append(Leg(quote.provider, quote.key, odd_id, game, quote.book, leg_label(quote)))
+            self.reprice()
+        return reason
+
+    def _show_reason(self, reason: str | None) -> None:
+        self.reason.update(Text(f"refused: {reason}") if reason else "")
+        self.reason.disabled = reason is None
+
+    def action_remove_leg(self) -> None:
+        index = self.leg_list.highlighted
+        if self.legs:
+            del self.legs[index if index is not None and index < len(self.legs) else -1]
+            self._show_reason(None)
+            self.reprice()
+
+    def action_clear(self) -> None:
+        self.legs.clear()
+        self._show_reason(None)
+        self.reprice()
+
+    def action_cursor(self, step: int) -> None:
+        if step > 0:
+            self.leg_list.action_cursor_down()
+        else:
+            self.leg_list.action_cursor_up()
+
+    # --- pricing ----------------------------------------------------------------------
+
+    def reprice(self) -> None:
+        self.result, self.error, self.reprice_at = None, None, None
+        if not self.legs:
+            self.pricing = False
+        elif self.client is None:
+            self.error = "parlay pricing needs an OpticOdds key (Copilot)"
+        else:
+            self.pricing = True
+            self.priced_seqs = {
+                leg.key: q.seq for leg in self.legs if (q := self.store.quote(leg.provider, leg.key)) is not None
+            }
+            self.price([leg.odd_id for leg in self.legs])
+        self.redraw()
+
+    @work(group="parlay", exclusive=True, exit_on_error=False)
+    async def price(self, ids: list[str]) -> None:
+        """Runs in a worker and only posts its result."""
+        assert self.client is not None
+        try:
+            result = await self.client.price(ids)
+        except ParlayError as exc:
+            self.post_message(self.Priced(None, str(exc)))
+            return
+        self.post_message(self.Priced(result, None))
+
+    def on_parlay_slip_priced(self, message: ParlaySlip.Priced) -> None:
+        message.stop()
+        self.result, self.error, self.pricing = message.result, message.error, False
+        self.redraw()
+
+    def follow(self) -> None:
+        """Called on each refresh: re-price once a leg's price has moved and settled; show moves and locks."""
+        if not self.legs or self.pricing:
+            return
+        now = self.clock()
+        moved = any(
+            (q := self.store.quote(leg.provider, leg.key)) is not None and q.seq != self.priced_seqs.get(leg.key)
+            for leg in self.legs
+        )
+        if moved and self.reprice_at is None:
+            self.reprice_at = now + REPRICE_AFTER
+            self.redraw()
+        elif self.reprice_at is not None and now >= self.reprice_at:
+            self.reprice()
+
+    # --- drawing ----------------------------------------------------------------------
+
+    def watch_fmt(self) -> None:
+        self.redraw()
+
+    def on_resize(self) -> None:
+        self.redraw()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.redraw()
+
+    def redraw(self) -> None:
+        if not self.is_mounted:
+            return
+        legs = self.leg_list
         highlighted = legs.highlighted
-        missing = set(view.result.missing_entries) if view.result else set()
-        legs.set_options([Option(leg_text(leg, quote, view.fmt, leg.odd_id in missing)) for leg, quote in view.legs])
-        if highlighted is not None and view.legs:
-            legs.highlighted = min(highlighted, len(view.legs) - 1)
-        self.query_one("#parlay-summary", Static).update(summary(view))
+        missing = set(self.result.missing_entries) if self.result else set()
+        width = max(12, self.scrollable_content_region.width - 1)
+        legs.set_options(
+            [
+                Option(leg_text(leg, self.store.quote(leg.provider, leg.key), self.fmt, leg.odd_id in missing, width))
+                for leg in self.legs
+            ]
+        )
+        if highlighted is not None and self.legs:
+            legs.highlighted = min(highlighted, len(self.legs) - 1)
+        legs.display = bool(self.legs)
+        content: Table | Text
+        if not self.legs:
+            content = Text("p on a price adds it here; x removes a leg, c clears", style="dim")
+        else:
+            content = summary(self.result, self.error, self.pricing, self.fmt, self.stake.value)
+        self.summary.update(content)
 
-    @property
-    def highlighted_leg(self) -> int | None:
-        return self.query_one("#legs", OptionList).highlighted
-
-    def action_cursor_down(self) -> None:
-        self.query_one("#legs", OptionList).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one("#legs", OptionList).action_cursor_up()
+    def rows(self) -> list[dict[str, object]]:
+        """The slip as plain rows, for export: one per leg, then the combined prices."""
+        rows: list[dict[str, object]] = []
+        for leg in self.legs:
+            quote = self.store.quote(leg.provider, leg.key)
+            rows.append(
+                {
+                    "game": leg.game,
+                    "book": leg.book,
+                    "bet": leg.label,
+                    "price_decimal": None if quote is None else round(quote.decimal, 6),
+                    "locked": quote is None or quote.locked or quote.settlement is not None,
+                    "copilot_id": leg.odd_id,
+                }
+            )
+        result = self.result
+        if result is not None:
+            for name, value in (("Copilot parlay", result.decimal), ("independent", result.independent_decimal)):
+                try:
+                    rows.append({"game": "", "book": "", "bet": name, "price_decimal": value and round(value, 6)})
+                except OddsError:
+                    continue
+        return rows

@@ -1,18 +1,20 @@
 """Stream health on one line: per provider and stream kind, state (with 'reconnecting in Ns'), events/s, last event.
 
+The line never wraps: where the terminal is narrow it drops detail, then shortens names.
+
 Many connections of one kind (OpticOdds opens one per sport and book group) are summed into one entry;
 the worst state among them is the one shown, so a lost connection is never hidden.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rich.text import Text
 from textual.widgets import Static
 
 from oddstui.model import StreamHealth, StreamState
-from oddstui.store import StreamStats
+from oddstui.store import Store, StreamStats
 
 SEVERITY = [
     StreamState.AUTH_ERROR,
@@ -58,38 +60,120 @@ def group_name(stream: str) -> str:
     return f"{PROVIDER_NAMES.get(parts[0], parts[0])} {kind}".strip()
 
 
-def group_entry(group: StreamGroup, now: float) -> Text:
-    worst = min(group.states, key=lambda h: SEVERITY.index(h.state))
+SHORT_NAMES = {"OpticOdds": "Optic", "OddsPapi": "Papi", "OddsStream": "OStream"}
+DETAIL_STATES = (StreamState.AUTH_ERROR, StreamState.DOWN, StreamState.RATE_LIMITED)
+"""States whose reason is worth the room: the stream has stopped or is held back."""
+
+
+def worst_health(group: StreamGroup) -> StreamHealth:
+    return min(group.states, key=lambda h: SEVERITY.index(h.state))
+
+
+def group_entry(group: StreamGroup, now: float, level: int = 0) -> Text:
+    """One group's entry; `level` 0 says everything, 1 drops the reason and the last-event age, 2 shortens
+    names, 3 drops the rates too: the state is always said."""
+    worst = worst_health(group)
     live = sum(h.state is StreamState.LIVE for h in group.states)
-    text = Text(f"{group.name} ", style="bold")
-    if len(group.states) > 1:
+    name = group.name
+    if level >= 2:
+        provider, _, kind = name.partition(" ")
+        name = f"{SHORT_NAMES.get(provider, provider)} {kind}".strip()
+    text = Text(f"{name} ", style="bold")
+    if len(group.states) > 1 and level < 2:
         text.append(f"{live}/{len(group.states)} ", style="dim")
     state = worst.state.value
     if worst.retry_at is not None and worst.state in (StreamState.RECONNECTING, StreamState.RATE_LIMITED):
         state += f" in {max(0.0, worst.retry_at - now):.0f}s"
     text.append(state, style=STATE_STYLES.get(worst.state, ""))
-    if worst.state is StreamState.AUTH_ERROR and worst.detail:
+    if worst.state in DETAIL_STATES and worst.detail and level == 0:
         text.append(f" {worst.detail[:60]}", style="red")
-    if live:
+    if live and level < 3:
         text.append(f" {group.rate:.0f}/s", style="dim")
-        if group.last_event_at is not None:
+        if group.last_event_at is not None and level == 0:
             text.append(f" {max(0.0, now - group.last_event_at):.0f}s ago", style="dim")
     if group.malformed:
-        text.append(f" {group.malformed} bad frames", style="yellow")
+        text.append(f" {group.malformed} bad" if level else f" {group.malformed} bad frames", style="yellow")
     return text
 
 
-class StatusLine(Static):
-    DEFAULT_CSS = "StatusLine { height: auto; max-height: 3; background: $panel; padding: 0 1; }"
-
-    def show(self, groups: list[StreamGroup], demo: bool, now: float) -> None:
-        line = Text()
-        if demo:
-            line.append(" DEMO ", style="bold reverse yellow")
+def status_text(groups: list[StreamGroup], demo: bool, now: float, level: int) -> Text:
+    line = Text(no_wrap=True, overflow="ellipsis", end="")
+    if demo:
+        line.append(" DEMO ", style="bold reverse yellow")
+        if level == 0:
             line.append(" simulator, no keys set ", style="yellow")
-        if not groups:
-            line.append(" no streams", style="bold red")
-        for group in groups:
-            line.append("  │  ", style="dim")
-            line.append_text(group_entry(group, now))
+    if not groups:
+        line.append(" no streams", style="bold red")
+    for group in groups:
+        line.append("  │  " if level == 0 else " │ ", style="dim")
+        line.append_text(group_entry(group, now, level))
+    return line
+
+
+def blocked_reason(store: Store) -> str | None:
+    """Why no stream delivers, when none is live and one has stopped or is held back: shown where prices would be."""
+    health = store.health()
+    if not health or any(h.state is StreamState.LIVE for h in health):
+        return None
+    stopped = [h for h in health if h.state in DETAIL_STATES]
+    if not stopped:
+        return None
+    worst = min(stopped, key=lambda h: SEVERITY.index(h.state))
+    provider = PROVIDER_NAMES.get(worst.provider, worst.provider)
+    return f"{provider}: {worst.state.value}: {worst.detail or 'no reason given'}"
+
+
+def with_refused_keys(healths: list[StreamHealth]) -> list[StreamHealth]:
+    """A provider's key was refused: its streams still shown 'connecting' use the same key and cannot start.
+
+    They are shown with the refusal rather than left at 'connecting' (the client stops its siblings on a
+    refused key without reporting them).
+    """
+    refused = {h.provider: h for h in healths if h.state is StreamState.AUTH_ERROR}
+    return [
+        replace(h, state=StreamState.AUTH_ERROR, detail=refused[h.provider].detail, retry_at=None)
+        if h.provider in refused and h.state is StreamState.CONNECTING
+        else h
+        for h in healths
+    ]
+
+
+class StatusLine(Static):
+    """Stream health in one line that never wraps: it drops detail until it fits. It keeps its own event rates."""
+
+    DEFAULT_CSS = "StatusLine { height: 1; background: $panel; padding: 0 1; }"
+
+    def __init__(self, store: Store, demo: bool, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.store = store
+        self.demo = demo
+        self.groups: list[StreamGroup] = []
+        self.now = 0.0
+        self._rates: dict[str, tuple[float, int, float]] = {}
+        """Per stream: when the rate was last measured, the event count then, and the rate."""
+
+    def show_streams(self, now: float) -> None:
+        """Measure each stream's event rate over the last second or more, group them, and redraw."""
+        groups: dict[str, StreamGroup] = {}
+        for health in with_refused_keys(self.store.health()):
+            stats = self.store.stats(health.stream)
+            last_time, last_events, rate = self._rates.get(health.stream, (now, stats.events, 0.0))
+            if now - last_time >= 1.0:
+                rate = (stats.events - last_events) / (now - last_time)
+                last_time, last_events = now, stats.events
+            self._rates[health.stream] = (last_time, last_events, rate)
+            name = group_name(health.stream)
+            groups.setdefault(name, StreamGroup(name)).add(health, stats, rate)
+        self.groups, self.now = sorted(groups.values(), key=lambda g: g.name), now
+        self._draw()
+
+    def on_resize(self) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        width = max(1, self.content_region.width)
+        for level in (0, 1, 2, 3):
+            line = status_text(self.groups, self.demo, self.now, level)
+            if line.cell_len <= width:
+                break
         self.update(line)

@@ -1,0 +1,121 @@
+"""What `oddstui config check` adds to 'valid': settings remembered from the last session that win over the
+config file, and names the config gives that no provider or theme knows.
+
+Precedence, one place: `--theme` on the command line, then what the dashboard remembered (`o` and the
+palette's theme change it), then the config file, then the defaults.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from oddstui.config import Settings
+from oddstui.persist import UiSettings
+
+KNOWN_SPORTS = frozenset(
+    {
+        "aussie_rules",
+        "baseball",
+        "basketball",
+        "boxing",
+        "cricket",
+        "darts",
+        "esports",
+        "football",
+        "golf",
+        "handball",
+        "hockey",
+        "lacrosse",
+        "mma",
+        "motorsports",
+        "rugby_league",
+        "rugby_union",
+        "soccer",
+        "table_tennis",
+        "tennis",
+        "volleyball",
+    }
+)
+"""OpticOdds sport ids (the providers map them to their own)."""
+KNOWN_BOOKS = frozenset(
+    {
+        "Bet365",
+        "BetMGM",
+        "BetOnline",
+        "BetRivers",
+        "Betfair Exchange",
+        "Bovada",
+        "Caesars",
+        "Circa Sports",
+        "Copilot",
+        "DraftKings",
+        "ESPN BET",
+        "Fanatics",
+        "FanDuel",
+        "Hard Rock",
+        "Pinnacle",
+        "PointsBet",
+        "Unibet",
+        "William Hill",
+    }
+)
+"""Sportsbooks as the providers name them; a name outside this set is likely misspelt."""
+
+
+def theme_names(dirs: list[Path]) -> set[str]:
+    """Names of the themes in `dirs` (unreadable files skipped: the dashboard reports those itself)."""
+    names = set()
+    for directory in dirs:
+        for path in sorted(directory.glob("*.toml")) if directory.is_dir() else ():
+            try:
+                name = tomllib.loads(path.read_text(encoding="utf-8")).get("name")
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+            if isinstance(name, str):
+                names.add(name)
+    return names
+
+
+def precedence(settings: Settings, remembered: UiSettings) -> list[str]:
+    """Where a remembered choice wins over the config file, one line each."""
+    lines = []
+    if remembered.theme and remembered.theme != settings.theme:
+        lines.append(
+            f"theme: the config says {settings.theme!r}, but {remembered.theme!r} remembered from the last "
+            "session wins (change it with ctrl+p → theme, or pass --theme)"
+        )
+    if remembered.odds_format and remembered.odds_format != settings.odds_format.value:
+        lines.append(
+            f"odds_format: the config says {settings.odds_format.value!r}, but {remembered.odds_format!r} "
+            "remembered from the last session wins (o cycles it)"
+        )
+    return lines
+
+
+def unknown_names(settings: Settings, themes: set[str]) -> list[str]:
+    """Warnings for a theme, sports or books that nothing knows."""
+    warnings = []
+    if settings.theme not in themes:
+        warnings.append(f"theme {settings.theme!r} is not a known theme; known: {', '.join(sorted(themes))}")
+    for sport in settings.sports:
+        if sport not in KNOWN_SPORTS:
+            warnings.append(f"sport {sport!r} is not a known sport id; known: {', '.join(sorted(KNOWN_SPORTS))}")
+    known_books = {b.lower(): b for b in KNOWN_BOOKS}
+    for book in settings.books:
+        if book not in KNOWN_BOOKS:
+            hint = f" (did you mean {known_books[book.lower()]!r}?)" if book.lower() in known_books else ""
+            warnings.append(f"book {book!r} is not a sportsbook the providers name{hint}")
+    return warnings
+
+
+def report(settings: Settings, remembered: UiSettings) -> list[str]:
+    """Every line `config check` prints after 'valid'."""
+    from textual.theme import BUILTIN_THEMES  # only here: the check runs once, from the CLI
+
+    from oddstui.ui.themes import theme_dirs
+
+    themes = set(BUILTIN_THEMES) | theme_names(theme_dirs())
+    lines = [f"note: {line}" for line in precedence(settings, remembered)]
+    lines += [f"warning: {line}" for line in unknown_names(settings, themes)]
+    return lines

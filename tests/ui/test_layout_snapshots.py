@@ -1,0 +1,52 @@
+"""The whole screen at the sizes people use: seed 3, a still simulator, a frozen clock, UTC.
+
+A same-game leg is on the slip (game, book, stake and payout shown); at 80x24 the fixture list starts narrow.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from oddstui.ui.widgets.price_grid import COPILOT
+from tests.ui.conftest import make_app, settle
+
+pytestmark = pytest.mark.timeout(90)
+
+
+def open_moneyline(row) -> bool:
+    every_price_open = all(not quote.locked for quote in row.cells.values())
+    return row.market == "Moneyline" and COPILOT in row.cells and every_price_open
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)], ids=["80x24", "120x40", "200x60"])
+def test_screen_at_every_size(sim, tmp_path, snap_compare, size):
+    app = make_app(sim, tmp_path)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, app, lambda: any(open_moneyline(r) for r in app.store.grid(app.selected_ref).rows))
+        grid = app.query_one("#grid")
+        grid.focus()
+        index = next(i for i, item in enumerate(grid.rows) if item.row is not None and open_moneyline(item.row))
+        grid.action_move(index - grid.cursor_row, -grid.cursor_col)
+        await pilot.press("p")
+        slip = app.query_one("#slip")
+        for _ in range(40):
+            await pilot.pause(0.1)
+            if slip.result is not None:
+                break
+        assert slip.result is not None
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_help_fits(sim, tmp_path, snap_compare, size):
+    app = make_app(sim, tmp_path)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
