@@ -97,3 +97,9 @@ async def settle(pilot, app: OddsApp, condition: Callable[[], bool] | None = Non
 
 def env_without_keys() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+
+
+def rows_to(grid, index: int) -> int:
+    """How many price rows the cursor must move to reach line `index` (market titles are skipped)."""
+    priced = [i for i, item in enumerate(grid.rows) if item.row is not None]
+    return priced.index(index) - priced.index(grid.cursor_row)

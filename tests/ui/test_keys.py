@@ -355,7 +355,7 @@ async def test_book_columns_scroll_and_the_cursor_stays_on_screen_at_80x24(sim, 
         assert grid.codes(grid.columns[-1]) in header and "best" in header and "fair" in header
         await pilot.press("p")
         await pilot.pause(0.1)
-        assert app.legs, "p adds the cell under the cursor, which is on screen"
+        assert app.parlay_slip.legs, "p adds the cell under the cursor, which is on screen"
         for _ in range(len(grid.columns)):
             await pilot.press("left")
         await pilot.pause(0.05)

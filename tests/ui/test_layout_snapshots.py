@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from oddstui.ui.widgets.price_grid import COPILOT
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, rows_to, settle
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -27,7 +27,7 @@ def test_screen_at_every_size(sim, tmp_path, snap_compare, size):
         grid = app.query_one("#grid")
         grid.focus()
         index = next(i for i, item in enumerate(grid.rows) if item.row is not None and open_moneyline(item.row))
-        grid.action_move(index - grid.cursor_row, -grid.cursor_col)
+        grid.action_move(rows_to(grid, index), -grid.cursor_col)
         await pilot.press("p")
         slip = app.query_one("#slip")
         for _ in range(40):

@@ -12,7 +12,7 @@ from textual.widgets import Input
 from oddstui.model import FixtureChange, FixtureStatus
 from oddstui.store import start_change_text
 from oddstui.ui.widgets.price_grid import COPILOT
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, rows_to, settle
 from tests.ui.test_keys import static_text
 
 pytestmark = pytest.mark.timeout(60)
@@ -22,8 +22,8 @@ async def put_cursor_on(pilot, app, predicate) -> None:
     """Cursor on the first grid row matching `predicate`, on the first book column, with the grid focused."""
     grid = app.query_one("#grid")
     grid.focus()
-    index = next(i for i, item in enumerate(grid.rows) if predicate(item.row))
-    grid.action_move(index - grid.cursor_row, -grid.cursor_col)
+    index = next(i for i, item in enumerate(grid.rows) if item.row is not None and predicate(item.row))
+    grid.action_move(rows_to(grid, index), -grid.cursor_col)
     await pilot.pause(0.1)
 
 
@@ -54,28 +54,37 @@ async def test_the_slip_refuses_legs_that_cannot_win_together(sim, tmp_path):
         grid = app.query_one("#grid")
         first_index = grid.cursor_row
         first = grid.selected[0]
-        other = next(i for i, item in enumerate(grid.rows) if item.row.market == "Moneyline" and item.row is not first)
-        grid.action_move(other - grid.cursor_row, 0)
+        other = next(
+            i
+            for i, item in enumerate(grid.rows)
+            if item.row is not None and item.row.market == "Moneyline" and item.row is not first
+        )
+        grid.action_move(rows_to(grid, other), 0)
         await pilot.press("p")
         await pilot.pause(0.2)
         assert len(slip.legs) == 1
         reason = static_text(slip.query_one("#slip-reason"))
         assert "refused" in reason and "both cannot win" in reason
 
-        grid.action_move(first_index - grid.cursor_row, 1)  # the same selection at another book: the same bet twice
+        grid.action_move(rows_to(grid, first_index), 1)  # the same selection at another book: the same bet twice
         await pilot.press("p")
         await pilot.pause(0.2)
         assert len(slip.legs) == 1 and "already on the slip" in static_text(slip.query_one("#slip-reason"))
 
-        sides = {
-            (item.row.market, item.row.points, side): i
-            for i, item in enumerate(grid.rows)
-            for side in ("Over", "Under")
-            if side in item.row.selection.split() and item.row.cells.get(grid.columns[0])
-        }
-        market, points, _ = next(key for key in sides if key[2] == "Over" and (key[0], key[1], "Under") in sides)
-        for index in (sides[(market, points, "Over")], sides[(market, points, "Under")]):
-            grid.action_move(index - grid.cursor_row, 0)
+        def subject(selection: str) -> str:
+            return " ".join(w for w in selection.split() if w not in ("Over", "Under") and not w[-1:].isdigit())
+
+        sides: dict[tuple, int] = {}
+        for i, item in enumerate(grid.rows):
+            row = item.row
+            if row is None or not row.cells.get(grid.columns[0]):
+                continue
+            for side in ("Over", "Under"):
+                if side in row.selection.split():
+                    sides.setdefault((row.market, row.points, subject(row.selection), side), i)
+        over = next(key for key in sides if key[3] == "Over" and (*key[:3], "Under") in sides)
+        for index in (sides[over], sides[(*over[:3], "Under")]):
+            grid.action_move(rows_to(grid, index), -grid.cursor_col)
             await pilot.press("p")
             await pilot.pause(0.2)
         assert len(slip.legs) == 2
