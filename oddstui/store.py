@@ -141,6 +141,10 @@ class _Cursor:
         return True
 
 
+EVICT_EVERY = 30.0
+"""Seconds between eviction passes in a long-running process (the app, `tail`)."""
+
+
 class Store:
     """The live market: quotes, fixtures, alerts and stream health, plus a change log."""
 
@@ -164,7 +168,9 @@ class Store:
         self._lost: set[str] = set()
         self._alerts: deque[Alert] = deque(maxlen=alert_capacity)
         self._unread: set[FixtureRef] = set()
-        self._eviction_grace = eviction_grace
+        self.eviction_grace = eviction_grace
+        """Seconds a finished fixture stays, with its quotes, before `evict` drops it."""
+        self._next_eviction = 0.0
         self._seq = 0
         self._pending = Changes()
         self._dispatch: dict[type, Callable[[object], bool]] = {
@@ -470,7 +476,7 @@ class Store:
     def evict(self, now: float | None = None) -> int:
         """Drop fixtures that ended (completed, cancelled, …) over a grace period ago."""
         now = self._clock() if now is None else now
-        expired = [ref for ref, since in self._terminal_since.items() if now - since >= self._eviction_grace]
+        expired = [ref for ref, since in self._terminal_since.items() if now - since >= self.eviction_grace]
         for ref in expired:
             provider, fixture_id = ref
             del self._terminal_since[ref]
@@ -486,6 +492,14 @@ class Store:
         if expired:
             self._pending.fixture_list = True
         return len(expired)
+
+    def evict_due(self) -> int:
+        """`evict` on a timer: one pass per EVICT_EVERY seconds of the store's clock, a no-op in between."""
+        now = self._clock()
+        if now < self._next_eviction:
+            return 0
+        self._next_eviction = now + EVICT_EVERY
+        return self.evict(now)
 
     # --- change tracking --------------------------------------------------------
 

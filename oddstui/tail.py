@@ -64,6 +64,7 @@ async def tail(
                     print(f"[{event.stream}] skipped a malformed frame: {event.reason}", file=err)
                 elif not options.quiet:
                     lines.append(msgspec.json.encode(event_json(event)).decode())
+            store.evict_due()
             if lines:
                 out.write("\n".join(lines) + "\n")
                 out.flush()
