@@ -491,6 +491,7 @@ class Store:
                 book.changed.discard(fixture_id)
         if expired:
             self._pending.fixture_list = True
+            self._pending.fixtures.update(expired)  # a view of one of them redraws, and finds it gone
         return len(expired)
 
     def evict_due(self) -> int:

@@ -34,10 +34,17 @@ LADDER_REACH = 2
 """Alternate lines kept on each side of a main spread or total; farther ones are pulled."""
 DECIDED = 0.95
 """A market whose likeliest outcome has this chance is decided: books lock it rather than quote it."""
+LONGSHOT = 0.02
+"""A three-way market with an outcome this unlikely is locked too (its price would pass +3000)."""
 SLOPE = 1.3
 """Log-odds per `margin_scale` of expected margin: a 13.5-point NBA favourite wins about 92% of the time."""
+CLOCK_TICKS = 4
+"""Prices follow the game clock in steps of this many ticks, all books at once (time decay is public)."""
 LATE_GAME = 0.01
 """The least share of a game still to play that prices assume (the uncertainty left never reaches 0)."""
+LIVE_DRIFT = 0.06
+PREGAME_DRIFT = 0.03
+"""A sharp move's size, in `margin_scale` units: the soft books' lag behind it opens arbitrages of realistic size."""
 RESCHEDULE_MINUTES = (15, 30, 45, 60, 90, 120, 180)
 SUSPEND_ON_SCORE = {"basketball": 0.1, "football": 1.0, "hockey": 1.0, "baseball": 0.4, "soccer": 1.0, "tennis": 0.05}
 """Chance that books suspend a live game's markets after a score: goals and touchdowns yes, most baskets no."""
@@ -127,8 +134,8 @@ class SimFixture:
     history: deque[tuple[int, float, float]] = field(default_factory=lambda: deque(maxlen=12))
     opening: tuple[float, float] = (0.0, 0.0)
     """The pre-game margin and total: team strength, which scoring follows."""
-    priced_at: dict[str, int] = field(default_factory=dict)
-    """Book -> tick of the fair state its prices follow."""
+    priced_at: dict[str, tuple[int, int]] = field(default_factory=dict)
+    """Book -> (tick of the fair state its prices follow, game clock they were made at)."""
     spread_lines: tuple[float, ...] = ()
     """The home side's points of each spread posted now, the main line in the middle."""
     total_lines: tuple[float, ...] = ()
@@ -152,11 +159,16 @@ class SimFixture:
         return self.status in (FixtureStatus.LIVE, FixtureStatus.HALF)
 
     @property
-    def remaining(self) -> float:
-        """Share of the game still to play: 1 before it starts."""
+    def clock(self) -> int:
+        """The game clock books price from, in steps of CLOCK_TICKS: every book reprices when it moves on."""
         if self.status is FixtureStatus.UNPLAYED or self.status is FixtureStatus.POSTPONED:
-            return 1.0
-        return max(LATE_GAME, 1 - self.live_tick / GAME_TICKS)
+            return 0
+        return self.live_tick // CLOCK_TICKS
+
+    @property
+    def remaining(self) -> float:
+        """Share of the game still to play, by the pricing clock: 1 before it starts."""
+        return max(LATE_GAME, 1 - self.clock * CLOCK_TICKS / GAME_TICKS)
 
     @property
     def period_number(self) -> int:
@@ -518,10 +530,10 @@ class Market:
             if fx.status.is_terminal or fx.status is FixtureStatus.POSTPONED:
                 continue
             move_chance = 0.25 if fx.is_live else 0.06
-            if rng.random() < move_chance:
-                drift = fx.spec.margin_scale * (0.12 * math.sqrt(fx.remaining) if fx.is_live else 0.05)
-                margin = fx.history[-1][1] + rng.gauss(0, drift)
-                total = fx.history[-1][2] + rng.gauss(0, fx.spec.total * 0.006)
+            if rng.random() < move_chance:  # a sharp move: sized to the uncertainty left, so late moves are small
+                drift = (LIVE_DRIFT if fx.is_live else PREGAME_DRIFT) * math.sqrt(fx.remaining)
+                margin = fx.history[-1][1] + rng.gauss(0, drift * fx.spec.margin_scale)
+                total = fx.history[-1][2] + rng.gauss(0, drift * fx.spec.margin_scale * 1.4)
                 fx.margin, fx.total = margin, total
                 fx.history.append((self.tick, margin, total))
             if fx.suspended_until > self.tick:
@@ -670,21 +682,23 @@ class Market:
         three_way = fx.spec.three_way
         for book in (*self.books, COPILOT):
             state = fx.fair_state(self.tick, book.lag)
-            if not force and fx.priced_at.get(book.name) == state[0]:
+            mark = (state[0], fx.clock)
+            if not force and fx.priced_at.get(book.name) == mark:
                 continue
-            fx.priced_at[book.name] = state[0]
+            fx.priced_at[book.name] = mark
             _, margin, total = state
             lines = [line for line in fx.lines if not line.retired]
             chances = [self.fair_probability(fx, line, margin, total) for line in lines]
-            surest_result = max((c for line, c in zip(lines, chances, strict=True) if line.kind == "ml"), default=0.0)
+            results = [c for line, c in zip(lines, chances, strict=True) if line.kind == "ml"]
+            result_decided = bool(results) and (max(results) >= DECIDED or min(results) <= LONGSHOT)
             items, decided = [], []
             for line, chance in zip(lines, chances, strict=True):
                 key = (fx.fixture_id, book.name, line.index)
                 old = self.prices.get(key)
                 if old is not None and old.settlement is not None:
                     continue
-                surest = surest_result if three_way and line.kind == "ml" else max(chance, 1 - chance)
-                if surest >= DECIDED:
+                two_way = not (three_way and line.kind == "ml")
+                if not (1 - DECIDED < chance < DECIDED) if two_way else result_decided:
                     if old is not None and not old.locked:
                         old.locked = True
                         decided.append((line, old))
