@@ -132,7 +132,7 @@ def main(argv: Sequence[str]) -> int:
     )
     parser.add_argument("--minutes", type=float, default=20.0)
     parser.add_argument("--rate", type=float, default=2000.0, help="quote updates per second asked of the sim")
-    parser.add_argument("--fixtures-per-league", type=int, default=8)
+    parser.add_argument("--fixtures-per-league", type=int, default=4, help="as `oddstui sim`")
     parser.add_argument("--warmup", type=int, default=800, help="market ticks run before the app connects")
     parser.add_argument("--grace", type=float, default=60.0, help="seconds a finished game stays in the store")
     parser.add_argument("--every", type=float, default=60.0, help="seconds between readings")

@@ -273,10 +273,13 @@ class Market:
         for spec in LEAGUES:
             # Each league opens on a game in play, early enough to be open and moving: the one that
             # started first, so a list ordered by start time shows it first.
-            self._new_fixture(spec, elapsed=self.rng.randrange(GAME_TICKS // 6, GAME_TICKS // 4))
-            for _ in range(fixtures_per_league - 1):
-                live_now = self.rng.random() < 0.3
-                self._new_fixture(spec, elapsed=self.rng.randrange(10, GAME_TICKS // 6) if live_now else None)
+            for number in range(fixtures_per_league):
+                if number == 0:
+                    elapsed: int | None = self.rng.randrange(GAME_TICKS // 6, GAME_TICKS // 4)
+                else:
+                    live_now = self.rng.random() < 0.3
+                    elapsed = self.rng.randrange(10, GAME_TICKS // 6) if live_now else None
+                self._new_fixture(spec, elapsed=elapsed)
         for fixture in list(self.fixtures.values()):
             self._reprice(fixture, force=True)
 
@@ -419,7 +422,7 @@ class Market:
             centre += shift * step
             wanted_ladder = tuple(centre + k * step for k in range(-LADDER_REACH, LADDER_REACH + 1))
             setattr(fx, attr, wanted_ladder)
-            posted = {self._home_points(line): line for line in fx.lines if line.kind == kind}
+            posted = {self._home_points(line) for line in fx.lines if line.kind == kind}
             pulled: list[SimLine] = []
             for points in wanted_ladder:
                 if points in ladder:
@@ -747,9 +750,9 @@ class Market:
                     old.retired, old.is_main = True, False
                 who = line.selection[: -len(" Over")]
                 group = f"{snake(who)}:{self._half(expected):g}"
-                pulled = [ln for ln in fx.lines if ln.kind == kind and ln.group == group]
-                if pulled:  # the line was posted before: it reopens
-                    for old in pulled:
+                earlier = [ln for ln in fx.lines if ln.kind == kind and ln.group == group]
+                if earlier:  # the line was posted before: it reopens
+                    for old in earlier:
                         old.retired, old.is_main = False, True
                 else:
                     new_lines: list[SimLine] = []
