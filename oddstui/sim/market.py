@@ -360,11 +360,11 @@ class Market:
         if fx.spec.three_way:
             lines.append(SimLine(ml, "ml", "Draw", None, "default", True, side=0))
         main_spread = fx.spread_lines[LADDER_REACH]
-        for line in fx.spread_lines:
-            lines.extend(self._spread_pair(fx, line, line == main_spread, first=True))
+        for points in fx.spread_lines:
+            lines.extend(self._spread_pair(fx, points, points == main_spread, first=True))
         main_total = fx.total_lines[LADDER_REACH]
-        for line in fx.total_lines:
-            lines.extend(self._total_pair(fx, line, line == main_total))
+        for points in fx.total_lines:
+            lines.extend(self._total_pair(fx, points, points == main_total))
         if fx.sport in ("basketball", "football"):
             for team, sign in ((fx.home, 1), (fx.away, -1)):
                 expected = (fx.total + sign * fx.margin) / 2
@@ -485,20 +485,22 @@ class Market:
                 return {1: home, 0: 1 - home - away, -1: away}[line.side]
             home = sigmoid(SLOPE * margin / scale)
             return home if line.side > 0 else 1 - home
+        points = line.points
+        assert points is not None, "every line but a moneyline has points"
         if line.kind == "spread":
-            home_line = line.points if line.side > 0 else -line.points
+            home_line = points if line.side > 0 else -points
             cover = sigmoid(SLOPE * (margin + home_line) / scale)
             return cover if line.side > 0 else 1 - cover
         if line.kind == "total":
-            over = sigmoid(SLOPE * (total - line.points) / (scale * 1.4))
+            over = sigmoid(SLOPE * (total - points) / (scale * 1.4))
             return over if line.side > 0 else 1 - over
         if line.kind == "team_total":
             sign = 1 if line.team == fx.home else -1
             expected = (total + sign * margin) / 2
-            over = sigmoid(SLOPE * (expected - line.points) / scale)
+            over = sigmoid(SLOPE * (expected - points) / scale)
             return over if line.side > 0 else 1 - over
         expected = next(e for p, _, e in fx.players if p == line.player)
-        over = sigmoid(1.6 * (expected - line.points) / (0.3 * fx.spec.prop_line + 0.6))
+        over = sigmoid(1.6 * (expected - points) / (0.3 * fx.spec.prop_line + 0.6))
         return over if line.side > 0 else 1 - over
 
     def _book_price(self, fx: SimFixture, book: BookSpec, line: SimLine, probability: float) -> Price:
@@ -664,15 +666,17 @@ class Market:
             if outcome == 0 and not fx.spec.three_way:
                 return Settlement.PUSH  # a two-way moneyline on a tie is void: stakes back on both sides
             return Settlement.WON if outcome == line.side else Settlement.LOST
+        points = line.points
+        assert points is not None, "every line but a moneyline has points"
         if line.kind == "spread":
-            value = (diff if line.side > 0 else -diff) + line.points
+            value = (diff if line.side > 0 else -diff) + points
         elif line.kind == "total":
-            value = (total - line.points) * line.side
+            value = (total - points) * line.side
         elif line.kind == "team_total":
             scored = fx.home_score if line.team == fx.home else fx.away_score
-            value = (scored - line.points) * line.side
+            value = (scored - points) * line.side
         else:
-            value = (fx.player_results[line.player] - line.points) * line.side
+            value = (fx.player_results[line.player] - points) * line.side
         return Settlement.WON if value > 0 else Settlement.PUSH if value == 0 else Settlement.LOST
 
     def _reprice(self, fx: SimFixture, force: bool = False) -> list[MarketEvent]:
@@ -735,14 +739,15 @@ class Market:
         want_total = min(fx.total_lines, key=lambda line: abs(line - fx.total))
         for line in fx.lines:
             if line.kind == "spread":
-                home_line = line.points if line.side > 0 else -line.points
-                line.is_main = home_line == want_spread
+                line.is_main = self._home_points(line) == want_spread
             elif line.kind == "total":
                 line.is_main = line.points == want_total
         for kind in ("team_total", "prop"):
             for line in [ln for ln in fx.lines if ln.kind == kind and ln.side > 0 and not ln.retired]:
                 expected = self._expected(fx, line)
-                if abs(expected - line.points) < 1.5 * max(1.0, fx.spec.prop_line / 10 if kind == "prop" else 2.0):
+                if abs(expected - self._home_points(line)) < 1.5 * max(
+                    1.0, fx.spec.prop_line / 10 if kind == "prop" else 2.0
+                ):
                     continue
                 under = next(ln for ln in fx.lines if ln.group == line.group and ln.side < 0 and not ln.retired)
                 events.extend(self._lock_lines(fx, [line, under]))
