@@ -1,7 +1,11 @@
-"""A long-running dashboard drops finished games after their grace period, on a timer, even the one on screen."""
+"""A long-running dashboard: finished games leave on a timer; the heap is frozen once, never pinning later garbage."""
 
 from __future__ import annotations
 
+import gc
+import weakref
+
+from oddstui import heap as heap_module
 from oddstui.config import ProviderSettings, Settings
 from oddstui.model import (
     Fixture,
@@ -73,3 +77,38 @@ async def test_finished_games_leave_on_a_timer_with_their_quotes(tmp_path, monke
         assert ("opticodds", "F1") not in app.fixture_list.lines.refs
         shown = [quote for row in app.price_grid.rows for quote in row.row.cells.values()]
         assert all(q.fixture_id != "F1" for q in shown), app.selected_ref  # nothing of the game that left stays shown
+
+
+class Node:
+    """Half of a reference cycle: freed only by the garbage collector, never by reference counting."""
+
+    def __init__(self) -> None:
+        self.other: Node | None = None
+
+
+async def test_start_up_is_frozen_once_and_later_cyclic_garbage_is_collected(tmp_path, monkeypatch):
+    freezes = []
+    freeze = gc.freeze
+
+    def counted_freeze() -> None:
+        freezes.append(1)
+        freeze()
+
+    monkeypatch.setattr(app_module, "START_UP_SECONDS", 0.05)
+    monkeypatch.setattr(heap_module.gc, "freeze", counted_freeze)
+    providers = {name: ProviderSettings(name) for name in ("opticodds", "oddspapi", "oddsstream")}
+    app = OddsApp(Settings(providers), data_dir=tmp_path / "data", themes=load_themes(theme_dirs()[:1]))
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause(0.3)
+            assert freezes == [1]
+            a, b = Node(), Node()
+            a.other, b.other = b, a
+            dead = weakref.ref(a)
+            del a, b
+            await pilot.pause(0.5)  # a freeze on a timer (every 5 s, before) pinned cycles like this one for good
+            gc.collect()
+            assert dead() is None
+            assert freezes == [1]
+    finally:
+        gc.unfreeze()
