@@ -161,6 +161,8 @@ class Store:
         self._fixture_books: dict[FixtureRef, set[str]] = {}
         self._fixture_players: dict[FixtureRef, set[str]] = {}
         self._terminal_since: dict[FixtureRef, float] = {}
+        self._abandoned_since: dict[FixtureRef, float] = {}
+        """Fixtures whose every quote is stale: their source stopped listing them, and says no more."""
         self._cursors: dict[str, _Cursor] = {}
         self._stats: dict[str, StreamStats] = {}
         self._health: dict[str, StreamHealth] = {}
@@ -473,13 +475,33 @@ class Store:
         else:
             self._terminal_since.pop(ref, None)
 
+    def _track_abandoned(self, now: float) -> None:
+        """Note since when every quote of a fixture has been stale; a fresh quote takes it off the list."""
+        for provider, book in self._books.items():
+            for fixture_id, keys in book.by_fixture.items():
+                ref = (provider, fixture_id)
+                if ref in self._terminal_since:
+                    continue
+                if all((quote := book.quotes.get(key)) is None or quote.stale for key in keys):
+                    self._abandoned_since.setdefault(ref, now)
+                else:
+                    self._abandoned_since.pop(ref, None)
+
     def evict(self, now: float | None = None) -> int:
-        """Drop fixtures that ended (completed, cancelled, …) over a grace period ago."""
+        """Drop fixtures, with their quotes, that ended (completed, cancelled, …) over a grace period ago,
+        and those whose every quote has been stale (no longer listed by their source) as long."""
         now = self._clock() if now is None else now
-        expired = [ref for ref, since in self._terminal_since.items() if now - since >= self.eviction_grace]
+        self._track_abandoned(now)
+        expired = [
+            ref
+            for since_of in (self._terminal_since, self._abandoned_since)
+            for ref, since in since_of.items()
+            if now - since >= self.eviction_grace
+        ]
         for ref in expired:
             provider, fixture_id = ref
-            del self._terminal_since[ref]
+            self._terminal_since.pop(ref, None)
+            self._abandoned_since.pop(ref, None)
             self._fixtures.pop(ref, None)
             self._fixture_books.pop(ref, None)
             self._fixture_players.pop(ref, None)

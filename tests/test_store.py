@@ -257,6 +257,29 @@ def test_eviction_on_a_timer_runs_one_pass_per_interval(store, clock):
     assert store.drain_changes().fixture_list
 
 
+def test_fixtures_their_source_stopped_listing_are_evicted_after_the_grace(store, clock):
+    store.apply(FixtureUpserted(S, None, fixture("F1")))
+    store.apply(FixtureUpserted(S, None, fixture("F2")))
+    posted = [quote("a", fixture_id="F1"), quote("b", fixture_id="F2"), quote("c", fixture_id="F2")]
+    posted.append(quote("d", fixture_id="F3"))  # quotes of a fixture never listed
+    store.apply(QuotesPosted(S, None, posted))
+    store.apply(QuotesMarkedStale(S, "opticodds", ["a", "b", "d"]))  # F2 still has a fresh quote
+    assert store.evict() == 0
+    clock.now += 30
+    store.apply(QuotesPosted(S, None, [quote("a", american=120, fixture_id="F1")]))  # F1 is back
+    assert store.evict() == 0
+    clock.now += 31
+    assert store.evict() == 1  # F3: stale for 61 s
+    assert store.quote("opticodds", "d") is None
+    assert store.fixture(("opticodds", "F1")) is not None and store.fixture(("opticodds", "F2")) is not None
+    store.apply(QuotesMarkedStale(S, "opticodds", ["a"]))
+    assert store.evict() == 0
+    clock.now += 60
+    assert store.evict() == 1
+    assert store.fixture(("opticodds", "F1")) is None and store.quote("opticodds", "a") is None
+    assert store.quote_count() == 2
+
+
 def test_fixture_back_from_terminal_is_not_evicted(store, clock):
     store.apply(FixtureUpserted(S, None, fixture(status=FixtureStatus.CANCELLED)))
     store.apply(FixtureUpserted(S, None, fixture(status=FixtureStatus.UNPLAYED)))
