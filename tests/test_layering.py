@@ -6,7 +6,7 @@ import sys
 
 import oddstui
 
-UI_PREFIXES = ("oddstui.ui", "oddstui.bench.ui", "oddstui.__main__")
+UI_PREFIXES = ("oddstui.ui", "oddstui.bench.ui", "oddstui.bench.soak", "oddstui.__main__")
 """Everything else is headless: core, providers, simulator, config, `tail`, `parlay`, the CLI itself."""
 
 
