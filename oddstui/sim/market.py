@@ -45,6 +45,8 @@ LATE_GAME = 0.01
 LIVE_DRIFT = 0.06
 PREGAME_DRIFT = 0.03
 """A sharp move's size, in `margin_scale` units: the soft books' lag behind it opens arbitrages of realistic size."""
+SCORE_POINTS = {"basketball": (2, 2, 3, 1), "football": (3, 7, 7)}
+"""Points one score is worth (one goal, run or game elsewhere)."""
 RESCHEDULE_MINUTES = (15, 30, 45, 60, 90, 120, 180)
 SUSPEND_ON_SCORE = {"basketball": 0.1, "football": 1.0, "hockey": 1.0, "baseball": 0.4, "soccer": 1.0, "tennis": 0.05}
 """Chance that books suspend a live game's markets after a score: goals and touchdowns yes, most baskets no."""
@@ -587,13 +589,13 @@ class Market:
 
     @staticmethod
     def _scoring_chance(fx: SimFixture) -> float:
-        return {"basketball": 0.3, "football": 0.06, "hockey": 0.03, "baseball": 0.04, "soccer": 0.015, "tennis": 0.12}[
-            fx.sport
-        ]
+        """Scores come at the pre-game total's rate, so the expected total does not drift through a game."""
+        points = SCORE_POINTS.get(fx.sport, (1,))
+        return fx.opening[1] / GAME_TICKS / (sum(points) / len(points))
 
     def _score(self, fx: SimFixture, events: list[MarketEvent]) -> None:
         rng = self.rng
-        points = {"basketball": rng.choice((2, 2, 3, 1)), "football": rng.choice((3, 7, 7))}.get(fx.sport, 1)
+        points = rng.choice(SCORE_POINTS.get(fx.sport, (1,)))
         strength = fx.opening[0]  # the pre-game line: scoring follows team strength, not the running score
         home = rng.random() < sigmoid(0.5 * strength / fx.spec.margin_scale)
         if home:
