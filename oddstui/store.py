@@ -117,6 +117,10 @@ class _Cursor:
         return True
 
 
+EVICT_EVERY = 30.0
+"""Seconds between eviction passes in a long-running process (the app, `tail`)."""
+
+
 class Store:
     """The live market: quotes, fixtures, alerts and stream health, plus a change log."""
 
@@ -133,6 +137,8 @@ class Store:
         self._fixture_books: dict[FixtureRef, set[str]] = {}
         self._fixture_players: dict[FixtureRef, set[str]] = {}
         self._terminal_since: dict[FixtureRef, float] = {}
+        self._abandoned_since: dict[FixtureRef, float] = {}
+        """Fixtures whose every quote is stale: their source stopped listing them, and says no more."""
         self._cursors: dict[str, _Cursor] = {}
         self._stats: dict[str, StreamStats] = {}
         self._health: dict[str, StreamHealth] = {}
@@ -140,7 +146,9 @@ class Store:
         self._lost: set[str] = set()
         self._alerts: deque[Alert] = deque(maxlen=alert_capacity)
         self._unread: set[FixtureRef] = set()
-        self._eviction_grace = eviction_grace
+        self.eviction_grace = eviction_grace
+        """Seconds a finished fixture stays, with its quotes, before `evict` drops it."""
+        self._next_eviction = 0.0
         self._seq = 0
         self._pending = Changes()
         self._dispatch: dict[type, Callable[[object], bool]] = {
@@ -440,13 +448,33 @@ class Store:
         else:
             self._terminal_since.pop(ref, None)
 
+    def _track_abandoned(self, now: float) -> None:
+        """Note since when every quote of a fixture has been stale; a fresh quote takes it off the list."""
+        for provider, book in self._books.items():
+            for fixture_id, keys in book.by_fixture.items():
+                ref = (provider, fixture_id)
+                if ref in self._terminal_since:
+                    continue
+                if all((quote := book.quotes.get(key)) is None or quote.stale for key in keys):
+                    self._abandoned_since.setdefault(ref, now)
+                else:
+                    self._abandoned_since.pop(ref, None)
+
     def evict(self, now: float | None = None) -> int:
-        """Drop fixtures that ended (completed, cancelled, …) over a grace period ago."""
+        """Drop fixtures, with their quotes, that ended (completed, cancelled, …) over a grace period ago,
+        and those whose every quote has been stale (no longer listed by their source) as long."""
         now = self._clock() if now is None else now
-        expired = [ref for ref, since in self._terminal_since.items() if now - since >= self._eviction_grace]
+        self._track_abandoned(now)
+        expired = [
+            ref
+            for since_of in (self._terminal_since, self._abandoned_since)
+            for ref, since in since_of.items()
+            if now - since >= self.eviction_grace
+        ]
         for ref in expired:
             provider, fixture_id = ref
-            del self._terminal_since[ref]
+            self._terminal_since.pop(ref, None)
+            self._abandoned_since.pop(ref, None)
             self._fixtures.pop(ref, None)
             self._fixture_books.pop(ref, None)
             self._fixture_players.pop(ref, None)
@@ -458,7 +486,16 @@ class Store:
                 book.changed.discard(fixture_id)
         if expired:
             self._pending.fixture_list = True
+            self._pending.fixtures.update(expired)  # a view of one of them redraws, and finds it gone
         return len(expired)
+
+    def evict_due(self) -> int:
+        """`evict` on a timer: one pass per EVICT_EVERY seconds of the store's clock, a no-op in between."""
+        now = self._clock()
+        if now < self._next_eviction:
+            return 0
+        self._next_eviction = now + EVICT_EVERY
+        return self.evict(now)
 
     # --- change tracking --------------------------------------------------------
 

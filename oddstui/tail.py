@@ -101,6 +101,7 @@ async def tail(
         while not (output.done or output.auth_error or failed):
             await feed.wait(0.2)
             output.take(feed.drain())
+            store.evict_due()
             failed = _report_failures(tasks, err)
             ended = all(task.done() for task in tasks)
             if ended or (deadline is not None and time.monotonic() >= deadline) or (stop is not None and stop.is_set()):

@@ -10,7 +10,7 @@ from pathlib import Path
 import oddstui
 
 ROOT = Path(__file__).resolve().parent.parent
-UI_PREFIXES = ("oddstui.ui", "oddstui.bench.ui", "oddstui.__main__")
+UI_PREFIXES = ("oddstui.ui", "oddstui.bench.ui", "oddstui.bench.soak", "oddstui.__main__")
 """Everything else is headless: core, providers, simulator, config, `tail`, `parlay`, the CLI itself."""
 
 

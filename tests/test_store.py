@@ -21,7 +21,7 @@ from oddstui.model import (
     StreamState,
 )
 from oddstui.odds import american_to_decimal
-from oddstui.store import FixtureFilter, Store
+from oddstui.store import EVICT_EVERY, FixtureFilter, Store
 
 S = "opticodds:odds:basketball"
 
@@ -240,6 +240,44 @@ def test_eviction_after_grace(store, clock):
     assert store.quote("opticodds", "k1") is None
     assert store.quote("opticodds", "k2") is not None
     assert store.quote_count() == 1
+
+
+def test_eviction_on_a_timer_runs_one_pass_per_interval(store, clock):
+    store.apply(FixtureUpserted(S, None, fixture(status=FixtureStatus.COMPLETED)))
+    store.apply(QuotesPosted(S, None, [quote()]))
+    assert store.evict_due() == 0  # a pass: nothing over its grace (60 s) yet
+    clock.now += EVICT_EVERY + 15
+    assert store.evict_due() == 0  # the next pass, at 45 s: still in its grace
+    clock.now += 20
+    assert store.evict_due() == 0  # the grace is over, but the next pass is not due until 75 s
+    assert store.fixture(("opticodds", "F1")) is not None
+    clock.now += EVICT_EVERY - 20
+    assert store.evict_due() == 1
+    assert store.fixture(("opticodds", "F1")) is None and store.quote_count() == 0
+    assert store.drain_changes().fixture_list
+
+
+def test_fixtures_their_source_stopped_listing_are_evicted_after_the_grace(store, clock):
+    store.apply(FixtureUpserted(S, None, fixture("F1")))
+    store.apply(FixtureUpserted(S, None, fixture("F2")))
+    posted = [quote("a", fixture_id="F1"), quote("b", fixture_id="F2"), quote("c", fixture_id="F2")]
+    posted.append(quote("d", fixture_id="F3"))  # quotes of a fixture never listed
+    store.apply(QuotesPosted(S, None, posted))
+    store.apply(QuotesMarkedStale(S, "opticodds", ["a", "b", "d"]))  # F2 still has a fresh quote
+    assert store.evict() == 0
+    clock.now += 30
+    store.apply(QuotesPosted(S, None, [quote("a", american=120, fixture_id="F1")]))  # F1 is back
+    assert store.evict() == 0
+    clock.now += 31
+    assert store.evict() == 1  # F3: stale for 61 s
+    assert store.quote("opticodds", "d") is None
+    assert store.fixture(("opticodds", "F1")) is not None and store.fixture(("opticodds", "F2")) is not None
+    store.apply(QuotesMarkedStale(S, "opticodds", ["a"]))
+    assert store.evict() == 0
+    clock.now += 60
+    assert store.evict() == 1
+    assert store.fixture(("opticodds", "F1")) is None and store.quote("opticodds", "a") is None
+    assert store.quote_count() == 2
 
 
 def test_fixture_back_from_terminal_is_not_evicted(store, clock):

@@ -7,6 +7,7 @@ import sys
 BENCHES = {
     "ingest": "oddstui.bench.ingest",
     "sim": "oddstui.bench.sim",
+    "soak": "oddstui.bench.soak",
     "store": "oddstui.bench.store",
     "ui": "oddstui.bench.ui",
 }

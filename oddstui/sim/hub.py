@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import bisect
 import time
 from dataclasses import dataclass
 
@@ -11,6 +12,8 @@ from oddstui.sim.market import Market, MarketEvent, PriceBatch
 
 PUMP_SLICE = 0.01
 """Longest the pump steps the market before it lets connections send (a firehose must not starve them)."""
+RETENTION_MS = 120_000
+"""How far back the log can be replayed (real services keep seconds: about 30 s at OpticOdds)."""
 
 
 @dataclass(slots=True)
@@ -25,12 +28,19 @@ class Hub:
     """Runs the market at a rate and keeps a bounded, replayable log of its events."""
 
     def __init__(
-        self, market: Market, *, rate: float = 200.0, capacity: int = 200_000, faults: FaultPlan = NO_FAULTS
+        self,
+        market: Market,
+        *,
+        rate: float = 200.0,
+        capacity: int = 200_000,
+        retention_ms: int = RETENTION_MS,
+        faults: FaultPlan = NO_FAULTS,
     ) -> None:
         self.market = market
         self.rate = rate
         self.faults = faults
         self.capacity = capacity
+        self.retention_ms = retention_ms
         self.entries: list[Entry] = []
         self.base_seq = 1
         """Seq of entries[0]."""
@@ -56,13 +66,23 @@ class Hub:
                 updates += len(event.items)
             if self.faults.restart_every and self.next_seq % self.faults.restart_every == 0:
                 self.restart()
-        if len(self.entries) > 2 * self.capacity:
-            drop = len(self.entries) - self.capacity
-            del self.entries[:drop]
-            self.base_seq += drop
+        self._trim(now_ms)
         self._wakeup.set()
         self._wakeup = asyncio.Event()
         return updates
+
+    def _trim(self, now_ms: int) -> None:
+        """Keep the log bounded in length and in age, so that a days-long run holds a steady amount of it.
+
+        Trimmed in chunks (beyond twice the capacity, or a tenth past the retention) rather than per step.
+        """
+        entries = self.entries
+        drop = len(entries) - self.capacity if len(entries) > 2 * self.capacity else 0
+        if entries and entries[0].ms < now_ms - self.retention_ms * 11 // 10:
+            drop = max(drop, bisect.bisect_left(entries, now_ms - self.retention_ms, key=lambda e: e.ms))
+        if drop:
+            del entries[:drop]
+            self.base_seq += drop
 
     def restart(self) -> None:
         """A simulated server restart: every connection drops, and the epoch changes."""

@@ -20,6 +20,12 @@ class LeagueSpec:
     three_way: bool = False
     papi_sport_id: int = 11
     papi_tournament_id: int = 132
+    periods: int = 2
+    """How a game divides: 4 quarters, 2 halves, 3 periods, 9 innings, 3 sets."""
+    period_format: str = "{nth} half"
+    """A period's name: `{n}` is its number, `{nth}` the ordinal."""
+    halftime: bool = True
+    """A break at the half, shown as the `half` status (sports played in halves or quarters only)."""
 
 
 LEAGUES: tuple[LeagueSpec, ...] = (
@@ -56,6 +62,8 @@ LEAGUES: tuple[LeagueSpec, ...] = (
         224.5,
         papi_sport_id=11,
         papi_tournament_id=132,
+        periods=4,
+        period_format="Q{n}",
     ),
     LeagueSpec(
         "NCAAB",
@@ -116,6 +124,8 @@ LEAGUES: tuple[LeagueSpec, ...] = (
         46.5,
         papi_sport_id=14,
         papi_tournament_id=31,
+        periods=4,
+        period_format="Q{n}",
     ),
     LeagueSpec(
         "NHL",
@@ -146,6 +156,9 @@ LEAGUES: tuple[LeagueSpec, ...] = (
         6.0,
         papi_sport_id=15,
         papi_tournament_id=234,
+        periods=3,
+        period_format="P{n}",
+        halftime=False,
     ),
     LeagueSpec(
         "MLB",
@@ -176,6 +189,9 @@ LEAGUES: tuple[LeagueSpec, ...] = (
         8.5,
         papi_sport_id=13,
         papi_tournament_id=109,
+        periods=9,
+        period_format="{nth} inning",
+        halftime=False,
     ),
     LeagueSpec(
         "EPL",
@@ -228,6 +244,9 @@ LEAGUES: tuple[LeagueSpec, ...] = (
         22.5,
         papi_sport_id=12,
         papi_tournament_id=2555,
+        periods=3,
+        period_format="Set {n}",
+        halftime=False,
     ),
 )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -19,13 +18,14 @@ from textual.worker import Worker, WorkerState
 from oddstui.book_codes import BookCodes
 from oddstui.config import Settings
 from oddstui.export import grid_rows, write_export
+from oddstui.heap import freeze_start_up
 from oddstui.model import OddsFormat
 from oddstui.persist import SettingsFile, WatchlistBook
 from oddstui.providers.copilot import ParlayClient
 from oddstui.providers.feed import Feed
 from oddstui.providers.runner import build_clients
 from oddstui.secret import scrub
-from oddstui.store import Changes, FixtureRef, Store
+from oddstui.store import EVICT_EVERY, Changes, FixtureRef, Store
 from oddstui.ui.screens.help import HelpScreen, binding_rows
 from oddstui.ui.screens.picker import PickerScreen
 from oddstui.ui.screens.search import SearchScreen
@@ -39,8 +39,8 @@ from oddstui.ui.widgets.price_grid import COPILOT, PriceGrid
 from oddstui.ui.widgets.status_line import StatusLine, blocked_reason
 
 REFRESH_SECONDS = 0.1
-GC_FREEZE_SECONDS = 5.0
-"""How often objects that survived so far are moved out of the garbage collector's full passes."""
+START_UP_SECONDS = 2.0
+"""After this, what start-up made is frozen out of the garbage collector's full passes (once)."""
 DEFAULT_THEME = "oddstui-dark"
 NARROW_SCREEN = 130
 """Below this many columns the fixture list starts narrow, leaving the grid room for more books."""
@@ -168,9 +168,10 @@ class OddsApp(App[None]):
         for client in build_clients(self.settings, self.feed, cache_dir=self.cache_dir, **self.tuning):
             self.run_worker(client.run(), group="providers", name=type(client).__name__, exit_on_error=False)
         self.set_interval(REFRESH_SECONDS, self.refresh_from_store)
-        self.set_interval(GC_FREEZE_SECONDS, self._freeze_heap)
+        self.set_interval(EVICT_EVERY, self.store.evict)
         self.refresh_from_store(Changes(everything=True, fixture_list=True, alerts=True, streams=True))
         grid.focus()
+        self.set_timer(START_UP_SECONDS, freeze_start_up)
 
     def _say_what_overrides_the_config(self, theme: str) -> None:
         """The remembered theme and odds format win over the config file's: say so rather than ignore it."""
@@ -209,17 +210,6 @@ class OddsApp(App[None]):
             await self.parlay_client.aclose()
 
     # --- the refresh cadence ------------------------------------------------------------
-
-    @staticmethod
-    def _freeze_heap() -> None:
-        """Keep full garbage collections out of frames.
-
-        The market is a large, long-lived heap of acyclic quotes (freed by reference counting): a full
-        collection walks all of it and stalls a frame for tens of milliseconds. Moving what has survived
-        so far out of the collector's passes keeps them short. Young cyclic garbage is collected first.
-        """
-        gc.collect(1)
-        gc.freeze()
 
     def refresh_from_store(self, forced: Changes | None = None) -> None:
         """Apply what the providers delivered, then redraw only what changed."""

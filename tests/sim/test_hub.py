@@ -1,0 +1,28 @@
+"""The simulator's event log stays bounded over a long run, in length and in age."""
+
+from __future__ import annotations
+
+from oddstui.sim import hub as hub_module
+from oddstui.sim.hub import Hub
+from oddstui.sim.market import Market
+
+
+def test_the_log_keeps_recent_entries_only(monkeypatch):
+    now = [1_000.0]
+    monkeypatch.setattr(hub_module.time, "time", lambda: now[0])
+    hub = Hub(Market(1, fixtures_per_league=1), retention_ms=10_000)
+    for _ in range(30):
+        hub.step()
+        now[0] += 1.0
+    assert hub.entries and hub.entries[0].ms >= (now[0] - 1.0) * 1000 - 11_000
+    assert hub.entry_at(hub.base_seq) is hub.entries[0] and hub.entry_at(hub.base_seq - 1) is None
+    assert hub.after(0)[0] is hub.entries[0]  # an older cursor is answered from the oldest entry kept
+    assert hub.head == hub.entries[-1].seq
+
+
+def test_the_log_keeps_at_most_twice_its_capacity():
+    hub = Hub(Market(1, fixtures_per_league=1), capacity=50)
+    for _ in range(30):
+        hub.step()
+        assert len(hub.entries) <= 100
+    assert hub.entries[0].seq == hub.base_seq and hub.head > 100
