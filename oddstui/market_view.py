@@ -17,8 +17,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from oddstui.devig import DevigMethod, fair_probabilities
 from oddstui.model import Fixture, Quote
-from oddstui.odds import OddsError, hold, no_vig_probabilities
+from oddstui.odds import OddsError, hold
 
 FixtureRef = tuple[str, str]
 LivePrice = Callable[[Quote], bool]
@@ -242,7 +243,9 @@ def _book_line(rows: list[GridRow], book: str, is_live: LivePrice, ou: bool) -> 
     return live
 
 
-def _set_fair_and_hold(rows: list[GridRow], books: Iterable[str], sharp: Sequence[str], is_live: LivePrice) -> None:
+def _set_fair_and_hold(
+    rows: list[GridRow], books: Iterable[str], sharp: Sequence[str], is_live: LivePrice, method: DevigMethod
+) -> None:
     """Fair (no-vig) price and its source, and each book's hold, for one line of one outcome set."""
     if len(rows) not in (2, 3):
         return
@@ -259,7 +262,7 @@ def _set_fair_and_hold(rows: list[GridRow], books: Iterable[str], sharp: Sequenc
     by_lower = {book.lower(): book for book in priced}
     for name in sharp:
         sharp_book = by_lower.get(name.lower())
-        if sharp_book is not None and _apply_fair(rows, [priced[sharp_book]], sharp_book):
+        if sharp_book is not None and _apply_fair(rows, [priced[sharp_book]], sharp_book, method):
             return
     on_row_line = [
         line
@@ -267,13 +270,13 @@ def _set_fair_and_hold(rows: list[GridRow], books: Iterable[str], sharp: Sequenc
         if book not in NOT_BOOKABLE and all(q.points == r.points for q, r in zip(line, rows, strict=True))
     ]
     if len(on_row_line) >= MIN_CONSENSUS_BOOKS:
-        _apply_fair(rows, on_row_line, CONSENSUS)
+        _apply_fair(rows, on_row_line, CONSENSUS, method)
 
 
-def _apply_fair(rows: list[GridRow], lines: list[list[Quote]], source: str) -> bool:
+def _apply_fair(rows: list[GridRow], lines: list[list[Quote]], source: str, method: DevigMethod) -> bool:
     """Median no-vig probability per side across `lines`, renormalised; False if a line is not a price."""
     try:
-        probabilities = [no_vig_probabilities([q.decimal for q in line]) for line in lines]
+        probabilities = [fair_probabilities([q.decimal for q in line], method) for line in lines]
     except OddsError:
         return False
     medians = [statistics.median(side) for side in zip(*probabilities, strict=True)]
@@ -322,6 +325,7 @@ def _section(
     sharp: Sequence[str],
     is_live: LivePrice,
     main_only: bool,
+    method: DevigMethod,
 ) -> Section:
     by_selection: dict[str, list[Quote]] = {}
     for quote in quotes:
@@ -358,7 +362,7 @@ def _section(
     ladder: dict[int, float] = {}
     for members in sets.values():
         ou = all(over_under(s) is not None for s in members)
-        _set_fair_and_hold([main_rows[s] for s in members if s in main_rows], books, sharp, is_live)
+        _set_fair_and_hold([main_rows[s] for s in members if s in main_rows], books, sharp, is_live, method)
         by_pair: dict[float | None, list[GridRow]] = {}
         for row in alternates:
             if row.selection in members:
@@ -368,7 +372,7 @@ def _section(
         for pair in by_pair.values():
             if len(pair) == len(members):
                 pair.sort(key=lambda r: members.index(r.selection))
-                _set_fair_and_hold(pair, books, sharp, is_live)
+                _set_fair_and_hold(pair, books, sharp, is_live, method)
     rows = [main_rows[s] for s in selections if s in main_rows]
     for row in (*rows, *alternates):
         _set_best(row, is_live)
@@ -394,8 +398,12 @@ def build_grid(
     books: Sequence[str] = (),
     sharp: Sequence[str] = SHARP_BOOKS,
     main_only: bool = False,
+    method: DevigMethod = DevigMethod.MULTIPLICATIVE,
 ) -> Grid:
-    """The grid of one fixture: `books` picks and orders the columns (empty: every book, alphabetically)."""
+    """The grid of one fixture: `books` picks and orders the columns (empty: every book, alphabetically).
+
+    `method` is how a book's prices are de-vigged into the fair price.
+    """
     wanted = set(books)
     seen: dict[str, None] = {}
     by_market: dict[tuple[str, str], list[Quote]] = {}
@@ -407,7 +415,7 @@ def build_grid(
         seen[quote.book] = None
         by_market.setdefault((quote.market, quote.player), []).append(quote)
     sections = [
-        _section(market, player, market_quotes, fixture, sharp, is_live, main_only)
+        _section(market, player, market_quotes, fixture, sharp, is_live, main_only, method)
         for (market, player), market_quotes in by_market.items()
     ]
     sections = [s for s in sections if s.rows or s.alternates]
