@@ -184,7 +184,7 @@ def base_selection(selection: str, points: float | None) -> str:
     return selection
 
 
-def _stem(selection: str) -> str:
+def outcome_stem(selection: str) -> str:
     """The selection without its over/under word: the outcome set it belongs to ('Celtics Over' -> 'celtics')."""
     return " ".join(w for w in _words(selection) if w not in ("over", "under"))
 
@@ -333,7 +333,7 @@ def _section(
     selections = sorted(by_selection, key=lambda s: side_key(s, fixture))
     sets: dict[str, list[str]] = {}
     for selection in selections:
-        sets.setdefault(_stem(selection) if over_under(selection) is not None else "", []).append(selection)
+        sets.setdefault(outcome_stem(selection) if over_under(selection) is not None else "", []).append(selection)
     books = sorted({q.book for q in quotes})
     main_rows: dict[str, GridRow] = {}
     alternates: list[GridRow] = []
