@@ -11,6 +11,7 @@ Nothing here builds on a locked, settled or stale price.
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from collections import Counter
@@ -144,10 +145,12 @@ def market_rank(market: str, player: str = "") -> tuple:
     return (tier, player.lower(), period, market_kind(market), market.lower())
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
+@functools.lru_cache(maxsize=16384)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[a-z0-9]+", text.lower()))
 
 
+@functools.lru_cache(maxsize=16384)
 def over_under(selection: str) -> int | None:
     """0 for an over, 1 for an under, None for neither."""
     words = _words(selection)

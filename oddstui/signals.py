@@ -115,12 +115,40 @@ _DISABLED = frozenset({FixtureStatus.SUSPENDED}) | {s for s in FixtureStatus if 
 
 def scan(store: Store, settings: ScanSettings = ScanSettings()) -> list[Signal]:
     """Every signal across the store's fixtures, best edge first."""
-    signals: list[Signal] = []
-    for fixture in store.all_fixtures():
-        ref = (fixture.provider, fixture.fixture_id)
-        signals.extend(fixture_signals(ref, fixture, store.fixture_quotes(ref), store.is_live_price, settings))
-    signals.sort(key=lambda s: -s.edge_pct)
-    return signals
+    return Scanner(settings).scan(store)
+
+
+class Scanner:
+    """Scans a store again and again, recomputing only fixtures whose prices, liveness or status changed."""
+
+    def __init__(self, settings: ScanSettings = ScanSettings()) -> None:
+        self.settings = settings
+        self._held: dict[FixtureRef, tuple[tuple, list[Signal]]] = {}
+        self.recomputed = 0
+        """Fixtures recomputed by the last scan."""
+
+    def scan(self, store: Store) -> list[Signal]:
+        """Every signal across the store's fixtures, best edge first."""
+        held: dict[FixtureRef, tuple[tuple, list[Signal]]] = {}
+        signals: list[Signal] = []
+        self.recomputed = 0
+        is_live = store.is_live_price
+        for fixture in store.all_fixtures():
+            ref = (fixture.provider, fixture.fixture_id)
+            quotes = store.fixture_quotes(ref)
+            # A new price or lock bumps a quote's seq; going stale or a stream going down changes the live count.
+            stamp = (fixture.status, len(quotes), max((q.seq for q in quotes), default=0), sum(map(is_live, quotes)))
+            previous = self._held.get(ref)
+            if previous is not None and previous[0] == stamp:
+                found = previous[1]
+            else:
+                found = fixture_signals(ref, fixture, quotes, is_live, self.settings)
+                self.recomputed += 1
+            held[ref] = (stamp, found)
+            signals.extend(found)
+        self._held = held
+        signals.sort(key=lambda s: -s.edge_pct)
+        return signals
 
 
 def fixture_signals(
@@ -180,7 +208,7 @@ def _section_signals(
             kind, ref[0], ref[1], league, market, player, legs[0].points, tuple(leg(q) for q in legs), edge, **extra
         )
 
-    signals = [_ev_signal(signal, leg(q), q, settings) for q in priced]
+    signals = [_ev_signal(signal, fairs[id(q)], q, settings) for q in priced]
     sets: dict[str, list[str]] = {}
     for selection in sorted(best, key=lambda s: side_key(s, fixture)):
         sets.setdefault(outcome_stem(selection) if over_under(selection) is not None else "", []).append(selection)
@@ -210,10 +238,11 @@ def _pair_key(points: float | None, index: int, sides: int, ou: bool) -> float |
     return points if index == 0 else -points
 
 
-def _ev_signal(signal: _Make, leg: Leg, quote: Quote, settings: ScanSettings) -> Signal | None:
-    if leg.fair_decimal is None:
+def _ev_signal(signal: _Make, row: GridRow, quote: Quote, settings: ScanSettings) -> Signal | None:
+    """A +EV signal when the price beats the row's fair price (the leg carries that fair price and its source)."""
+    if row.fair is None:
         return None
-    probability = 1.0 / leg.fair_decimal
+    probability = 1.0 / row.fair
     value = probability * quote.decimal - 1.0
     if value <= 0.0:
         return None
@@ -222,12 +251,7 @@ def _ev_signal(signal: _Make, leg: Leg, quote: Quote, settings: ScanSettings) ->
     except OddsError:
         return None
     return signal(
-        SignalKind.EV,
-        [quote],
-        value * 100.0,
-        fair_decimal=leg.fair_decimal,
-        fair_source=leg.fair_source,
-        kelly=kelly,
+        SignalKind.EV, [quote], value * 100.0, fair_decimal=row.fair, fair_source=row.fair_source, kelly=kelly
     )
 
 
@@ -265,6 +289,8 @@ def _middles(signal: _Make, sides: list[dict[float | None, Quote]], ou: bool, se
                 low, high, low_leg, high_leg = -points_b, points_a, quote_b, quote_a
             if low is None or high is None or not low < high:
                 continue
+            if 1.0 - 1.0 / (1.0 / low_leg.decimal + 1.0 / high_leg.decimal) > settings.middle_cost:
+                continue  # a miss would cost more than allowed: 1 - 1/(sum of 1/decimal) of the stake
             try:
                 window = middle(low_leg.decimal, low, high_leg.decimal, high, settings.stake, settings.unit)
             except (OddsError, ValueError):

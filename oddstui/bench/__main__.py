@@ -6,6 +6,7 @@ import sys
 
 BENCHES = {
     "ingest": "oddstui.bench.ingest",
+    "scan": "oddstui.bench.scan",
     "sim": "oddstui.bench.sim",
     "store": "oddstui.bench.store",
     "ui": "oddstui.bench.ui",
