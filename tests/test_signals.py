@@ -17,7 +17,7 @@ from oddstui.model import (
     StreamState,
 )
 from oddstui.odds import american_to_decimal
-from oddstui.signals import ScanSettings, SignalKind, scan
+from oddstui.signals import Scanner, ScanSettings, SignalKind, scan
 from oddstui.store import Store
 
 S = "p:odds"
@@ -187,3 +187,16 @@ def test_low_hold_markets_and_sorting_by_edge():
     assert [s.kind for s in signals] == [SignalKind.ARB, SignalKind.HOLD]
     assert signals[1].hold == pytest.approx(0.0, abs=1e-6)
     assert scan(store, ScanSettings(low_hold=-0.01))[1:] == []
+
+
+def test_a_rescan_recomputes_only_changed_fixtures_and_drops_a_stale_leg_at_once():
+    store = make_store(*demo_arb())
+    store.upsert_fixture(S, None, Fixture("p", "F2", "basketball", "NBA", "Utah Jazz", "Orlando Magic", 0.0))
+    store.apply(QuotesPosted(S, None, [quote("BookA", ML, "Utah Jazz", -110, fixture_id="F2")]))
+    scanner = Scanner()
+    assert [s.kind for s in scanner.scan(store)] == [SignalKind.ARB] and scanner.recomputed == 2
+    assert [s.kind for s in scanner.scan(store)] == [SignalKind.ARB] and scanner.recomputed == 0
+    store.apply(QuotesMarkedStale(S, "p", [demo_arb()[3].key]))
+    assert scanner.scan(store) == [] and scanner.recomputed == 1
+    store.apply(QuotesPosted(S, None, [quote("BookB", SPREAD, "Miami Heat", 111, 17.5)]))
+    assert [s.kind for s in scanner.scan(store)] == [SignalKind.ARB] and scanner.recomputed == 1
