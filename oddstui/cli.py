@@ -44,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     tail.add_argument("--state", type=Path, help="on exit, write the final quotes and fixtures as JSON to this file")
     tail.add_argument("--demo", action="store_true", help="stream from the built-in simulator")
 
+    from oddstui import scan
+
+    scan.add_arguments(commands.add_parser("scan", help="live +EV prices, arbitrages, middles and low-hold markets"))
+
     parlay = commands.add_parser("parlay", help="price a parlay of Copilot odd ids through OpticOdds")
     parlay.add_argument("ids", nargs="+", metavar="ID")
 
@@ -169,6 +173,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_tail(args)
         case "parlay":
             return run_parlay(args)
+        case "scan":
+            from oddstui import scan
+
+            return scan.run(args, load_settings)
         case "config":
             return run_config(args)
     return run_dashboard(args)
