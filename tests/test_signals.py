@@ -12,6 +12,7 @@ from oddstui.model import (
     QuotesLocked,
     QuotesMarkedStale,
     QuotesPosted,
+    Settlement,
     StreamHealth,
     StreamHealthChanged,
     StreamState,
@@ -77,13 +78,15 @@ def test_the_demo_arbitrage_is_found_with_its_stakes():
     assert 100 / sum(1 / leg.price_decimal for leg in arb.legs) - 100 == pytest.approx(arb.edge_pct)
 
 
-@pytest.mark.parametrize("how", ["locked", "stale", "stream down", "suspended fixture"])
+@pytest.mark.parametrize("how", ["locked", "settled", "stale", "stream down", "suspended fixture"])
 def test_an_arbitrage_disappears_once_a_leg_is_not_live(how):
     store = make_store(*demo_arb())
     assert kinds(scan(store), SignalKind.ARB)
     leg = store.quote("p", demo_arb()[0].key)
     if how == "locked":
         store.apply(QuotesLocked(S, None, [quote("BookA", SPREAD, "Denver Nuggets", 149, -17.5)]))
+    elif how == "settled":
+        store.settle_quotes(S, None, "p", {leg.key: Settlement.WON})
     elif how == "stale":
         store.apply(QuotesMarkedStale(S, "p", [leg.key]))
     elif how == "stream down":
