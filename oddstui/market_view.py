@@ -320,7 +320,7 @@ def _row_line(cells: dict[str, Quote], sharp: Sequence[str], is_live: LivePrice)
     return max(counts, key=lambda p: (counts[p], -abs(p or 0.0), p or 0.0))
 
 
-def _section(
+def build_section(
     market: str,
     player: str,
     quotes: list[Quote],
@@ -330,6 +330,7 @@ def _section(
     main_only: bool,
     method: DevigMethod,
 ) -> Section:
+    """One market's rows (of one player, for props) from its quotes at every book."""
     by_selection: dict[str, list[Quote]] = {}
     for quote in quotes:
         by_selection.setdefault(base_selection(quote.selection, quote.points), []).append(quote)
@@ -418,7 +419,7 @@ def build_grid(
         seen[quote.book] = None
         by_market.setdefault((quote.market, quote.player), []).append(quote)
     sections = [
-        _section(market, player, market_quotes, fixture, sharp, is_live, main_only, method)
+        build_section(market, player, market_quotes, fixture, sharp, is_live, main_only, method)
         for (market, player), market_quotes in by_market.items()
     ]
     sections = [s for s in sections if s.rows or s.alternates]

@@ -28,7 +28,7 @@ from oddstui.market_view import (
     GridRow,
     LivePrice,
     Section,
-    build_grid,
+    build_section,
     outcome_stem,
     over_under,
     side_key,
@@ -118,37 +118,67 @@ def scan(store: Store, settings: ScanSettings = ScanSettings()) -> list[Signal]:
     return Scanner(settings).scan(store)
 
 
+_Stamp = tuple[int, int, int]
+"""(quotes, highest seq, live quotes): a new price or lock bumps a quote's seq; going stale or a stream going
+down changes the live count. Equal stamps mean the same signals."""
+_Markets = dict[tuple[str, str], tuple[_Stamp, list[Signal]]]
+
+
+def _stamp(quotes: list[Quote], is_live: LivePrice) -> _Stamp:
+    return (len(quotes), max((q.seq for q in quotes), default=0), sum(map(is_live, quotes)))
+
+
 class Scanner:
-    """Scans a store again and again, recomputing only fixtures whose prices, liveness or status changed."""
+    """Scans a store again and again, recomputing only the markets whose prices or liveness changed."""
 
     def __init__(self, settings: ScanSettings = ScanSettings()) -> None:
         self.settings = settings
-        self._held: dict[FixtureRef, tuple[tuple, list[Signal]]] = {}
+        self._held: dict[FixtureRef, tuple[_Stamp, _Markets]] = {}
         self.recomputed = 0
-        """Fixtures recomputed by the last scan."""
+        """Markets recomputed by the last scan."""
 
     def scan(self, store: Store) -> list[Signal]:
         """Every signal across the store's fixtures, best edge first."""
-        held: dict[FixtureRef, tuple[tuple, list[Signal]]] = {}
+        held: dict[FixtureRef, tuple[_Stamp, _Markets]] = {}
         signals: list[Signal] = []
         self.recomputed = 0
         is_live = store.is_live_price
         for fixture in store.all_fixtures():
+            if fixture.status in _DISABLED:
+                continue
             ref = (fixture.provider, fixture.fixture_id)
             quotes = store.fixture_quotes(ref)
-            # A new price or lock bumps a quote's seq; going stale or a stream going down changes the live count.
-            stamp = (fixture.status, len(quotes), max((q.seq for q in quotes), default=0), sum(map(is_live, quotes)))
+            stamp = _stamp(quotes, is_live)
             previous = self._held.get(ref)
             if previous is not None and previous[0] == stamp:
-                found = previous[1]
+                markets = previous[1]
             else:
-                found = fixture_signals(ref, fixture, quotes, is_live, self.settings)
-                self.recomputed += 1
-            held[ref] = (stamp, found)
-            signals.extend(found)
+                markets = self._rescan(ref, fixture, quotes, is_live, {} if previous is None else previous[1])
+            held[ref] = (stamp, markets)
+            for _, found in markets.values():
+                signals.extend(found)
         self._held = held
         signals.sort(key=lambda s: -s.edge_pct)
         return signals
+
+    def _rescan(
+        self, ref: FixtureRef, fixture: Fixture, quotes: list[Quote], is_live: LivePrice, before: _Markets
+    ) -> _Markets:
+        """A changed fixture: recompute the markets whose stamp changed, keep the others."""
+        grouped: dict[tuple[str, str], list[Quote]] = {}
+        for quote in quotes:
+            grouped.setdefault((quote.market, quote.player), []).append(quote)
+        markets: _Markets = {}
+        for (market, player), market_quotes in grouped.items():
+            stamp = _stamp(market_quotes, is_live)
+            previous = before.get((market, player))
+            if previous is not None and previous[0] == stamp:
+                markets[(market, player)] = previous
+                continue
+            found = market_signals(ref, fixture, market, player, market_quotes, is_live, self.settings)
+            markets[(market, player)] = (stamp, found)
+            self.recomputed += 1
+        return markets
 
 
 def fixture_signals(
@@ -161,12 +191,28 @@ def fixture_signals(
     """The signals of one fixture from its current quotes; none for a suspended or finished fixture."""
     if fixture is not None and fixture.status in _DISABLED:
         return []
-    grid = build_grid(ref, fixture, quotes, is_live, sharp=settings.sharp, method=settings.method)
-    league = fixture.league if fixture is not None else ""
+    markets: dict[tuple[str, str], list[Quote]] = {}
+    for quote in quotes:
+        markets.setdefault((quote.market, quote.player), []).append(quote)
     signals: list[Signal] = []
-    for section in grid.sections:
-        signals.extend(_section_signals(ref, league, fixture, section, is_live, settings))
+    for (market, player), market_quotes in markets.items():
+        signals.extend(market_signals(ref, fixture, market, player, market_quotes, is_live, settings))
     return signals
+
+
+def market_signals(
+    ref: FixtureRef,
+    fixture: Fixture | None,
+    market: str,
+    player: str,
+    quotes: list[Quote],
+    is_live: LivePrice,
+    settings: ScanSettings,
+) -> list[Signal]:
+    """The signals of one market (of one player, for props) of a fixture, from its quotes at every book."""
+    section = build_section(market, player, quotes, fixture, settings.sharp, is_live, False, settings.method)
+    league = fixture.league if fixture is not None else ""
+    return _section_signals(ref, league, fixture, section, is_live, settings)
 
 
 def _bookable(quote: Quote, is_live: LivePrice) -> bool:

@@ -192,12 +192,12 @@ def test_low_hold_markets_and_sorting_by_edge():
     assert scan(store, ScanSettings(low_hold=-0.01))[1:] == []
 
 
-def test_a_rescan_recomputes_only_changed_fixtures_and_drops_a_stale_leg_at_once():
-    store = make_store(*demo_arb())
+def test_a_rescan_recomputes_only_changed_markets_and_drops_a_stale_leg_at_once():
+    store = make_store(*demo_arb(), quote("BookA", ML, "Denver Nuggets", -110))
     store.upsert_fixture(S, None, Fixture("p", "F2", "basketball", "NBA", "Utah Jazz", "Orlando Magic", 0.0))
     store.apply(QuotesPosted(S, None, [quote("BookA", ML, "Utah Jazz", -110, fixture_id="F2")]))
     scanner = Scanner()
-    assert [s.kind for s in scanner.scan(store)] == [SignalKind.ARB] and scanner.recomputed == 2
+    assert [s.kind for s in scanner.scan(store)] == [SignalKind.ARB] and scanner.recomputed == 3
     assert [s.kind for s in scanner.scan(store)] == [SignalKind.ARB] and scanner.recomputed == 0
     store.apply(QuotesMarkedStale(S, "p", [demo_arb()[3].key]))
     assert scanner.scan(store) == [] and scanner.recomputed == 1

@@ -115,7 +115,7 @@ def main(argv: Sequence[str] = ()) -> int:
     print(f"full scan: {scan_s * 1000:.0f} ms; ratio scan/grids {scan_s / grid_s:.2f}x")
     print(f"rescan, nothing changed: {warm_s * 1000:.1f} ms ({warm_s / grid_s:.3f}x the grids)")
     print(
-        f"rescan after {args.updates:,} price updates ({recomputed} fixtures recomputed): {update_s * 1000:.0f} ms "
+        f"rescan after {args.updates:,} price updates ({recomputed} markets recomputed): {update_s * 1000:.0f} ms "
         f"({update_s / grid_s:.2f}x the grids)"
     )
     return 0 if update_s <= 0.5 else 1
