@@ -112,6 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tail.add_argument("--demo", action="store_true", help="stream from the built-in simulator")
 
+    from oddstui import scan
+
+    scan.add_arguments(commands.add_parser("scan", help="live +EV prices, arbitrages, middles and low-hold markets"))
+
     parlay = commands.add_parser("parlay", help="price a parlay of Copilot odd ids through OpticOdds")
     parlay.add_argument("ids", nargs="+", metavar="ID")
 
@@ -254,6 +258,10 @@ def run(argv: Sequence[str] | None = None) -> int:
             return run_tail(args)
         case "parlay":
             return run_parlay(args)
+        case "scan":
+            from oddstui import scan
+
+            return scan.run(args, load_settings)
         case "config":
             return run_config(args)
     return run_dashboard(args)

@@ -11,14 +11,16 @@ Nothing here builds on a locked, settled or stale price.
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from oddstui.devig import DevigMethod, fair_probabilities
 from oddstui.model import Fixture, Quote
-from oddstui.odds import OddsError, hold, no_vig_probabilities
+from oddstui.odds import OddsError, hold
 
 FixtureRef = tuple[str, str]
 LivePrice = Callable[[Quote], bool]
@@ -143,10 +145,12 @@ def market_rank(market: str, player: str = "") -> tuple:
     return (tier, player.lower(), period, market_kind(market), market.lower())
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.lower())
+@functools.lru_cache(maxsize=16384)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[a-z0-9]+", text.lower()))
 
 
+@functools.lru_cache(maxsize=16384)
 def over_under(selection: str) -> int | None:
     """0 for an over, 1 for an under, None for neither."""
     words = _words(selection)
@@ -183,7 +187,7 @@ def base_selection(selection: str, points: float | None) -> str:
     return selection
 
 
-def _stem(selection: str) -> str:
+def outcome_stem(selection: str) -> str:
     """The selection without its over/under word: the outcome set it belongs to ('Celtics Over' -> 'celtics')."""
     return " ".join(w for w in _words(selection) if w not in ("over", "under"))
 
@@ -242,7 +246,9 @@ def _book_line(rows: list[GridRow], book: str, is_live: LivePrice, ou: bool) -> 
     return live
 
 
-def _set_fair_and_hold(rows: list[GridRow], books: Iterable[str], sharp: Sequence[str], is_live: LivePrice) -> None:
+def _set_fair_and_hold(
+    rows: list[GridRow], books: Iterable[str], sharp: Sequence[str], is_live: LivePrice, method: DevigMethod
+) -> None:
     """Fair (no-vig) price and its source, and each book's hold, for one line of one outcome set."""
     if len(rows) not in (2, 3):
         return
@@ -259,7 +265,7 @@ def _set_fair_and_hold(rows: list[GridRow], books: Iterable[str], sharp: Sequenc
     by_lower = {book.lower(): book for book in priced}
     for name in sharp:
         sharp_book = by_lower.get(name.lower())
-        if sharp_book is not None and _apply_fair(rows, [priced[sharp_book]], sharp_book):
+        if sharp_book is not None and _apply_fair(rows, [priced[sharp_book]], sharp_book, method):
             return
     on_row_line = [
         line
@@ -267,13 +273,13 @@ def _set_fair_and_hold(rows: list[GridRow], books: Iterable[str], sharp: Sequenc
         if book not in NOT_BOOKABLE and all(q.points == r.points for q, r in zip(line, rows, strict=True))
     ]
     if len(on_row_line) >= MIN_CONSENSUS_BOOKS:
-        _apply_fair(rows, on_row_line, CONSENSUS)
+        _apply_fair(rows, on_row_line, CONSENSUS, method)
 
 
-def _apply_fair(rows: list[GridRow], lines: list[list[Quote]], source: str) -> bool:
+def _apply_fair(rows: list[GridRow], lines: list[list[Quote]], source: str, method: DevigMethod) -> bool:
     """Median no-vig probability per side across `lines`, renormalised; False if a line is not a price."""
     try:
-        probabilities = [no_vig_probabilities([q.decimal for q in line]) for line in lines]
+        probabilities = [fair_probabilities([q.decimal for q in line], method) for line in lines]
     except OddsError:
         return False
     medians = [statistics.median(side) for side in zip(*probabilities, strict=True)]
@@ -314,7 +320,7 @@ def _row_line(cells: dict[str, Quote], sharp: Sequence[str], is_live: LivePrice)
     return max(counts, key=lambda p: (counts[p], -abs(p or 0.0), p or 0.0))
 
 
-def _section(
+def build_section(
     market: str,
     player: str,
     quotes: list[Quote],
@@ -322,14 +328,16 @@ def _section(
     sharp: Sequence[str],
     is_live: LivePrice,
     main_only: bool,
+    method: DevigMethod,
 ) -> Section:
+    """One market's rows (of one player, for props) from its quotes at every book."""
     by_selection: dict[str, list[Quote]] = {}
     for quote in quotes:
         by_selection.setdefault(base_selection(quote.selection, quote.points), []).append(quote)
     selections = sorted(by_selection, key=lambda s: side_key(s, fixture))
     sets: dict[str, list[str]] = {}
     for selection in selections:
-        sets.setdefault(_stem(selection) if over_under(selection) is not None else "", []).append(selection)
+        sets.setdefault(outcome_stem(selection) if over_under(selection) is not None else "", []).append(selection)
     books = sorted({q.book for q in quotes})
     main_rows: dict[str, GridRow] = {}
     alternates: list[GridRow] = []
@@ -358,7 +366,7 @@ def _section(
     ladder: dict[int, float] = {}
     for members in sets.values():
         ou = all(over_under(s) is not None for s in members)
-        _set_fair_and_hold([main_rows[s] for s in members if s in main_rows], books, sharp, is_live)
+        _set_fair_and_hold([main_rows[s] for s in members if s in main_rows], books, sharp, is_live, method)
         by_pair: dict[float | None, list[GridRow]] = {}
         for row in alternates:
             if row.selection in members:
@@ -368,7 +376,7 @@ def _section(
         for pair in by_pair.values():
             if len(pair) == len(members):
                 pair.sort(key=lambda r: members.index(r.selection))
-                _set_fair_and_hold(pair, books, sharp, is_live)
+                _set_fair_and_hold(pair, books, sharp, is_live, method)
     rows = [main_rows[s] for s in selections if s in main_rows]
     for row in (*rows, *alternates):
         _set_best(row, is_live)
@@ -394,8 +402,12 @@ def build_grid(
     books: Sequence[str] = (),
     sharp: Sequence[str] = SHARP_BOOKS,
     main_only: bool = False,
+    method: DevigMethod = DevigMethod.MULTIPLICATIVE,
 ) -> Grid:
-    """The grid of one fixture: `books` picks and orders the columns (empty: every book, alphabetically)."""
+    """The grid of one fixture: `books` picks and orders the columns (empty: every book, alphabetically).
+
+    `method` is how a book's prices are de-vigged into the fair price.
+    """
     wanted = set(books)
     seen: dict[str, None] = {}
     by_market: dict[tuple[str, str], list[Quote]] = {}
@@ -407,7 +419,7 @@ def build_grid(
         seen[quote.book] = None
         by_market.setdefault((quote.market, quote.player), []).append(quote)
     sections = [
-        _section(market, player, market_quotes, fixture, sharp, is_live, main_only)
+        build_section(market, player, market_quotes, fixture, sharp, is_live, main_only, method)
         for (market, player), market_quotes in by_market.items()
     ]
     sections = [s for s in sections if s.rows or s.alternates]

@@ -6,6 +6,7 @@ import sys
 
 BENCHES = {
     "ingest": "oddstui.bench.ingest",
+    "scan": "oddstui.bench.scan",
     "sim": "oddstui.bench.sim",
     "soak": "oddstui.bench.soak",
     "store": "oddstui.bench.store",

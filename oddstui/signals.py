@@ -1,0 +1,347 @@
+"""Market signals from live prices: +EV prices, arbitrages, middles and low-hold markets. Pure: no I/O, no UI.
+
+Signals are recomputed from the store's current quotes (`fixture_signals`, `scan`), so a signal whose price
+goes locked, stale, suspended or settled disappears at the next call: only `Store.is_live_price` prices and
+bookable books count. Fair prices come from the grid (`market_view.build_grid`: the sharp books in order, else
+a consensus of at least three live books), the one implementation of the fair source.
+
+Edge, by kind, as % of the stake:
+- ev: fair probability x decimal - 1;
+- arb: the guaranteed profit, 1/(sum of 1/decimal) - 1;
+- middle: the worst case, what the equal-return stakes lose when the result misses the window;
+- hold: minus the market's best-price hold (a market at 1.5% hold has edge -1.5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from oddstui.devig import DevigMethod
+from oddstui.edge import QUARTER_KELLY, Middle, StakeSplit, equal_return_split, kelly_fraction, middle
+from oddstui.market_view import (
+    NOT_BOOKABLE,
+    SHARP_BOOKS,
+    FixtureRef,
+    GridRow,
+    LivePrice,
+    Section,
+    build_section,
+    outcome_stem,
+    over_under,
+    side_key,
+)
+from oddstui.model import Fixture, FixtureStatus, Quote
+from oddstui.odds import OddsError, hold
+from oddstui.store import Store
+
+
+class SignalKind(StrEnum):
+    EV = "ev"
+    ARB = "arb"
+    MIDDLE = "middle"
+    HOLD = "hold"
+
+
+@dataclass(frozen=True, slots=True)
+class ScanSettings:
+    method: DevigMethod = DevigMethod.MULTIPLICATIVE
+    sharp: tuple[str, ...] = SHARP_BOOKS
+    stake: float = 100.0
+    """The total stake split across an arbitrage's or a middle's legs."""
+    unit: float = 1.0
+    """Stakes are rounded to a multiple of this."""
+    kelly_multiplier: float = QUARTER_KELLY
+    low_hold: float = 0.02
+    """A market whose best-price hold is at most this (and not below 0) is a low-hold signal."""
+    middle_cost: float = 0.05
+    """A middle is shown when a miss costs at most this share of the stake."""
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    selection: str
+    book: str
+    points: float | None
+    price_decimal: float
+    price_american: int
+    fair_decimal: float | None
+    fair_source: str | None
+    quote_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    kind: SignalKind
+    provider: str
+    fixture_id: str
+    league: str
+    market: str
+    player: str
+    points: float | None
+    """The line of the first leg."""
+    legs: tuple[Leg, ...]
+    edge_pct: float
+    fair_decimal: float | None = None
+    """For +EV: the fair price of the leg; the legs carry their own otherwise."""
+    fair_source: str | None = None
+    kelly: float | None = None
+    """For +EV: the share of the bankroll to stake (the configured fraction of Kelly)."""
+    hold: float | None = None
+    """The market's best-price hold, for arbitrages and low-hold markets."""
+    split: StakeSplit | None = None
+    """For arbitrages and middles: stakes for the configured total, exact and rounded."""
+    middle: Middle | None = None
+
+    @property
+    def ref(self) -> FixtureRef:
+        return (self.provider, self.fixture_id)
+
+    @property
+    def key(self) -> tuple:
+        """What the signal is about, whatever its prices: kind, fixture, market and each leg's side, book and line."""
+        sides = tuple((leg.selection, leg.book, leg.points) for leg in self.legs)
+        return (self.kind.value, self.provider, self.fixture_id, self.market, self.player, sides)
+
+
+_Make = Callable[..., "Signal"]
+"""Builds a signal of one section from its kind, its quotes (the legs), its edge and its kind's fields."""
+
+_DISABLED = frozenset({FixtureStatus.SUSPENDED}) | {s for s in FixtureStatus if s.is_terminal}
+"""Fixtures whose prices make no signal, even where a feed has not locked them yet."""
+
+
+def scan(store: Store, settings: ScanSettings = ScanSettings()) -> list[Signal]:
+    """Every signal across the store's fixtures, best edge first."""
+    return Scanner(settings).scan(store)
+
+
+_Stamp = tuple[int, int, int]
+"""(quotes, highest seq, live quotes): a new price or lock bumps a quote's seq; going stale or a stream going
+down changes the live count. Equal stamps mean the same signals."""
+_Markets = dict[tuple[str, str], tuple[_Stamp, list[Signal]]]
+
+
+def _stamp(quotes: list[Quote], is_live: LivePrice) -> _Stamp:
+    return (len(quotes), max((q.seq for q in quotes), default=0), sum(map(is_live, quotes)))
+
+
+class Scanner:
+    """Scans a store again and again, recomputing only the markets whose prices or liveness changed."""
+
+    def __init__(self, settings: ScanSettings = ScanSettings()) -> None:
+        self.settings = settings
+        self._held: dict[FixtureRef, tuple[_Stamp, _Markets]] = {}
+        self.recomputed = 0
+        """Markets recomputed by the last scan."""
+
+    def scan(self, store: Store) -> list[Signal]:
+        """Every signal across the store's fixtures, best edge first."""
+        held: dict[FixtureRef, tuple[_Stamp, _Markets]] = {}
+        signals: list[Signal] = []
+        self.recomputed = 0
+        is_live = store.is_live_price
+        for fixture in store.all_fixtures():
+            if fixture.status in _DISABLED:
+                continue
+            ref = (fixture.provider, fixture.fixture_id)
+            quotes = store.fixture_quotes(ref)
+            stamp = _stamp(quotes, is_live)
+            previous = self._held.get(ref)
+            if previous is not None and previous[0] == stamp:
+                markets = previous[1]
+            else:
+                markets = self._rescan(ref, fixture, quotes, is_live, {} if previous is None else previous[1])
+            held[ref] = (stamp, markets)
+            for _, found in markets.values():
+                signals.extend(found)
+        self._held = held
+        signals.sort(key=lambda s: -s.edge_pct)
+        return signals
+
+    def _rescan(
+        self, ref: FixtureRef, fixture: Fixture, quotes: list[Quote], is_live: LivePrice, before: _Markets
+    ) -> _Markets:
+        """A changed fixture: recompute the markets whose stamp changed, keep the others."""
+        grouped: dict[tuple[str, str], list[Quote]] = {}
+        for quote in quotes:
+            grouped.setdefault((quote.market, quote.player), []).append(quote)
+        markets: _Markets = {}
+        for (market, player), market_quotes in grouped.items():
+            stamp = _stamp(market_quotes, is_live)
+            previous = before.get((market, player))
+            if previous is not None and previous[0] == stamp:
+                markets[(market, player)] = previous
+                continue
+            found = market_signals(ref, fixture, market, player, market_quotes, is_live, self.settings)
+            markets[(market, player)] = (stamp, found)
+            self.recomputed += 1
+        return markets
+
+
+def fixture_signals(
+    ref: FixtureRef,
+    fixture: Fixture | None,
+    quotes: Iterable[Quote],
+    is_live: LivePrice,
+    settings: ScanSettings = ScanSettings(),
+) -> list[Signal]:
+    """The signals of one fixture from its current quotes; none for a suspended or finished fixture."""
+    if fixture is not None and fixture.status in _DISABLED:
+        return []
+    markets: dict[tuple[str, str], list[Quote]] = {}
+    for quote in quotes:
+        markets.setdefault((quote.market, quote.player), []).append(quote)
+    signals: list[Signal] = []
+    for (market, player), market_quotes in markets.items():
+        signals.extend(market_signals(ref, fixture, market, player, market_quotes, is_live, settings))
+    return signals
+
+
+def market_signals(
+    ref: FixtureRef,
+    fixture: Fixture | None,
+    market: str,
+    player: str,
+    quotes: list[Quote],
+    is_live: LivePrice,
+    settings: ScanSettings,
+) -> list[Signal]:
+    """The signals of one market (of one player, for props) of a fixture, from its quotes at every book."""
+    section = build_section(market, player, quotes, fixture, settings.sharp, is_live, False, settings.method)
+    league = fixture.league if fixture is not None else ""
+    return _section_signals(ref, league, fixture, section, is_live, settings)
+
+
+def _bookable(quote: Quote, is_live: LivePrice) -> bool:
+    return quote.book not in NOT_BOOKABLE and is_live(quote)
+
+
+def _section_signals(
+    ref: FixtureRef,
+    league: str,
+    fixture: Fixture | None,
+    section: Section,
+    is_live: LivePrice,
+    settings: ScanSettings,
+) -> list[Signal]:
+    market, player = section.key
+    fairs: dict[int, GridRow] = {}
+    priced: list[Quote] = []
+    best: dict[str, dict[float | None, Quote]] = {}
+    for row in (*section.rows, *section.alternates):
+        for quote in row.cells.values():
+            if not _bookable(quote, is_live):
+                continue
+            if row.fair is not None and quote.points == row.points and id(quote) not in fairs:
+                fairs[id(quote)] = row
+                priced.append(quote)
+            by_line = best.setdefault(row.selection, {})
+            held = by_line.get(quote.points)
+            if held is None or (quote.decimal, held.book) > (held.decimal, quote.book):
+                by_line[quote.points] = quote
+
+    def leg(quote: Quote) -> Leg:
+        row = fairs.get(id(quote))
+        fair = None if row is None else row.fair
+        source = None if row is None else row.fair_source
+        return Leg(quote.selection, quote.book, quote.points, quote.decimal, quote.american, fair, source, quote.key)
+
+    def signal(kind: SignalKind, legs: Sequence[Quote], edge: float, **extra: Any) -> Signal:
+        return Signal(
+            kind, ref[0], ref[1], league, market, player, legs[0].points, tuple(leg(q) for q in legs), edge, **extra
+        )
+
+    signals = [_ev_signal(signal, fairs[id(q)], q, settings) for q in priced]
+    sets: dict[str, list[str]] = {}
+    for selection in sorted(best, key=lambda s: side_key(s, fixture)):
+        sets.setdefault(outcome_stem(selection) if over_under(selection) is not None else "", []).append(selection)
+    for members in sets.values():
+        if len(members) not in (2, 3):
+            continue
+        ou = all(over_under(s) is not None for s in members)
+        lines: dict[float | None, list[Quote | None]] = {}
+        for index, selection in enumerate(members):
+            for points, quote in best[selection].items():
+                pair = _pair_key(points, index, len(members), ou)
+                lines.setdefault(pair, [None] * len(members))[index] = quote
+        for line in lines.values():
+            if all(q is not None for q in line):
+                signals.extend(_line_signal(signal, [q for q in line if q is not None], settings))
+        if len(members) == 2:
+            signals.extend(_middles(signal, [best[s] for s in members], ou, settings))
+    return [s for s in signals if s is not None]
+
+
+def _pair_key(points: float | None, index: int, sides: int, ou: bool) -> float | None:
+    """What makes quotes one line: equal totals, opposite handicaps of two sides, the size of a 3-way one."""
+    if points is None or ou:
+        return points
+    if sides > 2:
+        return abs(points)
+    return points if index == 0 else -points
+
+
+def _ev_signal(signal: _Make, row: GridRow, quote: Quote, settings: ScanSettings) -> Signal | None:
+    """A +EV signal when the price beats the row's fair price (the leg carries that fair price and its source)."""
+    if row.fair is None:
+        return None
+    probability = 1.0 / row.fair
+    value = probability * quote.decimal - 1.0
+    if value <= 0.0:
+        return None
+    try:
+        kelly = kelly_fraction(probability, quote.decimal, settings.kelly_multiplier)
+    except OddsError:
+        return None
+    return signal(
+        SignalKind.EV, [quote], value * 100.0, fair_decimal=row.fair, fair_source=row.fair_source, kelly=kelly
+    )
+
+
+def _line_signal(signal: _Make, line: list[Quote], settings: ScanSettings) -> list[Signal]:
+    """An arbitrage when the best prices of one line hold below zero at two books or more; else a low hold."""
+    decimals = [q.decimal for q in line]
+    try:
+        best_hold = hold(decimals)
+    except OddsError:
+        return []
+    if best_hold < 0.0 and len({q.book for q in line}) > 1:
+        split = equal_return_split(decimals, settings.stake, settings.unit)
+        return [signal(SignalKind.ARB, line, split.profit / settings.stake * 100.0, hold=best_hold, split=split)]
+    if 0.0 <= best_hold <= settings.low_hold:
+        return [signal(SignalKind.HOLD, line, -best_hold * 100.0, hold=best_hold)]
+    return []
+
+
+def _middles(signal: _Make, sides: list[dict[float | None, Quote]], ou: bool, settings: ScanSettings) -> list[Signal]:
+    """Pairs of lines, one per side at different books, that both win for a result inside their window.
+
+    Totals: Over a and Under b win together for a < result < b. Spreads: A at +a and B at b win together
+    when B's winning margin lies in (-b, a).
+    """
+    found: list[Signal] = []
+    first, second = sides
+    for points_a, quote_a in first.items():
+        for points_b, quote_b in second.items():
+            if points_a is None or points_b is None or quote_a.book == quote_b.book:
+                continue
+            if ou:
+                over, under = (quote_a, quote_b) if over_under(quote_a.selection) == 0 else (quote_b, quote_a)
+                low, high, low_leg, high_leg = over.points, under.points, over, under
+            else:
+                low, high, low_leg, high_leg = -points_b, points_a, quote_b, quote_a
+            if low is None or high is None or not low < high:
+                continue
+            if 1.0 - 1.0 / (1.0 / low_leg.decimal + 1.0 / high_leg.decimal) > settings.middle_cost:
+                continue  # a miss would cost more than allowed: 1 - 1/(sum of 1/decimal) of the stake
+            try:
+                window = middle(low_leg.decimal, low, high_leg.decimal, high, settings.stake, settings.unit)
+            except (OddsError, ValueError):
+                continue
+            if -window.split.profit <= settings.middle_cost * settings.stake:
+                edge = window.split.profit / settings.stake * 100.0
+                found.append(signal(SignalKind.MIDDLE, [low_leg, high_leg], edge, split=window.split, middle=window))
+    return found
