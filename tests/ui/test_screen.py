@@ -115,11 +115,6 @@ async def test_stake_shows_payout_and_the_format_is_bound_into_the_slip(sim, tmp
         assert f"{slip.result.decimal:.2f}" in static_text(slip.query_one("#parlay-summary"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="oddstui/sim/opticodds.py:price_parlay prices from fair x (1+6%) while each leg carries Copilot's "
-    "own margin, so three unrelated legs show about -4% (owned by another helper; reported)",
-)
 async def test_legs_of_different_games_show_no_correlation_effect(sim, tmp_path):
     app = make_app(sim, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
