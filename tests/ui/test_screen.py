@@ -243,6 +243,12 @@ async def test_export_writes_the_grid_and_the_slip_and_says_where(sim, tmp_path)
         rows = json.loads(written[1].read_text())
         grid = app.query_one("#grid")
         assert {r["book"] for r in rows} <= set(grid.columns) and len(rows) >= len(grid.rows)
+        cells = {
+            (row.market, book, quote.points, round(quote.decimal, 6))
+            for row in grid.grid_data.rows
+            for book, quote in row.cells.items()
+        }
+        assert all((r["market"], r["book"], r["points"], r["price_decimal"]) in cells for r in rows)  # each book's line
         assert next(iter(csv.DictReader(written[0].open())))["game"] == app.store.fixture(app.selected_ref).name
         assert any(str(written[0]) in str(n.message) for n in app._notifications)
 
