@@ -130,7 +130,8 @@ def state_json(store: Store) -> dict:
 
 
 def grid_rows(grid: Grid, fixture: Fixture | None, fmt: OddsFormat) -> list[dict[str, object]]:
-    """One row per grid row and book, as shown: the price in `fmt`, and whether it was live, locked or stale."""
+    """One row per grid row and book, as shown: the book's own line and price in `fmt`, and whether it was live,
+    locked or stale (a main row's books may hang different lines)."""
     game = fixture.name if fixture is not None else grid.ref[1]
     rows: list[dict[str, object]] = []
     for row in grid.rows:
@@ -147,7 +148,7 @@ def grid_rows(grid: Grid, fixture: Fixture | None, fmt: OddsFormat) -> list[dict
                     "game": game,
                     "market": row.market,
                     "selection": row.selection,
-                    "points": row.points,
+                    "points": quote.points,
                     "main": row.is_main,
                     "book": book,
                     "price": shown,

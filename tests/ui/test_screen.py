@@ -36,10 +36,34 @@ def open_main(market: str, selection_word: str | None = None):
     return matches
 
 
+def has_open_moneyline(app, ref) -> bool:
+    return any(open_main("Moneyline")(row) for row in app.store.grid(ref).rows)
+
+
+def games_with_open_moneyline(app) -> list:
+    """Listed games whose main moneyline is open at every book and at Copilot (a live game's may be decided)."""
+    refs = [(f.provider, f.fixture_id) for f in app.store.fixtures(app.view.fixture_filter())]
+    return [ref for ref in refs if has_open_moneyline(app, ref)]
+
+
+async def settle_on_open_moneyline(pilot, app) -> None:
+    """Settle, then show the first listed game whose main moneyline is open."""
+    await settle(pilot, app, lambda: bool(games_with_open_moneyline(app)))
+    ref = games_with_open_moneyline(app)[0]
+    app.query_one("#fixtures").highlight(ref)
+    for _ in range(20):
+        await pilot.pause(0.1)
+        if app.selected_ref == ref and any(
+            item.row is not None and open_main("Moneyline")(item.row) for item in app.query_one("#grid").rows
+        ):
+            return
+    raise AssertionError(f"the grid did not show {ref}")
+
+
 async def test_the_slip_refuses_legs_that_cannot_win_together(sim, tmp_path):
     app = make_app(sim, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot, app, lambda: any(open_main("Moneyline")(r) for r in app.store.grid(app.selected_ref).rows))
+        await settle_on_open_moneyline(pilot, app)
         slip = app.query_one("#slip")
         fixture = app.store.fixture(app.selected_ref)
         await put_cursor_on(pilot, app, open_main("Moneyline"))
@@ -96,7 +120,7 @@ async def test_the_slip_refuses_legs_that_cannot_win_together(sim, tmp_path):
 async def test_stake_shows_payout_and_the_format_is_bound_into_the_slip(sim, tmp_path):
     app = make_app(sim, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot, app, lambda: any(open_main("Moneyline")(r) for r in app.store.grid(app.selected_ref).rows))
+        await settle_on_open_moneyline(pilot, app)
         slip = app.query_one("#slip")
         await put_cursor_on(pilot, app, open_main("Moneyline"))
         await pilot.press("p")
@@ -118,17 +142,13 @@ async def test_stake_shows_payout_and_the_format_is_bound_into_the_slip(sim, tmp
 async def test_legs_of_different_games_show_no_correlation_effect(sim, tmp_path):
     app = make_app(sim, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot, app, lambda: any(open_main("Moneyline")(r) for r in app.store.grid(app.selected_ref).rows))
+        await settle_on_open_moneyline(pilot, app)
         slip = app.query_one("#slip")
-        for fixture in app.store.fixtures()[:8]:
-            ref = (fixture.provider, fixture.fixture_id)
-            if any(open_main("Moneyline")(r) for r in app.store.grid(ref).rows):
-                app.query_one("#fixtures").highlight(ref)
-                await pilot.pause(0.2)
-                await put_cursor_on(pilot, app, open_main("Moneyline"))
-                await pilot.press("p")
-            if len(slip.legs) == 3:
-                break
+        for ref in games_with_open_moneyline(app)[:3]:
+            app.query_one("#fixtures").highlight(ref)
+            await pilot.pause(0.2)
+            await put_cursor_on(pilot, app, open_main("Moneyline"))
+            await pilot.press("p")
         for _ in range(40):
             await pilot.pause(0.1)
             if slip.result is not None:
@@ -214,7 +234,7 @@ async def test_help_and_the_palette_read_the_bindings(sim, tmp_path):
 async def test_export_writes_the_grid_and_the_slip_and_says_where(sim, tmp_path):
     app = make_app(sim, tmp_path)
     async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot, app, lambda: any(open_main("Moneyline")(r) for r in app.store.grid(app.selected_ref).rows))
+        await settle_on_open_moneyline(pilot, app)
         await pilot.press("e")
         await pilot.pause(0.3)
         exports = tmp_path / "data" / "exports"
@@ -223,6 +243,12 @@ async def test_export_writes_the_grid_and_the_slip_and_says_where(sim, tmp_path)
         rows = json.loads(written[1].read_text())
         grid = app.query_one("#grid")
         assert {r["book"] for r in rows} <= set(grid.columns) and len(rows) >= len(grid.rows)
+        cells = {
+            (row.market, book, quote.points, round(quote.decimal, 6))
+            for row in grid.grid_data.rows
+            for book, quote in row.cells.items()
+        }
+        assert all((r["market"], r["book"], r["points"], r["price_decimal"]) in cells for r in rows)  # each book's line
         assert next(iter(csv.DictReader(written[0].open())))["game"] == app.store.fixture(app.selected_ref).name
         assert any(str(written[0]) in str(n.message) for n in app._notifications)
 
