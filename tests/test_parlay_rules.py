@@ -34,6 +34,7 @@ def quote(market: str, selection: str, points: float | None = None, fixture: str
         (quote("Point Spread", "Lakers", -3.5), quote("Point Spread", "Celtics", 3.5)),
         (quote("Point Spread", "Lakers", -7.5), quote("Point Spread", "Celtics", 3.5)),
         (quote("Moneyline", "Lakers", book="FD"), quote("Moneyline", "Lakers", book="DK")),
+        (quote("Total Games", "Under 21.5"), quote("Total Games", "Over 21.5")),  # the line only in the name
     ],
 )
 def test_legs_that_cannot_both_win_are_refused_with_a_reason(new, held):
@@ -51,6 +52,8 @@ def test_legs_that_cannot_both_win_are_refused_with_a_reason(new, held):
         (quote("Team Total", "Lakers Over", 110.5), quote("Team Total", "Celtics Under", 105.5)),
         (quote("Point Spread", "Lakers", -3.5), quote("Point Spread", "Celtics", 7.5)),
         (quote("Point Spread", "Lakers", -3.5), quote("Point Spread", "Lakers", -7.5)),
+        (quote("Point Spread", "Lakers -3.5", -3.5), quote("Point Spread", "Lakers -7.5", -7.5)),  # line in the name
+        (quote("Player Points", "Joel Embiid 76ers Over", 30.5), quote("Player Points", "Tyrese Maxey Under", 20.5)),
         (quote("Anytime Scorer", "Haaland"), quote("Anytime Scorer", "Saka")),
         (quote("Moneyline", "Lakers"), quote("Point Spread", "Celtics", 3.5)),
     ],
