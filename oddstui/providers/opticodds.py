@@ -57,6 +57,7 @@ from oddstui.providers.opticodds_wire import (
     Converted,
     DecodeError,
     ShapeError,
+    decode_price_event,
     fixture_from_json,
     json_decoder,
     odds_from_snapshot,
@@ -64,7 +65,6 @@ from oddstui.providers.opticodds_wire import (
     parse_score,
     parse_status,
     parse_time,
-    price_event_decoder,
     settled_event_decoder,
     settlements_from,
 )
@@ -398,7 +398,7 @@ class OpticOddsClient:
         reporter = state.reporter
         try:
             if name in PRICE_EVENTS:
-                payload: Any = price_event_decoder.decode(data)
+                payload: Any = decode_price_event(data)
                 entry_id = payload.entry_id
             elif name == "copilot-settled-odds":
                 payload = settled_event_decoder.decode(data)

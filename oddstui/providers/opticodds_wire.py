@@ -66,6 +66,13 @@ class PriceEvent(msgspec.Struct, gc=False):
     entry_id: Any = None
 
 
+class TypedPriceEvent(msgspec.Struct, gc=False):
+    """A price event whose odds all decode as they are: the fast path, one decode for the whole event."""
+
+    data: list[WireOdd]
+    entry_id: Any = None
+
+
 class WireSettled(msgspec.Struct, gc=False):
     """One item of a copilot-settled-odds event: the settlement is kept as the provider's word."""
 
@@ -79,6 +86,7 @@ class SettledEvent(msgspec.Struct, gc=False):
 
 
 price_event_decoder = msgspec.json.Decoder(PriceEvent)
+typed_event_decoder = msgspec.json.Decoder(TypedPriceEvent)
 settled_event_decoder = msgspec.json.Decoder(SettledEvent)
 odd_decoder = msgspec.json.Decoder(WireOdd)
 settled_decoder = msgspec.json.Decoder(WireSettled)
@@ -95,15 +103,27 @@ class Converted:
     rejected: list[str]
 
 
-def odds_from_stream(raws: list[msgspec.Raw], stream: str, fmt: OddsFormat) -> Converted:
-    """Quotes from the raw odds of one price event; a bad odd is skipped, the others still count."""
+def decode_price_event(data: str | bytes) -> TypedPriceEvent | PriceEvent:
+    """A well-formed event in one typed decode; one with a bad odd is decoded again, odd by odd, so that
+    only that odd is lost. Raises DecodeError or ShapeError for an event that is not a price event at all."""
+    try:
+        return typed_event_decoder.decode(data)
+    except msgspec.ValidationError:
+        return price_event_decoder.decode(data)
+
+
+def odds_from_stream(items: list[WireOdd] | list[msgspec.Raw], stream: str, fmt: OddsFormat) -> Converted:
+    """Quotes from the odds of one price event, decoded or raw; a bad odd is skipped, the others still count."""
     odds, rejected = [], []
-    for raw in raws:
-        try:
-            odd = odd_decoder.decode(raw)
-        except msgspec.DecodeError as exc:
-            rejected.append(f"odd skipped: {_shape(exc)}")
-            continue
+    for item in items:
+        if isinstance(item, WireOdd):
+            odd = item
+        else:
+            try:
+                odd = odd_decoder.decode(item)
+            except msgspec.DecodeError as exc:
+                rejected.append(f"odd skipped: {_shape(exc)}")
+                continue
         if not odd.fixture_id:
             rejected.append("odd skipped: no fixture_id")
             continue
