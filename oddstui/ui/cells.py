@@ -9,6 +9,15 @@ from oddstui.odds import OddsError, format_price
 
 FLASH_SECONDS = 2.0
 """How long a moved price shows its arrow and colour."""
+SETTLEMENT_MARKS = {
+    "won": "WON",
+    "lost": "LOST",
+    "push": "PUSH",
+    "void": "VOID",
+    "half won": "½WON",
+    "half lost": "½LST",
+}
+"""Four-column marks for the settlements Copilot sends; any other word shows its first four letters."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +43,8 @@ def quote_cell(quote: Quote | None, fmt: OddsFormat, now: float, stale: bool, be
         return Cell("", "empty")
     text = f"{line} {price_text(quote, fmt)}" if line else price_text(quote, fmt)
     if quote.settlement is not None:
-        return Cell(f"🔒{quote.settlement[:4].upper()}", "locked")
+        word = quote.settlement.strip().lower()
+        return Cell(f"🔒{SETTLEMENT_MARKS.get(word, word[:4].upper())}", "locked")
     if quote.locked:
         return Cell(f"🔒{text}", "locked")
     if stale:
