@@ -273,8 +273,12 @@ class OddsStreamClient:
             raise StreamFailed(f"OddsStream: {exc}") from None
 
     async def poll_once(self) -> None:
-        """One full poll: post every price and mark what is gone stale. One request per configured league."""
-        fresh: set[str] = set()
+        """One full poll: post every price and mark what is gone stale. One request per configured league.
+
+        A complete poll marks stale every known key, live or locked, that it does not list (a pulled line may
+        have been locked over the stream only), except keys the stream spoke about since the poll began.
+        """
+        listed: set[str] = set()
         complete = True
         started = time.monotonic()
         leagues: list[str | None] = [*sorted(self.leagues)] or [None]
@@ -292,17 +296,17 @@ class OddsStreamClient:
             complete = complete and len(rows) < PAGE_LIMIT
             for row in rows:
                 try:
-                    fresh.update(self._apply_row(row, league, sent))
+                    listed.update(self._apply_row(row, league, sent))
                 except RowError as exc:
                     self.reporter.rejected(f"odds row: {exc}")
         self.streamed_at = {key: at for key, at in self.streamed_at.items() if at >= started}
-        fresh |= self.streamed_at.keys() & self.live_keys  # the replies predate what the stream said since
-        gone = self.live_keys - fresh
+        # the replies predate what the stream said since they were asked for
+        gone = (self.live_keys | self.seen_keys.keys()) - listed - self.streamed_at.keys()
         if gone and complete:  # a truncated page proves nothing about what it left out
             self.feed.put(QuotesMarkedStale(STREAM, PROVIDER, sorted(gone)), data=False)
+            self.live_keys -= gone
             for key in gone:  # a stale price has nothing left to lock: forgetting it keeps a long run bounded
-                del self.seen_keys[key]
-        self.live_keys = fresh if complete else self.live_keys | fresh
+                self.seen_keys.pop(key, None)
         self.polls += 1
         self.last_poll = time.monotonic()
 
@@ -333,7 +337,7 @@ class OddsStreamClient:
     # --- rows -------------------------------------------------------------------
 
     def _apply_row(self, row: object, league: str | None, sent: float | None = None) -> set[str]:
-        """Post one row's prices (and lock its null ones); the keys it shows live. RowError if its identity is unusable.
+        """Post one row's prices (and lock its null ones); the keys it lists. RowError if its identity is unusable.
 
         `sent` is when a poll's request went out (None for a stream message): a key the stream has spoken
         about since then is left as the stream has it, so a lock during the request is not undone.
@@ -365,7 +369,7 @@ class OddsStreamClient:
                 locked.append(msgspec.structs.replace(self.seen_keys[key]))
         if locked:
             self.feed.put(QuotesLocked(STREAM, None, locked))
-        return {q.key for q in parsed.quotes} & self.live_keys
+        return {q.key for q in parsed.quotes} | set(parsed.suspended_keys)
 
     def _note_fixture(self, fixture: Fixture, dated: bool) -> None:
         """Upsert a new event, or one whose start time or live flag this row tells better."""

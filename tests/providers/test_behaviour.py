@@ -17,6 +17,7 @@ from oddstui.providers.oddsstream import Budget
 from oddstui.providers.opticodds import OpticOddsClient, plan_streams
 from oddstui.sim.app import SimOptions, SimServer, Simulator
 from oddstui.sim.faults import FaultPlan
+from oddstui.sim.market import PriceBatch
 from oddstui.store import Store
 from oddstui.tail import TailOptions, tail
 from tests.providers.conftest import KEY, settings_for, start_sim
@@ -124,13 +125,18 @@ async def test_slow_consumer_memory_is_bounded_by_the_market_not_the_firehose():
         await asyncio.gather(task, return_exceptions=True)
     finally:
         server.stop()
-    lines = {
-        key
-        for fx in server.simulator.market.fixtures.values()
-        if fx.sport == "basketball"
-        for key in ((fx.fixture_id, line.index) for line in fx.lines)
-    }
-    market_quotes = 2 * len(lines)  # two books
+    # The market over the run: every quote the two books priced, in games that finished and left meanwhile too.
+    hub = server.simulator.hub
+    assert hub.base_seq == 1  # the log still holds the whole run
+    market_quotes = len(
+        {
+            (batch.fixture.fixture_id, batch.book.name, line.index)
+            for batch in (entry.event for entry in hub.entries)
+            if isinstance(batch, PriceBatch) and batch.fixture.sport == "basketball"
+            if batch.book.name in ("Pinnacle", "DraftKings")
+            for line, _ in batch.items
+        }
+    )
     assert feed.data_events > 200 and feed.quote_updates > 10 * market_quotes
     # What waits is the folded market plus a backlog no larger than it: never the firehose.
     assert feed.pending <= 2 * market_quotes + 3 * MIN_BACKLOG

@@ -14,7 +14,7 @@ import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
 from oddstui.config import ProviderSettings
-from oddstui.model import StreamHealthChanged, StreamState
+from oddstui.model import QuotesMarkedStale, StreamHealthChanged, StreamState
 from oddstui.providers.backoff import Backoff
 from oddstui.providers.errors import StreamFailed
 from oddstui.providers.feed import Feed
@@ -356,6 +356,26 @@ async def test_a_poll_reply_older_than_a_stream_lock_does_not_bring_the_price_ba
     quotes = {q.selection: q for q in store.quotes()}
     assert quotes["Boston Celtics"].locked and not store.is_live_price(quotes["Boston Celtics"])
     assert store.is_live_price(quotes["Miami Heat"])  # the older reply's silence about it proves nothing
+
+
+async def test_a_complete_poll_marks_stale_a_locked_line_it_no_longer_lists():
+    """A ladder pulls a far line: the stream locks it, then a complete poll lists it no more; it is gone, not locked."""
+    replies = iter([[row("Boston Celtics", 1.8)], [row("Miami Heat", 2.1)], [row("Miami Heat", 2.1)]])
+    client, feed = make_client(
+        lambda request: httpx.Response(200, json={"data": next(replies), "meta": {}}), "ws://127.0.0.1:9/x"
+    )
+    await client.poll_once()
+    assert client._message(json.dumps(row("Boston Celtics", None)))  # locked over the stream only
+    store, _ = into_store(feed)
+    await client.poll_once()
+    for event in feed.drain():
+        store.apply(event)
+    quotes = {q.selection: q for q in store.quotes()}
+    assert quotes["Boston Celtics"].stale and not store.is_live_price(quotes["Boston Celtics"])
+    assert store.is_live_price(quotes["Miami Heat"])
+    assert set(client.seen_keys) == set(client.live_keys) == {quotes["Miami Heat"].key}  # the pulled line is forgotten
+    await client.poll_once()  # and not marked stale again and again
+    assert not [e for e in feed.drain() if isinstance(e, QuotesMarkedStale)]
 
 
 @pytest.mark.parametrize("reset", ["inf", "nan", "1e30", "9999999999999"])

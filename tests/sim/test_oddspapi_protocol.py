@@ -125,10 +125,26 @@ async def test_optional_fields_and_nulls_both_occur(sim):
     assert any("limit" not in o for o in outcomes) and any(o.get("limit") is None and "limit" in o for o in outcomes)
 
 
+async def _collect_until(url: str, login: dict, enough, limit: int) -> list[dict]:
+    """Data frames until `enough(frames)` holds or `limit` frames have come: the market's mix sets how many it takes."""
+    async with connect(url) as ws:
+        await ws.send(json.dumps(login))
+        data: list[dict] = []
+        while len(data) < limit and not enough(data):
+            data += (await read(ws, 1))[1]
+    return data
+
+
+def _forty_statuses(data: list[dict]) -> bool:
+    return sum(m["channel"] == "fixtures" for m in data) >= 40
+
+
 async def test_status_ids_only_as_documented_and_scores_without_result():
-    server = serve(rate=20_000, fixtures_per_league=3)
+    """Scores far outnumber status changes (books and scores move every tick), so read until 40 statuses came."""
+    server = serve(rate=100_000, fixtures_per_league=1)
     try:
-        data = await _collect(server.urls()["oddspapi_ws"], 100, LOGIN | {"channels": ["fixtures", "scores"]})
+        login = LOGIN | {"channels": ["fixtures", "scores"]}
+        data = await _collect_until(server.urls()["oddspapi_ws"], login, _forty_statuses, 5_000)
     finally:
         server.stop()
     statuses = [m["payload"]["status"] for m in data if m["channel"] == "fixtures"]
@@ -155,22 +171,24 @@ def test_undocumented_statuses_go_out_with_a_null_or_undocumented_id_and_their_n
     assert None in {s["statusId"] for s in statuses} and any((s["statusId"] or 0) > 1 for s in statuses)
 
 
+def _closed(message: dict) -> bool:
+    """A finished fixture's `bookmakers` frame: its books listed without odds, or none listed."""
+    books = message["payload"]["bookmakers"]
+    return not books or not any(b["hasOdds"] for b in books.values())
+
+
 async def test_bookmakers_channel_suspends_lifts_and_closes():
-    server = serve(rate=20_000)
+    """A game lasts hundreds of suspensions and lifts, so read until the first one ends (bounded)."""
+    server = serve(rate=100_000, fixtures_per_league=1)
     try:
         login = LOGIN | {"channels": ["bookmakers"], "receiveType": "json"}
-        data = await _collect(server.urls()["oddspapi_ws"], 120, login)
+        data = await _collect_until(server.urls()["oddspapi_ws"], login, lambda data: any(map(_closed, data)), 3_000)
     finally:
         server.stop()
     books = [b for m in data for b in m["payload"]["bookmakers"].values()]
     assert any(b["suspended"] for b in books) and any(not b["suspended"] and b["hasOdds"] for b in books)
     assert any(b["staleOdds"] for b in books)
-    closed = [
-        m
-        for m in data
-        if not m["payload"]["bookmakers"] or not any(b["hasOdds"] for b in m["payload"]["bookmakers"].values())
-    ]
-    assert closed  # a finished fixture lists its books without odds, or not at all
+    assert any(map(_closed, data))  # a finished fixture lists its books without odds, or not at all
 
 
 async def test_resume_replays_only_replay_channels_then_completes():
