@@ -265,9 +265,12 @@ async def test_an_alert_arrives(sim, tmp_path):
             if change is not None:
                 break
         assert change is not None
-        await pilot.pause(1.0)
         fixture = change.fixture
-        alerts = static_text(app.query_one("#alerts"))
+        for _ in range(50):  # the store may still be taking in the ticks stepped above
+            await pilot.pause(0.2)
+            alerts = static_text(app.query_one("#alerts"))
+            if fixture.home in alerts and change.new_status.value in alerts:
+                break
         assert fixture.home in alerts and change.new_status.value in alerts
         ref = ("opticodds", fixture.fixture_id)
         assert app.store.has_unread_alert(ref) == (app.selected_ref != ref)  # the game on screen is read
