@@ -252,13 +252,17 @@ async def test_an_alert_arrives(sim, tmp_path):
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         change = None
+        hub = sim.simulator.hub
         for _ in range(400):
+            first = hub.next_seq
             step(sim)
             change = next(
                 (
                     e.event
-                    for e in sim.simulator.hub.entries[-10:]
-                    if isinstance(e.event, StatusChange) and e.event.new_status is not None  # not a new start time
+                    for e in hub.entries
+                    if e.seq >= first  # this tick's events only
+                    and isinstance(e.event, StatusChange)
+                    and e.event.new_status is not None  # not a new start time
                 ),
                 None,
             )
@@ -271,7 +275,7 @@ async def test_an_alert_arrives(sim, tmp_path):
             alerts = static_text(app.query_one("#alerts"))
             if fixture.home in alerts and change.new_status.value in alerts:
                 break
-        assert fixture.home in alerts and change.new_status.value in alerts
+        assert fixture.home in alerts and change.new_status.value in alerts, (fixture.home, change.new_status, alerts)
         ref = ("opticodds", fixture.fixture_id)
         assert app.store.has_unread_alert(ref) == (app.selected_ref != ref)  # the game on screen is read
 
