@@ -11,7 +11,7 @@ from rich.console import Console
 from oddstui.sim.market import StatusChange
 from oddstui.ui.cells import quote_cell
 from oddstui.ui.widgets.price_grid import COPILOT
-from tests.ui.conftest import KEY, make_app, settle, step
+from tests.ui.conftest import KEY, make_app, rows_to, settle, step
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -145,7 +145,8 @@ async def test_parlay_with_a_same_game_pair(sim, tmp_path):
         await settle(pilot, app)
         grid = app.query_one("#grid")
 
-        async def go_to(market: str, same_team_as: str | None = None) -> str:
+        def open_row(market: str, same_team_as: str | None = None) -> int | None:
+            """The line of the first main row of `market` with an open Copilot price."""
             for index, item in enumerate(grid.rows):
                 row = item.row
                 if (
@@ -156,17 +157,35 @@ async def test_parlay_with_a_same_game_pair(sim, tmp_path):
                     and (same_team_as is None or row.selection.startswith(same_team_as))
                     and row.is_main
                 ):
-                    grid.cursor_row = index
-                    await pilot.press("p")
-                    await pilot.pause(0.2)
-                    return row.selection
-            raise AssertionError(f"no open {market} row")
+                    return index
+            return None
 
+        async def to_fixture_with(*markets: str) -> None:
+            """Down the fixture list to a game offering every one of `markets` (a decided game locks its result)."""
+            for _ in range(len(listed(app))):
+                if all(open_row(m) is not None for m in markets):
+                    return
+                app.query_one("#fixtures").action_move(1)
+                await pilot.pause(0.3)
+            raise AssertionError(f"no game with open {markets}")
+
+        async def go_to(market: str, same_team_as: str | None = None) -> str:
+            index = open_row(market, same_team_as)
+            if index is None:
+                raise AssertionError(f"no open {market} row")
+            grid.action_move(rows_to(grid, index), grid.columns.index(COPILOT) - grid.cursor_col)
+            await pilot.press("p")
+            await pilot.pause(0.2)
+            return grid.rows[index].row.selection
+
+        await to_fixture_with("Moneyline", "Point Spread")
+        first = app.selected_ref
         team = await go_to("Moneyline")
         await go_to("Point Spread", same_team_as=team)
-        await pilot.press("down")  # another fixture for a third leg
-        app.query_one("#fixtures").action_move(1)
+        app.query_one("#fixtures").action_move(1)  # another fixture for a third leg
         await pilot.pause(0.3)
+        await to_fixture_with("Moneyline")
+        assert app.selected_ref != first
         await go_to("Moneyline")
         await pilot.pause(1.0)
         slip = app.query_one("#slip")
@@ -196,13 +215,15 @@ async def test_a_lock_appears_and_clears(sim, tmp_path):
         for _ in range(100):
             step(sim)
             await pilot.pause(0.15)
+            # A suspension of a live game (every price locked for a few ticks), seen on a main spread row: a
+            # replaced main line or a decided market stays locked for good, so neither would do.
             locked = [
-                q
-                for q in app.store.quotes()
-                if q.locked
-                and q.book == "Pinnacle"
-                and q.is_main
-                and app.store.fixture(("opticodds", q.fixture_id)).status.value == "live"
+                quote
+                for fixture in app.store.fixtures()
+                if fixture.status.value == "live" and app.store.is_fully_suspended(("opticodds", fixture.fixture_id))
+                for section in app.store.grid(("opticodds", fixture.fixture_id)).sections
+                for row in section.rows
+                if row.market == "Point Spread" and (quote := row.cells.get("Pinnacle")) is not None and quote.locked
             ]
             if locked:
                 locked_key = locked[0].key
@@ -231,16 +252,30 @@ async def test_an_alert_arrives(sim, tmp_path):
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         change = None
+        hub = sim.simulator.hub
         for _ in range(400):
+            first = hub.next_seq
             step(sim)
-            change = next((e.event for e in sim.simulator.hub.entries[-10:] if isinstance(e.event, StatusChange)), None)
+            change = next(
+                (
+                    e.event
+                    for e in hub.entries
+                    if e.seq >= first  # this tick's events only
+                    and isinstance(e.event, StatusChange)
+                    and e.event.new_status is not None  # not a new start time
+                ),
+                None,
+            )
             if change is not None:
                 break
         assert change is not None
-        await pilot.pause(1.0)
         fixture = change.fixture
-        alerts = static_text(app.query_one("#alerts"))
-        assert fixture.home in alerts and change.new_status.value in alerts
+        for _ in range(50):  # the store may still be taking in the ticks stepped above
+            await pilot.pause(0.2)
+            alerts = static_text(app.query_one("#alerts"))
+            if fixture.home in alerts and change.new_status.value in alerts:
+                break
+        assert fixture.home in alerts and change.new_status.value in alerts, (fixture.home, change.new_status, alerts)
         ref = ("opticodds", fixture.fixture_id)
         assert app.store.has_unread_alert(ref) == (app.selected_ref != ref)  # the game on screen is read
 
@@ -373,6 +408,9 @@ async def test_the_cursor_keeps_its_row_across_fixtures_and_a_suspended_game_say
         for _ in range(3):
             fixtures.action_move(1)
             await pilot.pause(0.2)
+            if not priced_rows(grid):  # a game suspended when the feed began: no open price yet, nothing to select
+                assert grid.selected is None
+                continue
             row, _ = grid.selected
             same_market = [line.row for line in grid.rows if line.row is not None and line.row.market == market]
             if any(r.selection == "Under" for r in same_market):

@@ -23,7 +23,13 @@ def test_screen_at_every_size(sim, tmp_path, snap_compare, size):
     app = make_app(sim, tmp_path)
 
     async def run_before(pilot) -> None:
-        await settle(pilot, app, lambda: any(open_moneyline(r) for r in app.store.grid(app.selected_ref).rows))
+        await settle(pilot, app)
+        # The first listed game whose moneyline is open (a live game may have its result decided, so locked).
+        listed = [(f.provider, f.fixture_id) for f in app.store.fixtures(app.view.fixture_filter())]
+        ref = next(ref for ref in listed if any(open_moneyline(r) for r in app.store.grid(ref).rows))
+        app.query_one("#fixtures").highlight(ref)
+        await pilot.pause(0.3)
+        assert app.selected_ref == ref
         grid = app.query_one("#grid")
         grid.focus()
         index = next(i for i, item in enumerate(grid.rows) if item.row is not None and open_moneyline(item.row))

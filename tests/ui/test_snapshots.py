@@ -86,17 +86,16 @@ def test_locked_row(sim, tmp_path, snap_compare):
     app = make_app(sim, tmp_path)
 
     def locked_main():
-        return next(
-            (
-                q
-                for q in app.store.quotes()
-                if q.locked
-                and q.is_main
-                and q.book == "Pinnacle"
-                and app.store.fixture((q.provider, q.fixture_id)).is_live
-            ),
-            None,
-        )
+        """A Pinnacle price locked on a main row of a live game (a replaced main line folds away: not that)."""
+        for fixture in app.store.fixtures():
+            if not fixture.is_live:
+                continue
+            for section in app.store.grid((fixture.provider, fixture.fixture_id)).sections:
+                for row in section.rows:
+                    quote = row.cells.get("Pinnacle")
+                    if quote is not None and quote.locked:
+                        return quote
+        return None
 
     async def run_before(pilot) -> None:
         await settle(pilot, app)
@@ -158,6 +157,8 @@ def test_parlay_panel_with_an_error(sim, tmp_path, snap_compare):
                 app,
                 lambda row, key=quote.key: row.cells.get(COPILOT) is not None and row.cells[COPILOT].key == key,
             )
+            grid.action_move(0, grid.columns.index(COPILOT) - grid.cursor_col)  # p adds the cell under the cursor
+            await pilot.pause(0.1)
             await pilot.press("p")
         slip = app.parlay_slip
         for _ in range(50):
