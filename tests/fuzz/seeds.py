@@ -1,4 +1,4 @@
-"""Example payloads from the provider docs (/work/shared/providers), verbatim: the seeds every mutation starts from."""
+"""Example payloads from the provider docs (../shared/providers), verbatim: the seeds every mutation starts from."""
 
 SEEDS: dict[str, str] = {
     "odds": """{
