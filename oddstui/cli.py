@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 
 PROVIDERS = ("opticodds", "oddspapi", "oddsstream")
 """The same names as config.PROVIDERS (a test keeps them equal), here so that the parser needs no imports."""
+SIGNAL_KINDS = ("ev", "arb", "middle", "hold")
+"""The values of signals.SignalKind, likewise."""
+DEVIG_METHODS = ("multiplicative", "additive", "power", "shin")
+"""The values of devig.DevigMethod, likewise."""
 INTERNAL_ERROR = 70
 INTERRUPTED = 130
 
@@ -49,6 +53,8 @@ def _number(kind: Callable[[str], float], low: float, high: float, words: str) -
 COUNT = _number(int, 1, math.inf, "a whole number of 1 or more")
 SECONDS = _number(float, 1e-3, 1e9, "a number of seconds above 0")
 RATE = _number(float, 1e-3, 1e7, "a number of events per second above 0")
+AMOUNT = _number(float, 1e-6, 1e12, "an amount above 0")
+PERCENT = _number(float, -100, 1e6, "a percentage")
 PORT = _number(int, 0, 65535, "a port number from 0 to 65535 (0: any free port)")
 
 
@@ -112,9 +118,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tail.add_argument("--demo", action="store_true", help="stream from the built-in simulator")
 
-    from oddstui import scan
-
-    scan.add_arguments(commands.add_parser("scan", help="live +EV prices, arbitrages, middles and low-hold markets"))
+    scan = commands.add_parser("scan", help="live +EV prices, arbitrages, middles and low-hold markets")
+    scan.add_argument("--kind", action="append", default=[], choices=SIGNAL_KINDS)
+    scan.add_argument("--min-edge", type=PERCENT, metavar="PCT", help="leave out signals below this edge, in %%")
+    scan.add_argument("--stake", type=AMOUNT, default=100.0, metavar="AMOUNT", help="total stake to split (100)")
+    scan.add_argument("--unit", type=AMOUNT, default=1.0, help="round stakes to a multiple of this (1)")
+    scan.add_argument("--devig", default="multiplicative", choices=DEVIG_METHODS)
+    scan.add_argument("--provider", action="append", default=[], choices=PROVIDERS)
+    scan.add_argument("--for", dest="seconds", type=SECONDS, metavar="S", help="exit after this many seconds")
+    scan.add_argument("--count", type=COUNT, metavar="N", help="exit after this many signal lines")
+    scan.add_argument("--json", action="store_true", help="JSON lines instead of a table")
+    scan.add_argument("--demo", action="store_true", help="scan the built-in simulator")
 
     parlay = commands.add_parser("parlay", help="price a parlay of Copilot odd ids through OpticOdds")
     parlay.add_argument("ids", nargs="+", metavar="ID")

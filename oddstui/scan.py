@@ -18,7 +18,7 @@ from typing import TextIO
 
 import msgspec
 
-from oddstui.config import PROVIDERS, Settings
+from oddstui.config import Settings
 from oddstui.devig import DevigMethod
 from oddstui.market_view import base_selection, line_text
 from oddstui.model import FrameRejected, StreamHealthChanged, StreamState
@@ -44,29 +44,12 @@ class ScanOptions:
     refresh: float = REFRESH
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The `scan` subcommand's options."""
-    parser.add_argument("--kind", action="append", default=[], choices=[k.value for k in SignalKind])
-    parser.add_argument("--min-edge", type=float, metavar="PCT", help="leave out signals below this edge, in %%")
-    parser.add_argument("--stake", type=float, default=100.0, metavar="AMOUNT", help="total stake to split (100)")
-    parser.add_argument("--unit", type=float, default=1.0, help="round stakes to a multiple of this (1)")
-    parser.add_argument("--devig", default="multiplicative", choices=[m.value for m in DevigMethod])
-    parser.add_argument("--provider", action="append", default=[], choices=PROVIDERS)
-    parser.add_argument("--for", dest="seconds", type=float, metavar="S", help="exit after this many seconds")
-    parser.add_argument("--count", type=int, metavar="N", help="exit after this many signal lines")
-    parser.add_argument("--json", action="store_true", help="JSON lines instead of a table")
-    parser.add_argument("--demo", action="store_true", help="scan the built-in simulator")
-
-
 def run(args: argparse.Namespace, load_settings: Callable[[], Settings | None]) -> int:
     """The subcommand: settings, the simulator when no key is set, then `scan`."""
     import platformdirs
 
     from oddstui.config import APP_NAME
 
-    if args.stake <= 0 or args.unit <= 0:
-        print("oddstui scan: --stake and --unit must be positive", file=sys.stderr)
-        return 2
     settings = load_settings()
     if settings is None:
         return 2

@@ -57,6 +57,10 @@ def sim():
         (["sim", "--fixtures-per-league", "0"], "--fixtures-per-league: '0' is not a whole number"),
         (["tail", "--state", "/no/such/dir/x.json"], "--state: cannot write in '/no/such/dir' (No such file"),
         (["sim", "--truth", "/no/such/dir/t.json"], "--truth: cannot write in '/no/such/dir'"),
+        (["scan", "--count", "-5"], "--count: '-5' is not a whole number of 1 or more"),
+        (["scan", "--for", "-1"], "--for: '-1' is not a number of seconds above 0"),
+        (["scan", "--stake", "0"], "--stake: '0' is not an amount above 0"),
+        (["scan", "--unit", "nan"], "--unit: 'nan' is not an amount above 0"),
     ],
 )
 def test_bad_arguments_are_refused_before_anything_starts(args, message, capsys):
@@ -79,6 +83,14 @@ def test_state_that_names_a_directory_or_an_unwritable_place_is_refused(tmp_path
 
 def test_the_parser_offers_every_configured_provider():
     assert cli.PROVIDERS == config.PROVIDERS
+
+
+def test_the_parser_offers_every_signal_kind_and_devig_method():
+    from oddstui.devig import DevigMethod
+    from oddstui.signals import SignalKind
+
+    assert tuple(k.value for k in SignalKind) == cli.SIGNAL_KINDS
+    assert tuple(m.value for m in DevigMethod) == cli.DEVIG_METHODS
 
 
 def test_a_bad_state_path_is_refused_by_the_process_before_streaming(tmp_path):
