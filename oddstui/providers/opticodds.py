@@ -28,6 +28,7 @@ from oddstui.model import (
     FixtureUpserted,
     Quote,
     QuotesLocked,
+    QuotesMarkedStale,
     QuotesPosted,
     QuotesSettled,
     Score,
@@ -658,7 +659,8 @@ class OpticOddsClient:
 
     def _apply_snapshot(self, state: _StreamState, items: list, asked: float) -> None:
         """Post the snapshot's prices (where the stream has not moved on since it opened), then lock every
-        price this stream held that the snapshot no longer lists: off the board or suspended, never live."""
+        price this stream held that the snapshot no longer lists: off the board or suspended, never live, and
+        marked stale, since the price it was suspended at may have moved unseen."""
         plan, stream = state.plan, state.plan.name
         touched = state.touched or set()
         fmt = self.wire_format if plan.kind == "odds" else OddsFormat.AMERICAN
@@ -688,5 +690,6 @@ class OpticOddsClient:
         gone = [q for key, q in state.held.items() if key not in listed and key not in touched]
         for quote in gone:
             del state.held[quote.key]
-        if gone:
+        if gone:  # locked at the last price seen, which the snapshot cannot confirm: stale as well
             self.feed.put(QuotesLocked(stream, None, gone))
+            self.feed.put(QuotesMarkedStale(stream, PROVIDER, [q.key for q in gone]), data=False)

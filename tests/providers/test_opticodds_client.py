@@ -255,6 +255,7 @@ async def test_rehydration_marks_prices_stale_until_the_snapshot_and_locks_what_
     a, b, c = (store.quote("opticodds", k) for k in "ABC")
     assert a.raw == 160 and store.is_live_price(a)
     assert b.locked and not store.is_live_price(b)  # locked during the outage: never live again
+    assert b.stale  # and the price it shows was the last seen, which the snapshot could not confirm
     assert c.raw == 333 and store.is_live_price(c)  # the stream moved on while the snapshot loaded: it wins
 
 
