@@ -281,12 +281,17 @@ def run(argv: Sequence[str] | None = None) -> int:
     return run_dashboard(args)
 
 
+def _say_nothing(_: object) -> None:
+    """An unraisable-exception hook for a process ending on Ctrl+C: what is torn down says nothing."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; Ctrl+C at any moment ends it with 130 and no traceback, a crash with one line and 70."""
     try:
         return run(argv)
     except KeyboardInterrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl+C while shutting down prints nothing either
+        sys.unraisablehook = _say_nothing  # an event loop the interrupt left half-made must not warn at exit
         return INTERRUPTED
     except BrokenPipeError:  # `oddstui tail | head`: the reader left
         return quiet_broken_pipe()
