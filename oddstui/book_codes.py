@@ -22,6 +22,7 @@ DEFAULT_BOOK_CODES: dict[str, str] = {
     "Bovada": "BOV",
     "Circa Sports": "CIRC",
     "Betfair": "BFX",
+    "Betfair Exchange": "BFX",
     "William Hill": "WH",
     "Unibet": "UNI",
     "Copilot": "COP",

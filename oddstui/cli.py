@@ -197,6 +197,7 @@ def run_config(args: argparse.Namespace) -> int:
     where = path if path.exists() else f"{path} (not created yet: defaults)"
     enabled = ", ".join(p.name for p in settings.enabled) or "none: oddstui runs on the built-in simulator"
     print(f"{where}: valid\nproviders with a key: {enabled}")
+    print(f"sharp books (the fair price's source, first live one wins): {', '.join(settings.sharp_books) or 'none'}")
     for line in config_check.report(settings, SettingsFile().settings):
         print(line)
     return 0

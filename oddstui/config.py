@@ -19,6 +19,7 @@ import msgspec
 import platformdirs
 from msgspec import UNSET, UnsetType
 
+from oddstui.market_view import SHARP_BOOKS
 from oddstui.odds import OddsFormat
 from oddstui.secret import SENSITIVE_NAME, Secret, mask_url, register, register_url_credentials, scrub
 
@@ -38,6 +39,7 @@ TEMPLATE = """\
 # sports = ["basketball", "football", "hockey", "baseball", "soccer", "tennis"]
 # leagues = []               # empty: every league of those sports
 # books = ["Pinnacle", "DraftKings", "FanDuel", "BetMGM", "Caesars", "BetRivers"]
+# sharp_books = ["Pinnacle", "Circa Sports", "Betfair Exchange"]   # fair price: the first that prices live
 # markets = []               # empty: every market
 # [book_codes]               # short codes for the grid's column headers, e.g.
 # FanDuel = "FD"
@@ -79,6 +81,8 @@ class Settings:
     """Sportsbooks to stream, in the order of the grid's columns."""
     markets: tuple[str, ...] = ()
     """Markets to keep; empty means every market."""
+    sharp_books: tuple[str, ...] = SHARP_BOOKS
+    """Books whose no-vig price is the fair price, in order of preference (any case); else the consensus."""
     odds_format: OddsFormat = OddsFormat.AMERICAN
     theme: str = "oddstui-dark"
     book_codes: dict[str, str] = field(default_factory=dict)
@@ -98,7 +102,7 @@ def config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
 
 
-SETTING_KEYS = ("sports", "leagues", "books", "markets", "odds_format", "theme")
+SETTING_KEYS = ("sports", "leagues", "books", "markets", "odds_format", "theme", "sharp_books")
 TABLE_KEYS = ("book_codes",)
 """Top-level tables of settings other than the providers'."""
 
@@ -113,6 +117,7 @@ class FileSettings(msgspec.Struct, forbid_unknown_fields=True):
     odds_format: str | UnsetType = UNSET
     theme: str | UnsetType = UNSET
     book_codes: dict[str, str] | UnsetType = UNSET
+    sharp_books: list[str] | UnsetType = UNSET
 
 
 def _provider_keys(name: str) -> tuple[str, ...]:
@@ -127,6 +132,7 @@ def _table_type(name: str) -> type[msgspec.Struct]:
 
 FIXES = {
     **{key: f'write it as {key} = ["a", "b"]' for key in ("sports", "leagues", "books", "markets")},
+    "sharp_books": 'write it as sharp_books = ["Pinnacle", "Circa Sports"]',
     "odds_format": 'write it as odds_format = "decimal"',
     "theme": 'write it as theme = "oddstui-dark"',
 }
@@ -182,6 +188,7 @@ def parse(data: dict, source: str, env: Mapping[str, str]) -> Settings:
         leagues=_given(typed.leagues, ()),
         books=_given(typed.books, DEFAULT_BOOKS),
         markets=_given(typed.markets, ()),
+        sharp_books=_sharp_books(typed.sharp_books, source),
         source=source,
     )
     if typed.odds_format is not UNSET:
@@ -206,6 +213,15 @@ def _book_codes(table: dict[str, str], source: str) -> dict[str, str]:
             fix = f'use 1 to 6 characters, e.g. {book} = "FD"'
             raise ConfigError(source, f"book_codes.{book}", f"not a short code: {code!r}", fix)
     return dict(table)
+
+
+def _sharp_books(value: list[str] | UnsetType, source: str) -> tuple[str, ...]:
+    """sharp_books: book names in order of preference; a blank name is a mistake, not 'no book'."""
+    books = _given(value, SHARP_BOOKS)
+    for index, book in enumerate(books):
+        if not book.strip():
+            raise ConfigError(source, f"sharp_books[{index}]", "an empty book name", FIXES["sharp_books"])
+    return tuple(book.strip() for book in books)
 
 
 def _given(value: list[str] | UnsetType, default: tuple[str, ...]) -> tuple[str, ...]:

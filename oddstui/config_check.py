@@ -94,7 +94,7 @@ def precedence(settings: Settings, remembered: UiSettings) -> list[str]:
 
 
 def unknown_names(settings: Settings, themes: set[str]) -> list[str]:
-    """Warnings for a theme, sports or books that nothing knows."""
+    """Warnings for a theme, sports, books or sharp books that nothing knows."""
     warnings = []
     if settings.theme not in themes:
         warnings.append(f"theme {settings.theme!r} is not a known theme; known: {', '.join(sorted(themes))}")
@@ -106,6 +106,9 @@ def unknown_names(settings: Settings, themes: set[str]) -> list[str]:
         if book not in KNOWN_BOOKS:
             hint = f" (did you mean {known_books[book.lower()]!r}?)" if book.lower() in known_books else ""
             warnings.append(f"book {book!r} is not a sportsbook the providers name{hint}")
+    for book in settings.sharp_books:
+        if book.lower() not in known_books:
+            warnings.append(f"sharp book {book!r} is not a sportsbook the providers name; the fair price skips it")
     return warnings
 
 

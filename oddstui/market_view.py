@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from oddstui.devig import DevigMethod, fair_probabilities
 from oddstui.model import Fixture, Quote
 from oddstui.odds import OddsError, hold
+from oddstui.short_names import short_teams
 
 FixtureRef = tuple[str, str]
 LivePrice = Callable[[Quote], bool]
 """True for a price one could bet now: not locked, settled or stale."""
 
-SHARP_BOOKS = ("Pinnacle", "Circa Sports", "Betfair")
-"""Books whose no-vig price is taken as fair, in order of preference."""
+SHARP_BOOKS = ("Pinnacle", "Circa Sports", "Betfair Exchange")
+"""Books whose no-vig price is taken as fair, in order of preference: the config's `sharp_books` default."""
 NOT_BOOKABLE = frozenset({"Copilot"})
 """Model prices shown beside the books but never offered as the best price, nor counted in a consensus."""
 CONSENSUS = "consensus"
@@ -57,6 +58,8 @@ class GridRow:
     """The sharp book the fair price came from, or CONSENSUS."""
     holds: dict[str, float] = field(default_factory=dict)
     """Each book's hold on this row's market at this line, where it prices every side live."""
+    short_label: str = ""
+    """The label with the teams' short names ('Thunder +3.5'), for a narrow selection column."""
 
 
 @dataclass(slots=True)
@@ -200,6 +203,19 @@ def points_text(points: float | None, signed: bool = False) -> str:
 def line_text(selection: str, points: float | None) -> str:
     """A line as the selection reads it: handicaps signed, over/under lines bare."""
     return points_text(points, signed=over_under(selection) is None)
+
+
+_OVER_UNDER = re.compile(r"\b(Over|Under)\b", re.IGNORECASE)
+
+
+def short_label(label: str, fixture: Fixture | None) -> str:
+    """The label with the teams' short names and O/U for over/under ('Heat O 118.5'); whole words, never cut."""
+    if fixture is not None:
+        short_away, short_home = short_teams(fixture.away, fixture.home, fixture.sport)
+        for full, short in ((fixture.away, short_away), (fixture.home, short_home)):
+            if full and full != short:
+                label = label.replace(full, short)
+    return _OVER_UNDER.sub(lambda m: m.group(1)[0].upper(), label)
 
 
 def _label(selection: str, player: str, points: float | None, with_line: bool) -> str:
@@ -348,9 +364,9 @@ def build_section(
         line = _row_line(cells, sharp, is_live)
         mixed = len({q.points for q in cells.values()}) > 1
         label = _label(selection, player, line, with_line=not mixed)
-        main_rows[selection] = GridRow(
-            market, selection, label, line, True, cells, (market, player, selection, None), mixed
-        )
+        key = (market, player, selection, None)
+        short = short_label(label, fixture)
+        main_rows[selection] = GridRow(market, selection, label, line, True, cells, key, mixed, short_label=short)
     if not main_only:
         lines: dict[tuple[str, float | None], dict[str, Quote]] = {}
         for selection in selections:
@@ -360,9 +376,9 @@ def build_section(
                     lines.setdefault((selection, quote.points), {})[quote.book] = quote
         for (selection, points), cells in lines.items():
             label = _label(selection, player, points, with_line=True)
-            alternates.append(
-                GridRow(market, selection, label, points, False, cells, (market, player, selection, points))
-            )
+            key = (market, player, selection, points)
+            short = short_label(label, fixture)
+            alternates.append(GridRow(market, selection, label, points, False, cells, key, short_label=short))
     ladder: dict[int, float] = {}
     for members in sets.values():
         ou = all(over_under(s) is not None for s in members)

@@ -155,6 +155,10 @@ class FixtureChange:
     old_start: float | None = None
     new_start: float | None = None
     ts: float = 0.0
+    league: str = ""
+    home: str = ""
+    away: str = ""
+    """What the change itself says of the game (optional): names it in an alert before the fixture is listed."""
 
 
 class Settlement(StrEnum):

@@ -67,7 +67,9 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings | None]) 
         args.count,
         args.json,
     )
-    scan_settings = ScanSettings(method=DevigMethod(args.devig), stake=args.stake, unit=args.unit)
+    scan_settings = ScanSettings(
+        method=DevigMethod(args.devig), stake=args.stake, unit=args.unit, sharp=settings.sharp_books
+    )
     try:
         return asyncio.run(
             scan(settings, options, scan_settings, cache_dir=Path(platformdirs.user_cache_dir(APP_NAME)))

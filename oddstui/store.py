@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from oddstui.market_view import SHARP_BOOKS, Grid, build_grid, fully_suspended
 from oddstui.model import (
@@ -145,6 +145,8 @@ class Store:
         self._unhealthy: set[str] = set()
         self._lost: set[str] = set()
         self._alerts: deque[Alert] = deque(maxlen=alert_capacity)
+        self._unlisted_names: dict[FixtureRef, str] = {}
+        """Games alerts could only describe (not listed yet), and how: renamed when the fixture arrives."""
         self._unread: set[FixtureRef] = set()
         self.eviction_grace = eviction_grace
         """Seconds a finished fixture stays, with its quotes, before `evict` drops it."""
@@ -285,6 +287,8 @@ class Store:
         ref = (fixture.provider, fixture.fixture_id)
         old = self._fixtures.get(ref)
         self._fixtures[ref] = fixture
+        if ref in self._unlisted_names:
+            self._name_unlisted(ref, fixture)
         if old is not None and (old.status is not fixture.status or old.start != fixture.start):
             change = FixtureChange(
                 fixture.provider,
@@ -402,7 +406,11 @@ class Store:
     # --- alerts -----------------------------------------------------------------
 
     def _alert_change(self, fixture: Fixture | None, change: FixtureChange) -> None:
-        name = fixture.name if fixture is not None else change.fixture_id
+        name = fixture.name if fixture is not None else unlisted_name(change)
+        if fixture is None:
+            self._unlisted_names[(change.provider, change.fixture_id)] = name
+            if len(self._unlisted_names) > (self._alerts.maxlen or 0):  # no more than the alerts that show them
+                del self._unlisted_names[next(iter(self._unlisted_names))]
         parts = []
         important = False
         if change.new_status is not None:
@@ -423,6 +431,20 @@ class Store:
         text = f"{name}: {', '.join(parts) or 'updated'}"
         self._add_alert(Alert(self._clock(), kind, text, change.provider, change.fixture_id, important))
         self._unread.add((change.provider, change.fixture_id))
+
+    def _name_unlisted(self, ref: FixtureRef, fixture: Fixture) -> None:
+        """The game an earlier alert could only describe is listed now: those alerts name it."""
+        interim = self._unlisted_names.pop(ref) + ":"
+        self._alerts = deque(
+            (
+                replace(a, text=fixture.name + ":" + a.text[len(interim) :])
+                if (a.provider, a.fixture_id) == ref and a.text.startswith(interim)
+                else a
+                for a in self._alerts
+            ),
+            maxlen=self._alerts.maxlen,
+        )
+        self._pending.alerts = True
 
     def _add_alert(self, alert: Alert) -> None:
         self._alerts.appendleft(alert)
@@ -612,6 +634,13 @@ class Store:
     def is_fully_suspended(self, ref: FixtureRef) -> bool:
         """The fixture has prices and every one of them is suspended."""
         return fully_suspended(self.fixture_quotes(ref))
+
+
+def unlisted_name(change: FixtureChange) -> str:
+    """A game not listed yet, as its change describes it: its teams, else its league; never its raw id."""
+    if change.home and change.away:
+        return f"{change.away} @ {change.home} ({f'{change.league}, ' if change.league else ''}not listed yet)"
+    return f"unlisted {change.league} game" if change.league else "unlisted game"
 
 
 def start_change_text(old: float | None, new: float) -> str:

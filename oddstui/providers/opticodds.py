@@ -515,6 +515,7 @@ class OpticOddsClient:
             parse_time(data.get("old_start_date")),
             parse_time(data.get("new_start_date")),
             float(timestamp) if isinstance(timestamp, int | float) and not isinstance(timestamp, bool) else 0.0,
+            *_named_game(data),
         )
         if change.new_status is None and change.new_start is None:
             return []
@@ -693,3 +694,14 @@ class OpticOddsClient:
         if gone:  # locked at the last price seen, which the snapshot cannot confirm: stale as well
             self.feed.put(QuotesLocked(stream, None, gone))
             self.feed.put(QuotesMarkedStale(stream, PROVIDER, [q.key for q in gone]), data=False)
+
+
+def _named_game(data: Mapping[str, Any]) -> tuple[str, str, str]:
+    """(league, home, away) as a fixture-status event names them; '' for each it omits or mistypes."""
+    fixture = data.get("fixture")
+    fixture = fixture if isinstance(fixture, Mapping) else {}
+
+    def text(value: object) -> str:
+        return value.strip() if isinstance(value, str) else ""
+
+    return text(data.get("league")), text(fixture.get("home_team_display")), text(fixture.get("away_team_display"))

@@ -127,7 +127,7 @@ class OddsApp(App[None]):
         with Horizontal(id="main"):
             yield FixtureList(id="fixture-list")
             with Vertical(id="centre"):
-                yield PriceGrid(id="grid")
+                yield PriceGrid(id="grid").data_bind(OddsApp.fmt)
                 with Horizontal(id="bottom"):
                     yield ParlaySlip(self.store, self.parlay_client, self.clock, id="slip").data_bind(OddsApp.fmt)
                     with Vertical(id="alerts-box"):
@@ -265,10 +265,10 @@ class OddsApp(App[None]):
         ref = self.selected_ref
         fixture = self.store.fixture(ref) if ref else None
         if ref is None or fixture is None:
-            grid.show(None, self._blank_reason(), self.fmt)
+            grid.show(None, self._blank_reason())
             return
         books = [*self.view.books, COPILOT] if self.view.books else ()
-        data = self.store.grid(ref, books, main_only=self.view.main_only)
+        data = self.store.grid(ref, books, main_only=self.view.main_only, sharp=self.settings.sharp_books)
         if not self.view.books:  # every book: the configured order first (the sharp book leads), then the rest
             preferred = {book: i for i, book in enumerate(self.settings.books)}
             data.books.sort(key=lambda b: (preferred.get(b, len(preferred)), b.lower()))
@@ -277,7 +277,7 @@ class OddsApp(App[None]):
             title += f" {fixture.score.away}-{fixture.score.home}"
         if ref in self.suspended:
             title += " · every price suspended"
-        grid.show(data, title, self.fmt)
+        grid.show(data, title)
 
     def _blank_reason(self) -> str:
         """What the grid says when it has nothing to show: why no stream delivers, or what to do."""
@@ -327,13 +327,18 @@ class OddsApp(App[None]):
                 self.view.books = books
                 self._filters_changed()
 
-        self.push_screen(PickerScreen("Books", self._books_in_grid_order(), self.view.books, reorderable=True), chosen)
+        books = self._books_in_grid_order()
+        self.push_screen(PickerScreen("Books", books, self.view.books, True, self._book_name), chosen)
+
+    def _book_name(self, book: str) -> str:
+        """'PIN   Pinnacle': the grid header's code, then the full name."""
+        return f"{self.price_grid.codes(book):<5} {book}"
 
     def _books_in_grid_order(self) -> list[str]:
         """Every book, in the order the grid shows them: the chosen ones, else the configured order, then the rest."""
         order = [*self.view.books, *self.settings.books]
         rank = {book: i for i, book in reversed(list(enumerate(order)))}
-        books = [b for b in self.store.books() if b != COPILOT]
+        books = {b for b in (*self.store.books(), *self.view.books) if b != COPILOT}
         return sorted(books, key=lambda b: (rank.get(b, len(order)), b.lower()))
 
     def action_search(self) -> None:
@@ -362,9 +367,9 @@ class OddsApp(App[None]):
         self.notify(f"odds format: {self.fmt.value.replace('_', ' ')}", timeout=2)
 
     def watch_fmt(self, fmt: OddsFormat) -> None:
+        """The grid and the slip follow through their bindings; here the choice is only remembered."""
         self.ui_settings.settings.odds_format = fmt.value
         self.ui_settings.save()
-        self._show_grid()
 
     def action_cycle_fixture_list(self) -> None:
         size = self.fixture_list.cycle_size()
@@ -399,7 +404,8 @@ class OddsApp(App[None]):
         return [b for b in getattr(node, "BINDINGS", ()) if isinstance(b, Binding)]
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.key_list()))
+        books = self._books_in_grid_order() or list(self.settings.books)
+        self.push_screen(HelpScreen(self.key_list(), [(self.price_grid.codes(b), b) for b in [*books, COPILOT]]))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's own commands, then every action of ours: its name, and what it does (not the name again)."""

@@ -30,7 +30,6 @@ class ViewState:
     main_only: bool = False
     pinned_only: bool = False
     pinned: set[FixtureRef] = field(default_factory=set)
-    fmt: OddsFormat = OddsFormat.AMERICAN
     watchlist: str | None = None
 
     def fixture_filter(self) -> FixtureFilter:
@@ -42,11 +41,6 @@ class ViewState:
             frozenset(self.pinned),
             self.pinned_only,
         )
-
-    def next_format(self) -> OddsFormat:
-        index = FORMAT_CYCLE.index(self.fmt) if self.fmt in FORMAT_CYCLE else -1
-        self.fmt = FORMAT_CYCLE[(index + 1) % len(FORMAT_CYCLE)]
-        return self.fmt
 
     def summary(self) -> str:
         parts = [

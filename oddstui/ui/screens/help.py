@@ -50,9 +50,11 @@ class HelpScreen(ModalScreen[None]):
                                   border: thick $primary; background: $surface; padding: 0 1; }
     """
 
-    def __init__(self, keys: list[tuple[str, str]]) -> None:
+    def __init__(self, keys: list[tuple[str, str]], books: Iterable[tuple[str, str]] = ()) -> None:
         super().__init__()
         self.keys = keys
+        self.books = list(books)
+        """(short code, full name) of each book, in the grid's column order."""
 
     def compose(self) -> ComposeResult:
         keys = Table(title="Keys (escape closes)", expand=True, show_header=False)
@@ -68,3 +70,14 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll():
             yield Static(keys)
             yield Static(legend)
+            if self.books:
+                yield Static(self._book_table())
+
+    def _book_table(self) -> Table:
+        """Each column header's code and the book's full name ([book_codes] in the config changes them)."""
+        books = Table(title="Books (codes: [book_codes] in the config)", expand=True, show_header=False)
+        books.add_column(style="bold", width=15, no_wrap=True)
+        books.add_column(ratio=1)
+        for code, name in self.books:
+            books.add_row(code, name)
+        return books

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,10 +30,19 @@ class PickerScreen(ModalScreen[list[str] | None]):
     PickerScreen Label { width: 100%; padding: 0 1; color: $text-muted; }
     """
 
-    def __init__(self, title: str, items: list[str], chosen: list[str], reorderable: bool = False) -> None:
+    def __init__(
+        self,
+        title: str,
+        items: list[str],
+        chosen: list[str],
+        reorderable: bool = False,
+        describe: Callable[[str], str] = str,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.reorderable = reorderable
+        self.describe = describe
+        """How an item is shown: for books, the grid's short code and the full name."""
         self.items = list(items)
         """In the order given: for books, the grid's column order."""
         self.chosen = set(chosen)
@@ -43,8 +54,11 @@ class PickerScreen(ModalScreen[list[str] | None]):
                 + ("; [ and ] reorder" if self.reorderable else ""),
                 markup=False,
             )
-            yield SelectionList[str](*[(Text(item), item, item in self.chosen) for item in self.items], id="picker")
+            yield SelectionList[str](*self._options(self.chosen), id="picker")
         yield Footer()
+
+    def _options(self, chosen: set[str]) -> list[tuple[Text, str, bool]]:
+        return [(Text(self.describe(item)), item, item in chosen) for item in self.items]
 
     @property
     def selection(self) -> SelectionList[str]:
@@ -73,5 +87,5 @@ class PickerScreen(ModalScreen[list[str] | None]):
         selected = set(self.selection.selected)
         self.items[index], self.items[index + step] = self.items[index + step], self.items[index]
         self.selection.clear_options()
-        self.selection.add_options([(Text(item), item, item in selected) for item in self.items])
+        self.selection.add_options(self._options(selected))
         self.selection.highlighted = index + step

@@ -10,6 +10,7 @@ import time
 from collections.abc import Set
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -25,6 +26,7 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from oddstui.model import Fixture, FixtureStatus
+from oddstui.short_names import short_teams
 
 FixtureRef = tuple[str, str]
 WIDTHS = ("wide", "narrow", "hidden")
@@ -45,24 +47,71 @@ def local_time(epoch: float) -> str:
     return time.strftime("%a %d %H:%M", time.localtime(epoch))
 
 
+WIDE_TEXT = 37
+NARROW_TEXT = 17
+"""The text width of each size: its CSS width less the scrollbar."""
+STATUS_CODES = {
+    "completed": "FT",
+    "cancelled": "CANC",
+    "postponed": "PPD",
+    "delayed": "DLY",
+    "suspended": "SUSP",
+    "half": "HT",
+}
+"""What the narrow list shows for a status other than unplayed and live."""
+
+
+def _shown_score(fixture: Fixture) -> bool:
+    return fixture.score is not None and (fixture.is_live or fixture.status is FixtureStatus.COMPLETED)
+
+
+def _markers(fixture: Fixture, pinned: bool, unread: bool, gap: str) -> Text:
+    markers = Text()
+    markers.append("●" + gap if fixture.is_live else " " + gap, style="bold red" if fixture.is_live else "")
+    markers.append("★" if pinned else " ", style="bold yellow")
+    markers.append("!" if unread else " ", style="bold magenta")
+    return markers
+
+
 def fixture_label(fixture: Fixture, pinned: bool, unread: bool, suspended: bool = False) -> list[Text]:
     """Two lines: markers and teams; then start time or score, status, and whether every price is suspended.
 
-    Names are cut to the list's width when drawn, so the same label serves every width.
+    The teams' short names where the full ones do not fit; anything longer is cut when drawn.
     """
-    top = Text()
-    top.append("● " if fixture.is_live else "  ", style="bold red" if fixture.is_live else "")
-    top.append("★" if pinned else " ", style="bold yellow")
-    top.append("!" if unread else " ", style="bold magenta")
-    top.append(f" {fixture.away} @ {fixture.home}")
+    names = fixture.name
+    if cell_len(names) > WIDE_TEXT - 5:
+        names = " @ ".join(short_teams(fixture.away, fixture.home, fixture.sport))
+    top = _markers(fixture, pinned, unread, " ")
+    top.append(f" {names}")
     status = fixture.status
     detail = local_time(fixture.start)
-    if fixture.score is not None and (fixture.is_live or status is FixtureStatus.COMPLETED):
+    if _shown_score(fixture) and fixture.score is not None:
         detail = f"{fixture.score.away}-{fixture.score.home}"
     bottom = Text(f"     {detail}  ", style="dim")
     bottom.append(status.value, style=STATUS_STYLES.get(status.value, "dim"))
     if suspended:
         bottom.append("  🔒 all suspended", style="bold yellow")
+    return [top, bottom]
+
+
+def narrow_label(fixture: Fixture, pinned: bool, unread: bool, suspended: bool = False) -> list[Text]:
+    """A ticker: away team and its score (or an unusual status), then home team and its score (or start hour).
+
+    The teams' short names; a lock before the home team when every price is suspended.
+    """
+    away, home = short_teams(fixture.away, fixture.home, fixture.sport)
+    code = STATUS_CODES.get(fixture.status.value, "")
+    start = time.strftime("%H:%M", time.localtime(fixture.start))  # the day: in the wide list (v)
+    score = fixture.score if _shown_score(fixture) else None
+    rights = (str(score.away), str(score.home)) if score is not None else (code, start)
+    top = _markers(fixture, pinned, unread, "")
+    bottom = Text("🔒 " if suspended else "   ", style="bold yellow")
+    status_style = STATUS_STYLES.get(fixture.status.value, "dim")
+    for line, name, right in ((top, away, rights[0]), (bottom, home, rights[1])):
+        room = NARROW_TEXT - line.cell_len - cell_len(right) - 1
+        line.append(name if cell_len(name) <= room else name[: max(0, room - 1)] + "…")
+        line.append(" " * (NARROW_TEXT - line.cell_len - cell_len(right)))
+        line.append(right, style="bold" if score is not None else status_style if right == code else "dim")
     return [top, bottom]
 
 
@@ -251,7 +300,7 @@ class FixtureList(Vertical):
 
     DEFAULT_CSS = """
     FixtureList { width: 38; }
-    FixtureList.-narrow { width: 24; }
+    FixtureList.-narrow { width: 18; }
     FixtureList.-hidden { display: none; }
     FixtureList #filter { height: auto; max-height: 3; color: $text-muted; padding: 0 1; }
     """
@@ -262,6 +311,8 @@ class FixtureList(Vertical):
     def watch_size_name(self, size_name: str) -> None:
         for name in WIDTHS:
             self.set_class(name == size_name, f"-{name}")
+        if self._shown is not None:
+            self.show(*self._shown)  # the narrow list lays its lines out another way
 
     def cycle_size(self) -> str:
         self.size_name = WIDTHS[(WIDTHS.index(self.size_name) + 1) % len(WIDTHS)]
@@ -272,6 +323,8 @@ class FixtureList(Vertical):
         # Held, not queried: the app's refresh timer may call `show` while the screen is torn down.
         self.filter = Static("all fixtures", id="filter")
         self.lines = FixtureLines(id="fixtures")
+        self._shown: tuple | None = None
+        """What `show` was last given: drawn again when the size changes."""
 
     def compose(self) -> ComposeResult:
         yield self.filter
@@ -285,7 +338,9 @@ class FixtureList(Vertical):
         summary: str,
         suspended: Set[FixtureRef] = frozenset(),
     ) -> None:
+        self._shown = (fixtures, pinned, unread, summary, suspended)
         self.filter.update(summary)
+        label = narrow_label if self.size_name == "narrow" else fixture_label
         entries: list[Entry] = []
         league = None
         for fixture in fixtures:
@@ -296,7 +351,7 @@ class FixtureList(Vertical):
             flags = (ref in pinned, ref in unread, ref in suspended)
             score = (fixture.score.home, fixture.score.away) if fixture.score else None
             signature = (fixture.home, fixture.away, fixture.start, fixture.status, fixture.is_live, score, *flags)
-            entries.append(Entry(ref, fixture_label(fixture, *flags), signature))
+            entries.append(Entry(ref, label(fixture, *flags), (label, *signature)))
         self.lines.show(entries)
 
     @property

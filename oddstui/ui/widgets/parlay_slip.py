@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -20,10 +21,12 @@ from textual.reactive import reactive
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from oddstui.model import OddsFormat, Quote
+from oddstui.market_view import short_label
+from oddstui.model import Fixture, OddsFormat, Quote
 from oddstui.odds import OddsError, format_price
 from oddstui.parlay_rules import first_conflict
 from oddstui.providers.copilot import ParlayClient, ParlayError, ParlayQuote
+from oddstui.short_names import short_teams, stat_name, surname
 from oddstui.store import Store
 from oddstui.ui.cells import price_text
 
@@ -42,6 +45,9 @@ class Leg:
     game: str
     book: str
     label: str
+    short_game: str = ""
+    short_label: str = ""
+    """The teams' short names, a prop's surname and stat: shown where the full ones would be cut."""
 
 
 def points_text(points: float | None) -> str:
@@ -55,9 +61,22 @@ def leg_label(quote: Quote) -> str:
     return f"{quote.market}: {selection}"
 
 
+def short_leg_label(quote: Quote, fixture: Fixture | None) -> str:
+    """'Tatum Points O 24.5' for a prop (surname and stat), 'Spread: Celtics -3.5' with the teams' short names."""
+    label = short_label(leg_label(quote), fixture)
+    if not quote.player:
+        return label
+    bet = label.removeprefix(f"{quote.market}: ").replace(quote.player, "").strip()
+    return f"{surname(quote.player)} {stat_name(quote.market)} {bet}"
+
+
 def leg_text(leg: Leg, quote: Quote | None, fmt: OddsFormat, missing: bool, width: int) -> Text:
-    """Two lines cut to `width`: the game and book; then the price (or why it has none) and the bet."""
-    top = Text(f"{leg.game} · {leg.book}", style="dim")
+    """Two lines to `width`: the game and book; then the price (or why it has none) and the bet.
+
+    The short names where the full ones would be cut; cut only if even those do not fit.
+    """
+    game = f"{leg.game} · {leg.book}"
+    top = Text(game if cell_len(game) <= width else f"{leg.short_game or leg.game} · {leg.book}", style="dim")
     bottom = Text()
     if quote is None:
         bottom.append("gone ", style="bold red")
@@ -67,7 +86,7 @@ def leg_text(leg: Leg, quote: Quote | None, fmt: OddsFormat, missing: bool, widt
         bottom.append(f"{price_text(quote, fmt)} ", style="bold")
     if missing:
         bottom.append("not priced by Copilot ", style="bold red")
-    bottom.append(leg.label)
+    bottom.append(leg.label if bottom.cell_len + cell_len(leg.label) <= width else leg.short_label or leg.label)
     for line in (top, bottom):
         line.truncate(width, overflow="ellipsis")
     return Text("\n").join((top, bottom))
@@ -185,7 +204,10 @@ class ParlaySlip(VerticalScroll):
             reason = "already on the slip"
         self._show_reason(reason)
         if reason is None:
-            self.legs.append(Leg(quote.provider, quote.key, odd_id, game, quote.book, leg_label(quote)))
+            fixture = self.store.fixture((quote.provider, quote.fixture_id))
+            short_game = " @ ".join(short_teams(fixture.away, fixture.home, fixture.sport)) if fixture else game
+            label, short = leg_label(quote), short_leg_label(quote, fixture)
+            self.legs.append(Leg(quote.provider, quote.key, odd_id, game, quote.book, label, short_game, short))
             self.reprice()
         return reason
 

@@ -15,6 +15,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
 from textual.geometry import Size
+from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -31,6 +32,8 @@ MIN_LABEL_WIDTH = 14
 MAX_LABEL_WIDTH = 34
 NARROW_LABEL_WIDTH = 8
 """The least the selection column shrinks to so that one book column still fits beside best and fair."""
+WANTED_BOOK_COLUMNS = 3
+"""Book columns a trader needs side by side: the selections take the teams' short names to make room for them."""
 NO_PRICES = " no open prices: suspended, or not offered yet"
 SUSPENDED = "ALL PRICES SUSPENDED"
 
@@ -107,13 +110,15 @@ class PriceGrid(ScrollView, can_focus=True):
     PriceGrid > .price-grid--suspended { color: $background; background: $warning; text-style: bold; }
     """
 
+    fmt: reactive[OddsFormat] = reactive(OddsFormat.AMERICAN, init=False)
+    """The odds format: bound to the app's (`data_bind`); a change redraws every line."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.grid_data: Grid | None = None
         self.rows: list[_Line] = []
         """Every line below the headers; the cursor skips market titles."""
         self.columns: list[str] = []
-        self.fmt = OddsFormat.AMERICAN
         self.cursor_row = 0
         self.cursor_col = 0
         self.first_col = 0
@@ -132,21 +137,31 @@ class PriceGrid(ScrollView, can_focus=True):
         self._best_width = 8
         self._fair_width = 6
         self._label_width = MIN_LABEL_WIDTH
+        self._short = False
+        """The selection column shows the teams' short names."""
+        self.fair_source: str | None = None
+        """The one source of every fair price on screen, named once in the title line; None: each row names its own."""
         self._measured_width = 0
 
     # --- data -------------------------------------------------------------------
 
-    def show(self, grid: Grid | None, title: str, fmt: OddsFormat) -> None:
-        """Show a grid; only lines whose content changed are redrawn, and the cursor stays on its row."""
+    def watch_fmt(self) -> None:
+        self.show(self.grid_data, self.title, redraw=True)
+
+    def show(self, grid: Grid | None, title: str, redraw: bool = False) -> None:
+        """Show a grid; only lines whose content changed are redrawn (all with `redraw`); the cursor keeps its row."""
         now = self.clock()
         kept = self.selected
         books = [b for b in (grid.books if grid else []) if b not in NOT_BOOKABLE]
         columns = [*books, COPILOT] if grid and any(COPILOT in r.cells for r in grid.rows) else books
         same_fixture = grid is not None and self.grid_data is not None and grid.ref == self.grid_data.ref
-        full = columns != self.columns or fmt is not self.fmt or title != self.title or not same_fixture
+        full = redraw or columns != self.columns or title != self.title or not same_fixture
         if grid is not None and self.grid_data is not None and grid.suspended != self.grid_data.suspended:
             full = True
-        self.grid_data, self.columns, self.fmt, self.title = grid, columns, fmt, title
+        sources = {row.fair_source for row in grid.rows if row.fair is not None} if grid else set()
+        fair_source = sources.pop() if len(sources) == 1 else None
+        full |= fair_source != self.fair_source
+        self.grid_data, self.columns, self.title, self.fair_source = grid, columns, title, fair_source
         lines: list[_Line] = []
         for section in grid.sections if grid else []:
             lines.append(_Line(section, None, ("section", section.title, len(section.alternates), self._open(section))))
@@ -244,14 +259,26 @@ class PriceGrid(ScrollView, can_focus=True):
         cell = max([codes, self._price_room(), *(w[0] for w in lines)]) + 1
         best = max([4, *(w[1] for w in lines)]) + 1
         fair = max([4, *(w[2] for w in lines)]) + 1
-        labels = [cell_len(line.row.label) + 2 for line in self.rows if line.row is not None]
-        natural = min(MAX_LABEL_WIDTH, max([MIN_LABEL_WIDTH, *labels]))
-        room = self.scrollable_content_region.width - best - fair - 1 - (cell + 1)
-        label = max(MIN_LABEL_WIDTH, min(natural, room)) if room >= MIN_LABEL_WIDTH else max(NARROW_LABEL_WIDTH, room)
+        rows = [line.row for line in self.rows if line.row is not None]
+        wanted = max(1, min(WANTED_BOOK_COLUMNS, len(self.columns)))
+        beside = self.scrollable_content_region.width - best - fair - 1
+        natural = min(MAX_LABEL_WIDTH, max([MIN_LABEL_WIDTH, *(self._label_room(row, row.label) for row in rows)]))
+        short = natural > beside - wanted * (cell + 1)
+        if short:  # the teams' short names ('Thunder +3.5') keep the book columns' room; the fewest: one
+            labels = (self._label_room(row, row.short_label or row.label) for row in rows)
+            natural = min(MAX_LABEL_WIDTH, max([NARROW_LABEL_WIDTH, *labels]))
+            wanted = next((n for n in range(wanted, 1, -1) if natural <= beside - n * (cell + 1)), 1)
+        label = max(NARROW_LABEL_WIDTH, min(natural, beside - wanted * (cell + 1)))
         self._measured_width = self.scrollable_content_region.width
-        changed = (cell, best, fair, label) != (self._cell_width, self._best_width, self._fair_width, self._label_width)
-        self._cell_width, self._best_width, self._fair_width, self._label_width = cell, best, fair, label
+        sizes = (cell, best, fair, label, short)
+        changed = sizes != (self._cell_width, self._best_width, self._fair_width, self._label_width, self._short)
+        self._cell_width, self._best_width, self._fair_width, self._label_width, self._short = sizes
         return changed
+
+    @staticmethod
+    def _label_room(row: GridRow, label: str) -> int:
+        """The cursor mark, the indent (deeper for an alternate line), the label."""
+        return cell_len(label) + (2 if row.is_main else 3)
 
     def _price_room(self) -> int:
         """Room for a locked price in this format, so a lock appearing later does not widen the columns."""
@@ -328,17 +355,17 @@ class PriceGrid(ScrollView, can_focus=True):
         return joined.extend_cell_length(width, self.rich_style)
 
     def _title_strip(self, width: int) -> Strip:
+        """The fixture's title, cut if need be; on the right, the fair price's one source and a suspension."""
         base = self.rich_style
         title = self.title + (" · hold per book (h)" if self.show_hold else "")
+        tags = []
+        if self.fair_source is not None:
+            tags.append(Segment(f" fair: {self._source_code(self.fair_source)}", base + self._style("fair")))
         if self.grid_data is not None and self.grid_data.suspended:
-            tag = f" {SUSPENDED} "
-            return Strip(
-                [
-                    Segment(fit(title, max(0, width - cell_len(tag) - 1)) + " ", base + self._style("title")),
-                    Segment(tag, base + self._style("suspended")),
-                ]
-            ).adjust_cell_length(width, base)
-        return Strip([Segment(fit(title, width), base + self._style("title"))])
+            tags.append(Segment(f" {SUSPENDED} ", base + self._style("suspended")))
+        room = max(0, width - sum(segment.cell_length for segment in tags) - 1)
+        title_segment = Segment(fit(title, room) + " " if tags else fit(title, width), base + self._style("title"))
+        return Strip([title_segment, *tags]).adjust_cell_length(width, base)
 
     def _header(self) -> Strip:
         base = self.rich_style
@@ -353,14 +380,17 @@ class PriceGrid(ScrollView, can_focus=True):
         return Strip(segments)
 
     def _columns_hint(self) -> str:
-        """' ◂ books 4-7 of 7' when the book columns do not all fit."""
+        """' ◂ books 4-7 of 7' when the book columns do not all fit; shorter (' ◂ 4-7/7') in a narrow column."""
         shown = self.visible_columns
         if shown >= len(self.columns):
             return ""
         last = min(len(self.columns), self.first_col + shown)
         left = "◂" if self.first_col else " "
         right = "▸" if last < len(self.columns) else " "
-        return f" {left} books {self.first_col + 1}-{last} of {len(self.columns)} {right}"
+        hint = f" {left} books {self.first_col + 1}-{last} of {len(self.columns)} {right}"
+        if cell_len(hint) > self._label_width:
+            hint = f" {left} {self.first_col + 1}-{last}/{len(self.columns)} {right}"
+        return hint
 
     def _section_strip(self, line: _Line, width: int) -> Strip:
         section = line.section
@@ -372,6 +402,9 @@ class PriceGrid(ScrollView, can_focus=True):
         else:
             text = f"▸ {section.title}  +{count} alternate lines (a)"
         return Strip([Segment(fit(text, width), self.rich_style + self._style("section"))])
+
+    def _label(self, row: GridRow) -> str:
+        return (row.short_label or row.label) if self._short else row.label
 
     def _cell(self, row: GridRow, book: str, now: float) -> Cell:
         if self.show_hold:
@@ -393,11 +426,15 @@ class PriceGrid(ScrollView, can_focus=True):
         return f"{self.codes(row.best_book)} {quote_cell(best, self.fmt, now, False, True, line).text.rstrip('▲▼')}"
 
     def _fair_text(self, row: GridRow) -> str:
+        """The fair price, and its source unless the title line names the one source of them all."""
         if row.fair is None or row.fair_source is None:
             return ""
-        source = "cons" if row.fair_source == CONSENSUS else self.codes(row.fair_source)
+        source = "" if self.fair_source is not None else " " + self._source_code(row.fair_source)
         line = f"{line_text(row.selection, row.points)} " if row.mixed_lines else ""
-        return f"{line}{format_price(row.fair, self.fmt)} {source}"
+        return f"{line}{format_price(row.fair, self.fmt)}{source}"
+
+    def _source_code(self, source: str) -> str:
+        return "cons" if source == CONSENSUS else self.codes(source)
 
     def _row_strip(self, index: int) -> Strip:
         now = self.clock()
@@ -408,10 +445,10 @@ class PriceGrid(ScrollView, can_focus=True):
             return self._section_strip(line, self.frozen_width + (self._cell_width + 1) * len(self.columns))
         cursor = index == self.cursor_row and self.has_focus
         label_style = base + (self._style("alternate") if not row.is_main else Style())
-        indent = "    " if not row.is_main else "  "
+        indent = "  " if not row.is_main else " "
         marker = "▌" if index == self.cursor_row else " "
         segments = [
-            Segment(marker + fit(indent[1:] + row.label, self._label_width - 1), label_style),
+            Segment(marker + fit(indent + self._label(row), self._label_width - 1), label_style),
             Segment(fit(self._best_text(row, now), self._best_width, right=True), base + Style(bold=True)),
             Segment(fit(self._fair_text(row), self._fair_width, right=True), base + self._style("fair")),
             Segment("│", base + self._style("header")),
@@ -488,15 +525,13 @@ class PriceGrid(ScrollView, can_focus=True):
             self.notify(f"{section.title}: no alternate lines", timeout=2)
             return
         self.expanded.symmetric_difference_update({section.key})
-        self.show(self.grid_data, self.title, self.fmt)
+        self.show(self.grid_data, self.title)
         self._scroll_to_cursor()
 
     def action_toggle_hold(self) -> None:
         """Show each book's hold on each market instead of its prices, or go back."""
         self.show_hold = not self.show_hold
-        self.show(self.grid_data, self.title, self.fmt)
-        self._cache.clear()
-        self.refresh()
+        self.show(self.grid_data, self.title, redraw=True)
 
     def on_focus(self) -> None:
         self._invalidate(self.cursor_row)

@@ -1,0 +1,65 @@
+"""Short names for narrow columns: a team's nickname, a player's surname, a prop's stat. Pure: no I/O, no UI.
+
+Whole words are kept or dropped, never cut mid-word: 'Oklahoma City Thunder' -> 'Thunder', 'Manchester
+City' -> 'Man City', 'Shai Gilgeous-Alexander' -> 'Gilgeous-Alexander', 'Player Passing Yards' -> 'Passing Yards'.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+INDIVIDUAL_SPORTS = frozenset({"tennis", "table_tennis", "mma", "boxing", "golf", "darts"})
+"""Sports whose 'teams' are people: the surname is the short name."""
+NICKNAME_FIRST_WORDS = frozenset(
+    {"red", "white", "blue", "maple", "golden", "trail", "tar", "crimson", "fighting", "nittany", "sun", "wild"}
+)
+"""First words of two-word nicknames: 'Red Sox', 'Maple Leafs', 'Golden Knights', 'Blue Devils', 'Tar Heels'."""
+CLUB_AFFIXES = frozenset({"fc", "afc", "cf", "sc", "cfc", "ac", "fk", "sk", "if", "bk"})
+"""Words a football club's name carries that say nothing about which club it is."""
+CLUB_WORDS = {"manchester": "Man", "united": "Utd", "hotspur": "", "wanderers": "", "albion": ""}
+"""How football clubs are shortened where they are named every day: 'Man Utd', 'Tottenham', 'Wolverhampton'."""
+NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+@functools.lru_cache(maxsize=4096)
+def surname(person: str) -> str:
+    """'Jayson Tatum' -> 'Tatum', 'Jaren Jackson Jr.' -> 'Jackson Jr.'; a one-word name as it is."""
+    words = person.split()
+    if len(words) < 2:
+        return person
+    if words[-1].lower() in NAME_SUFFIXES and len(words) > 2:
+        return " ".join(words[-2:])
+    return words[-1]
+
+
+@functools.lru_cache(maxsize=4096)
+def short_team(team: str, sport: str = "") -> str:
+    """A team's everyday short name for its sport; the name itself when no shorter one is sure."""
+    words = team.split()
+    if len(words) < 2:
+        return team
+    if sport in INDIVIDUAL_SPORTS:
+        return surname(team)
+    if sport == "soccer":
+        kept = [CLUB_WORDS.get(w.lower(), w) for w in words if w.lower() not in CLUB_AFFIXES]
+        return " ".join(w for w in kept if w) or team
+    if len(words) > 2 and words[-2].lower() in NICKNAME_FIRST_WORDS:
+        return " ".join(words[-2:])
+    return words[-1]
+
+
+def short_teams(away: str, home: str, sport: str = "") -> tuple[str, str]:
+    """Both sides' short names; the full names where shortening would make the two alike ('Man City' derby)."""
+    short_away, short_home = short_team(away, sport), short_team(home, sport)
+    if short_away.lower() == short_home.lower():
+        return away, home
+    return short_away, short_home
+
+
+_PLAYER_WORD = re.compile(r"^\s*player\s+", re.IGNORECASE)
+
+
+def stat_name(market: str) -> str:
+    """What a player prop measures: 'Player Passing Yards' -> 'Passing Yards'."""
+    return _PLAYER_WORD.sub("", market) or market
