@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from oddstui.config import ConfigError, load, write_template
+from oddstui.market_view import SHARP_BOOKS
 from oddstui.odds import OddsFormat
 
 
@@ -49,6 +50,8 @@ def test_file_and_environment_overrides(tmp_path):
         ('[opticodds]\napi_kee = "x"', {}, "opticodds.api_kee", "takes api_key, base_url"),
         ('books = ["Pinnacle", 5]', {}, "books[1]", 'books = ["a", "b"]'),
         ("opticodds = 5", {}, "opticodds", "write it as a [opticodds] section"),
+        ('sharp_books = "Pinnacle"', {}, "sharp_books", 'sharp_books = ["Pinnacle", "Circa Sports"]'),
+        ('sharp_books = ["Pinnacle", " "]', {}, "sharp_books[1]", 'sharp_books = ["Pinnacle", "Circa Sports"]'),
         ("[oddspapi]\nbase_url = 5", {}, "oddspapi.base_url", 'base_url = "..."'),
         ("odds_format = ", {}, "(syntax)", "correct the TOML syntax"),
         ("", {"OPTICODDS_BASE_URL": "api.opticodds.com"}, "opticodds.base_url", "https://api.opticodds.com/api/v3"),
@@ -87,9 +90,18 @@ def test_config_commands(tmp_path):
     Path(path).write_text('odds_format = "evens"\n')
     check = subprocess.run([*run, "check"], env=env, capture_output=True, text=True, timeout=30)
     assert check.returncode == 2 and path in check.stderr and "odds_format" in check.stderr
-    Path(path).write_text('odds_format = "decimal"\n')
+    Path(path).write_text('odds_format = "decimal"\nsharp_books = ["circa sports", "Bookie X"]\n')
     check = subprocess.run([*run, "check"], env=env, capture_output=True, text=True, timeout=30)
     assert check.returncode == 0 and "valid" in check.stdout and "built-in simulator" in check.stdout
+    assert "sharp books (the fair price's source, first live one wins): circa sports, Bookie X" in check.stdout
+    assert "sharp book 'Bookie X' is not a sportsbook" in check.stdout and "'circa sports'" not in check.stdout
+
+
+def test_sharp_books_keep_their_order_and_default_to_the_built_in_list(tmp_path):
+    assert load(tmp_path / "missing.toml", environ={}).sharp_books == SHARP_BOOKS
+    path = write(tmp_path, 'sharp_books = ["Circa Sports", "pinnacle"]\n')
+    assert load(path, environ={}).sharp_books == ("Circa Sports", "pinnacle")
+    assert load(write(tmp_path, "sharp_books = []\n"), environ={}).sharp_books == ()  # consensus only
 
 
 def test_a_file_that_is_not_utf8_names_the_line_and_the_fix(tmp_path):

@@ -1,0 +1,44 @@
+"""Short names for narrow columns: whole words kept or dropped, never cut mid-word."""
+
+import pytest
+
+from oddstui.market_view import short_label
+from oddstui.model import Fixture
+from oddstui.short_names import short_team, short_teams, stat_name, surname
+
+
+@pytest.mark.parametrize(
+    ("team", "sport", "short"),
+    [
+        ("Oklahoma City Thunder", "basketball", "Thunder"),
+        ("Toronto Maple Leafs", "hockey", "Maple Leafs"),
+        ("Duke Blue Devils", "basketball", "Blue Devils"),
+        ("San Francisco 49ers", "football", "49ers"),
+        ("Manchester City", "soccer", "Man City"),
+        ("Newcastle United", "soccer", "Newcastle Utd"),
+        ("Tottenham Hotspur", "soccer", "Tottenham"),
+        ("Arsenal", "soccer", "Arsenal"),
+        ("Carlos Alcaraz", "tennis", "Alcaraz"),
+    ],
+)
+def test_a_team_is_shortened_to_its_everyday_name(team, sport, short):
+    assert short_team(team, sport) == short
+
+
+def test_two_teams_never_share_a_short_name():
+    assert short_teams("Manchester City", "Manchester United", "soccer") == ("Man City", "Man Utd")
+    assert short_teams("Sydney FC", "Sydney", "soccer") == ("Sydney FC", "Sydney")  # alike once shortened
+
+
+def test_players_and_stats():
+    assert surname("Shai Gilgeous-Alexander") == "Gilgeous-Alexander"
+    assert surname("Jaren Jackson Jr.") == "Jackson Jr." and surname("Pele") == "Pele"
+    assert stat_name("Player Passing Yards") == "Passing Yards" and stat_name("Corners") == "Corners"
+
+
+def test_a_selection_label_takes_the_fixtures_short_names_and_o_u():
+    game = Fixture("p", "1", "basketball", "NBA", "Oklahoma City Thunder", "Miami Heat", 0.0)
+    assert short_label("Oklahoma City Thunder +3.5", game) == "Thunder +3.5"
+    assert short_label("Miami Heat Over 118.5", game) == "Heat O 118.5"
+    assert short_label("Under 227.5", None) == "U 227.5"
+    assert short_label("Overtime", None) == "Overtime"  # whole words only
