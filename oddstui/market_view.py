@@ -211,7 +211,7 @@ _OVER_UNDER = re.compile(r"\b(Over|Under)\b", re.IGNORECASE)
 def short_label(label: str, fixture: Fixture | None) -> str:
     """The label with the teams' short names and O/U for over/under ('Heat O 118.5'); whole words, never cut."""
     if fixture is not None:
-        short_away, short_home = short_teams(fixture.away, fixture.home, fixture.sport)
+        short_away, short_home = short_teams(fixture.away, fixture.home, fixture.sport, fixture.league)
         for full, short in ((fixture.away, short_away), (fixture.home, short_home)):
             if full and full != short:
                 label = label.replace(full, short)

@@ -19,6 +19,8 @@ CLUB_AFFIXES = frozenset({"fc", "afc", "cf", "sc", "cfc", "ac", "fk", "sk", "if"
 """Words a football club's name carries that say nothing about which club it is."""
 CLUB_WORDS = {"manchester": "Man", "united": "Utd", "hotspur": "", "wanderers": "", "albion": ""}
 """How football clubs are shortened where they are named every day: 'Man Utd', 'Tottenham', 'Wolverhampton'."""
+COLLEGE = re.compile(r"\bNCAA|\bcollege", re.IGNORECASE)
+"""Leagues whose teams are known by their school."""
 NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 
@@ -34,8 +36,12 @@ def surname(person: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def short_team(team: str, sport: str = "") -> str:
-    """A team's everyday short name for its sport; the name itself when no shorter one is sure."""
+def short_team(team: str, sport: str = "", league: str = "") -> str:
+    """A team's everyday short name for its sport; the name itself when no shorter one is sure.
+
+    A pro team goes by its nickname ('Thunder'); a college team by its school ('Kentucky', not one of
+    many 'Wildcats').
+    """
     words = team.split()
     if len(words) < 2:
         return team
@@ -44,14 +50,15 @@ def short_team(team: str, sport: str = "") -> str:
     if sport == "soccer":
         kept = [CLUB_WORDS.get(w.lower(), w) for w in words if w.lower() not in CLUB_AFFIXES]
         return " ".join(w for w in kept if w) or team
-    if len(words) > 2 and words[-2].lower() in NICKNAME_FIRST_WORDS:
-        return " ".join(words[-2:])
-    return words[-1]
+    nickname = 2 if len(words) > 2 and words[-2].lower() in NICKNAME_FIRST_WORDS else 1
+    if COLLEGE.search(league):
+        return " ".join(words[:-nickname])
+    return " ".join(words[-nickname:])
 
 
-def short_teams(away: str, home: str, sport: str = "") -> tuple[str, str]:
+def short_teams(away: str, home: str, sport: str = "", league: str = "") -> tuple[str, str]:
     """Both sides' short names; the full names where shortening would make the two alike ('Man City' derby)."""
-    short_away, short_home = short_team(away, sport), short_team(home, sport)
+    short_away, short_home = short_team(away, sport, league), short_team(home, sport, league)
     if short_away.lower() == short_home.lower():
         return away, home
     return short_away, short_home

@@ -25,6 +25,12 @@ def test_a_team_is_shortened_to_its_everyday_name(team, sport, short):
     assert short_team(team, sport) == short
 
 
+def test_a_college_team_goes_by_its_school_not_one_of_many_nicknames():
+    assert short_team("Kentucky Wildcats", "basketball", "NCAAB") == "Kentucky"
+    assert short_team("North Carolina Tar Heels", "basketball", "NCAAB") == "North Carolina"
+    assert short_team("Kentucky Wildcats", "basketball", "NBA") == "Wildcats"
+
+
 def test_two_teams_never_share_a_short_name():
     assert short_teams("Manchester City", "Manchester United", "soccer") == ("Man City", "Man Utd")
     assert short_teams("Sydney FC", "Sydney", "soccer") == ("Sydney FC", "Sydney")  # alike once shortened

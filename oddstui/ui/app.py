@@ -25,6 +25,7 @@ from oddstui.providers.copilot import ParlayClient
 from oddstui.providers.feed import Feed
 from oddstui.providers.runner import build_clients
 from oddstui.secret import scrub
+from oddstui.short_names import short_teams
 from oddstui.store import EVICT_EVERY, Changes, FixtureRef, Store
 from oddstui.ui.screens.help import HelpScreen, binding_rows
 from oddstui.ui.screens.picker import PickerScreen
@@ -272,12 +273,11 @@ class OddsApp(App[None]):
         if not self.view.books:  # every book: the configured order first (the sharp book leads), then the rest
             preferred = {book: i for i, book in enumerate(self.settings.books)}
             data.books.sort(key=lambda b: (preferred.get(b, len(preferred)), b.lower()))
-        title = f"{fixture.away} @ {fixture.home} · {fixture.status.value}"
+        state = f" · {fixture.status.value}"
         if fixture.score is not None and fixture.is_live:
-            title += f" {fixture.score.away}-{fixture.score.home}"
-        if ref in self.suspended:
-            title += " · every price suspended"
-        grid.show(data, title)
+            state += f" {fixture.score.away}-{fixture.score.home}"
+        short_names = " @ ".join(short_teams(fixture.away, fixture.home, fixture.sport, fixture.league))
+        grid.show(data, fixture.name + state, short_title=short_names + state)
 
     def _blank_reason(self) -> str:
         """What the grid says when it has nothing to show: why no stream delivers, or what to do."""
@@ -396,7 +396,11 @@ class OddsApp(App[None]):
 
     def key_list(self) -> list[tuple[str, str]]:
         """Every key from the bindings themselves: the app's, then each panel's with the panel named."""
-        sections = [("", self._bindings_of(self)), ("in the slip", self._bindings_of(ParlaySlip))]
+        sections = [
+            ("", self._bindings_of(self)),
+            ("in the grid", self._bindings_of(PriceGrid)),
+            ("in the slip", self._bindings_of(ParlaySlip)),
+        ]
         return binding_rows(sections, self.get_key_display)
 
     @staticmethod

@@ -123,4 +123,8 @@ def test_a_leg_too_long_for_the_slip_takes_surname_stat_and_short_teams():
     wide = leg_text(leg, prop, OddsFormat.DECIMAL, False, 80).plain
     assert "Boston Celtics @ Oklahoma City Thunder" in wide and "Player Points: Jayson Tatum Over 24.5" in wide
     spread = Quote("p", "s", "F", "BetMGM", "Point Spread", "Oklahoma City Thunder", 1.9, points=-3.5)
-    assert short_leg_label(spread, game) == "Point Spread: Thunder -3.5"
+    assert short_leg_label(spread, game) == "Thunder -3.5"
+    winner = Quote("p", "m", "F", "BetMGM", "Moneyline", "Boston Celtics", 1.9)
+    assert short_leg_label(winner, game) == "Celtics ML"
+    half = Quote("p", "h", "F", "BetMGM", "1st Half Total Points", "Under", 1.9, points=110.5)
+    assert short_leg_label(half, game) == "1st Half Total Points: U 110.5"

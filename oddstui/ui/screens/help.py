@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -17,13 +18,16 @@ NAVIGATION = [
     ("ctrl+p", "command palette: every action, and themes"),
 ]
 """Keys Textual itself provides, which no binding of ours declares."""
+MARK_WIDTH = 16
+"""The first column: the widest key or mark, so none is cut."""
 LEGEND = [
     ("🔒-110", "locked (suspended): never a live price"),
     ("≈-110", "stale: its stream is down, reconnecting or unconfirmed"),
     ("-105▲ / -115▼", "moved up / down in the last 2 seconds"),
-    ("highlighted", "the best live price of the row; 'fair' is the no-vig price, its source named"),
+    ("highlighted", "the best live price of the row"),
+    ("fair", "the no-vig price; its usual source on the title line, another on its row ('cons': consensus)"),
     ("● ★ !", "live, pinned, unread alert (in the fixture list)"),
-    ("🔒 all suspended", "every price of the game is locked (in the fixture list)"),
+    ("🔒 all suspended", "every price of the game is locked (in the fixture list; 🔒 alone when narrow)"),
 ]
 
 
@@ -58,12 +62,12 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         keys = Table(title="Keys (escape closes)", expand=True, show_header=False)
-        keys.add_column(style="bold", width=15, no_wrap=True)
+        keys.add_column(style="bold", width=MARK_WIDTH, no_wrap=True)
         keys.add_column(ratio=1)
         for key, action in [*self.keys, *NAVIGATION]:
             keys.add_row(key, action)
         legend = Table(title="What the screen shows", expand=True, show_header=False)
-        legend.add_column(style="bold", width=15, no_wrap=True)
+        legend.add_column(style="bold", width=MARK_WIDTH, no_wrap=True)
         legend.add_column(ratio=1)
         for mark, meaning in LEGEND:
             legend.add_row(mark, meaning)
@@ -75,8 +79,9 @@ class HelpScreen(ModalScreen[None]):
 
     def _book_table(self) -> Table:
         """Each column header's code and the book's full name ([book_codes] in the config changes them)."""
-        books = Table(title="Books (codes: [book_codes] in the config)", expand=True, show_header=False)
-        books.add_column(style="bold", width=15, no_wrap=True)
+        title = Text("Books (change a code under [book_codes] in the config)", style="italic")
+        books = Table(title=title, expand=True, show_header=False)
+        books.add_column(style="bold", width=MARK_WIDTH, no_wrap=True)
         books.add_column(ratio=1)
         for code, name in self.books:
             books.add_row(code, name)

@@ -15,7 +15,9 @@ class SearchScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = """
     SearchScreen { align: center top; }
-    SearchScreen > Vertical { width: 60; height: auto; margin-top: 3; border: thick $primary; background: $surface; }
+    SearchScreen > Vertical { width: 68; max-width: 100%; height: auto; margin-top: 3; border: thick $primary;
+                              background: $surface; }
+    SearchScreen Label { width: 100%; }
     """
 
     def __init__(self, text: str) -> None:

@@ -19,8 +19,8 @@ class WatchlistScreen(ModalScreen[str | None]):
 
     BINDINGS = [
         Binding("escape", "close", "Close"),
-        Binding("ctrl+s", "save", "Save as the name typed", priority=True),
-        Binding("ctrl+r", "rename", "Rename to the name typed", priority=True),
+        Binding("ctrl+s", "save", "Save as typed", priority=True),
+        Binding("ctrl+r", "rename", "Rename as typed", priority=True),
         Binding("ctrl+d", "delete", "Delete (twice)", priority=True),
     ]
     DEFAULT_CSS = """

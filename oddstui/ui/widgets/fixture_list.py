@@ -61,8 +61,12 @@ STATUS_CODES = {
 """What the narrow list shows for a status other than unplayed and live."""
 
 
+SCORED = frozenset({FixtureStatus.LIVE, FixtureStatus.HALF, FixtureStatus.COMPLETED})
+
+
 def _shown_score(fixture: Fixture) -> bool:
-    return fixture.score is not None and (fixture.is_live or fixture.status is FixtureStatus.COMPLETED)
+    """A score is shown once the game is under way, whichever of its live flag and status said so first."""
+    return fixture.score is not None and (fixture.is_live or fixture.status in SCORED)
 
 
 def _markers(fixture: Fixture, pinned: bool, unread: bool, gap: str) -> Text:
@@ -80,7 +84,7 @@ def fixture_label(fixture: Fixture, pinned: bool, unread: bool, suspended: bool 
     """
     names = fixture.name
     if cell_len(names) > WIDE_TEXT - 5:
-        names = " @ ".join(short_teams(fixture.away, fixture.home, fixture.sport))
+        names = " @ ".join(short_teams(fixture.away, fixture.home, fixture.sport, fixture.league))
     top = _markers(fixture, pinned, unread, " ")
     top.append(f" {names}")
     status = fixture.status
@@ -99,11 +103,11 @@ def narrow_label(fixture: Fixture, pinned: bool, unread: bool, suspended: bool =
 
     The teams' short names; a lock before the home team when every price is suspended.
     """
-    away, home = short_teams(fixture.away, fixture.home, fixture.sport)
+    away, home = short_teams(fixture.away, fixture.home, fixture.sport, fixture.league)
     code = STATUS_CODES.get(fixture.status.value, "")
     start = time.strftime("%H:%M", time.localtime(fixture.start))  # the day: in the wide list (v)
     score = fixture.score if _shown_score(fixture) else None
-    rights = (str(score.away), str(score.home)) if score is not None else (code, start)
+    rights = (f"{code} {score.away}".lstrip(), str(score.home)) if score is not None else (code, start)
     top = _markers(fixture, pinned, unread, "")
     bottom = Text("🔒 " if suspended else "   ", style="bold yellow")
     status_style = STATUS_STYLES.get(fixture.status.value, "dim")
@@ -111,7 +115,7 @@ def narrow_label(fixture: Fixture, pinned: bool, unread: bool, suspended: bool =
         room = NARROW_TEXT - line.cell_len - cell_len(right) - 1
         line.append(name if cell_len(name) <= room else name[: max(0, room - 1)] + "…")
         line.append(" " * (NARROW_TEXT - line.cell_len - cell_len(right)))
-        line.append(right, style="bold" if score is not None else status_style if right == code else "dim")
+        line.append(right, style="dim" if right == start else status_style if code and code in right else "bold")
     return [top, bottom]
 
 

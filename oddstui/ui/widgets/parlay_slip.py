@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from oddstui.market_view import short_label
+from oddstui.market_view import market_kind, market_period, short_label
 from oddstui.model import Fixture, OddsFormat, Quote
 from oddstui.odds import OddsError, format_price
 from oddstui.parlay_rules import first_conflict
@@ -62,12 +62,14 @@ def leg_label(quote: Quote) -> str:
 
 
 def short_leg_label(quote: Quote, fixture: Fixture | None) -> str:
-    """'Tatum Points O 24.5' for a prop (surname and stat), 'Spread: Celtics -3.5' with the teams' short names."""
-    label = short_label(leg_label(quote), fixture)
-    if not quote.player:
-        return label
-    bet = label.removeprefix(f"{quote.market}: ").replace(quote.player, "").strip()
-    return f"{surname(quote.player)} {stat_name(quote.market)} {bet}"
+    """A trader's shorthand: 'Thunder -3.5', 'Thunder ML', 'O 227.5' for the full game's main markets,
+    'Tatum Points O 24.5' for a prop (surname and stat), else the market and the bet with the short names."""
+    bet = short_label(leg_label(quote).removeprefix(f"{quote.market}: "), fixture)
+    if quote.player:
+        return f"{surname(quote.player)} {stat_name(quote.market)} {bet.replace(quote.player, '').strip()}"
+    if market_period(quote.market) == (0, 0) and market_kind(quote.market) in (0, 1, 2):
+        return f"{bet} ML" if market_kind(quote.market) == 0 and bet != "Draw" else bet
+    return f"{quote.market}: {bet}"
 
 
 def leg_text(leg: Leg, quote: Quote | None, fmt: OddsFormat, missing: bool, width: int) -> Text:
@@ -205,7 +207,8 @@ class ParlaySlip(VerticalScroll):
         self._show_reason(reason)
         if reason is None:
             fixture = self.store.fixture((quote.provider, quote.fixture_id))
-            short_game = " @ ".join(short_teams(fixture.away, fixture.home, fixture.sport)) if fixture else game
+            teams = short_teams(fixture.away, fixture.home, fixture.sport, fixture.league) if fixture else ()
+            short_game = " @ ".join(teams) or game
             label, short = leg_label(quote), short_leg_label(quote, fixture)
             self.legs.append(Leg(quote.provider, quote.key, odd_id, game, quote.book, label, short_game, short))
             self.reprice()

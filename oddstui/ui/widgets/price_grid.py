@@ -7,6 +7,7 @@ flash ended, or that the cursor crossed are redrawn. Styles come from COMPONENT_
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,11 +30,9 @@ COPILOT = "Copilot"
 HEADER_LINES = 2
 """The fixture's title, then the column headers; both stay put while the rows scroll."""
 MIN_LABEL_WIDTH = 14
-MAX_LABEL_WIDTH = 34
+MAX_LABEL_WIDTH = 40
 NARROW_LABEL_WIDTH = 8
 """The least the selection column shrinks to so that one book column still fits beside best and fair."""
-WANTED_BOOK_COLUMNS = 3
-"""Book columns a trader needs side by side: the selections take the teams' short names to make room for them."""
 NO_PRICES = " no open prices: suspended, or not offered yet"
 SUSPENDED = "ALL PRICES SUSPENDED"
 
@@ -77,8 +76,8 @@ class PriceGrid(ScrollView, can_focus=True):
         Binding("pageup", "move(-10, 0)", "Page up", show=False),
         Binding("home", "move(-100000, -100000)", "First", show=False),
         Binding("end", "move(100000, 0)", "Last", show=False),
-        Binding("a", "toggle_alternates", "Alt lines"),
-        Binding("h", "toggle_hold", "Hold"),
+        Binding("a", "toggle_alternates", "Alt lines", tooltip="fold or unfold the alternate lines of this market"),
+        Binding("h", "toggle_hold", "Hold", tooltip="each book's hold on each market, or back to the prices"),
     ]
     COMPONENT_CLASSES = {
         "price-grid--title",
@@ -124,6 +123,8 @@ class PriceGrid(ScrollView, can_focus=True):
         self.first_col = 0
         """The first book column on screen: the book columns scroll sideways a whole column at a time."""
         self.title = "no fixture selected"
+        self.short_title = self.title
+        """The title with the teams' short names, for when the full one would be cut."""
         self.expanded: set[tuple[str, str]] = set()
         """Markets whose alternate lines are unfolded."""
         self.show_hold = False
@@ -138,17 +139,17 @@ class PriceGrid(ScrollView, can_focus=True):
         self._fair_width = 6
         self._label_width = MIN_LABEL_WIDTH
         self._short = False
-        """The selection column shows the teams' short names."""
+        """The selection column shows the teams' short names: they leave room for more book columns."""
         self.fair_source: str | None = None
-        """The one source of every fair price on screen, named once in the title line; None: each row names its own."""
+        """The source of most fair prices on screen, named once in the title line; a row from another names its own."""
         self._measured_width = 0
 
     # --- data -------------------------------------------------------------------
 
     def watch_fmt(self) -> None:
-        self.show(self.grid_data, self.title, redraw=True)
+        self.show(self.grid_data, self.title, True, self.short_title)
 
-    def show(self, grid: Grid | None, title: str, redraw: bool = False) -> None:
+    def show(self, grid: Grid | None, title: str, redraw: bool = False, short_title: str = "") -> None:
         """Show a grid; only lines whose content changed are redrawn (all with `redraw`); the cursor keeps its row."""
         now = self.clock()
         kept = self.selected
@@ -158,10 +159,11 @@ class PriceGrid(ScrollView, can_focus=True):
         full = redraw or columns != self.columns or title != self.title or not same_fixture
         if grid is not None and self.grid_data is not None and grid.suspended != self.grid_data.suspended:
             full = True
-        sources = {row.fair_source for row in grid.rows if row.fair is not None} if grid else set()
-        fair_source = sources.pop() if len(sources) == 1 else None
+        sources = Counter(row.fair_source for row in grid.rows if row.fair is not None) if grid else Counter()
+        fair_source = max(sources, key=lambda source: (sources[source], source), default=None)
         full |= fair_source != self.fair_source
         self.grid_data, self.columns, self.title, self.fair_source = grid, columns, title, fair_source
+        self.short_title = short_title or title
         lines: list[_Line] = []
         for section in grid.sections if grid else []:
             lines.append(_Line(section, None, ("section", section.title, len(section.alternates), self._open(section))))
@@ -260,15 +262,17 @@ class PriceGrid(ScrollView, can_focus=True):
         best = max([4, *(w[1] for w in lines)]) + 1
         fair = max([4, *(w[2] for w in lines)]) + 1
         rows = [line.row for line in self.rows if line.row is not None]
-        wanted = max(1, min(WANTED_BOOK_COLUMNS, len(self.columns)))
         beside = self.scrollable_content_region.width - best - fair - 1
-        natural = min(MAX_LABEL_WIDTH, max([MIN_LABEL_WIDTH, *(self._label_room(row, row.label) for row in rows)]))
-        short = natural > beside - wanted * (cell + 1)
-        if short:  # the teams' short names ('Thunder +3.5') keep the book columns' room; the fewest: one
-            labels = (self._label_room(row, row.short_label or row.label) for row in rows)
-            natural = min(MAX_LABEL_WIDTH, max([NARROW_LABEL_WIDTH, *labels]))
-            wanted = next((n for n in range(wanted, 1, -1) if natural <= beside - n * (cell + 1)), 1)
-        label = max(NARROW_LABEL_WIDTH, min(natural, beside - wanted * (cell + 1)))
+        full = max([MIN_LABEL_WIDTH, *(self._label_room(row, row.label) for row in rows)])
+        brief = max([NARROW_LABEL_WIDTH, *(self._label_room(row, row.short_label or row.label) for row in rows)])
+
+        def columns_beside(label_width: int) -> int:
+            return min(len(self.columns), max(0, (beside - label_width) // (cell + 1)))
+
+        # The teams' short names where they make room for more book columns, or spare the full ones a cut.
+        short = columns_beside(brief) > columns_beside(full) or full > min(MAX_LABEL_WIDTH, beside - (cell + 1))
+        label = min(brief if short else full, MAX_LABEL_WIDTH, beside - (cell + 1))  # one book column at least
+        label = max(NARROW_LABEL_WIDTH, label)
         self._measured_width = self.scrollable_content_region.width
         sizes = (cell, best, fair, label, short)
         changed = sizes != (self._cell_width, self._best_width, self._fair_width, self._label_width, self._short)
@@ -357,13 +361,14 @@ class PriceGrid(ScrollView, can_focus=True):
     def _title_strip(self, width: int) -> Strip:
         """The fixture's title, cut if need be; on the right, the fair price's one source and a suspension."""
         base = self.rich_style
-        title = self.title + (" · hold per book (h)" if self.show_hold else "")
+        hold = " · hold per book (h)" if self.show_hold else ""
         tags = []
         if self.fair_source is not None:
             tags.append(Segment(f" fair: {self._source_code(self.fair_source)}", base + self._style("fair")))
         if self.grid_data is not None and self.grid_data.suspended:
             tags.append(Segment(f" {SUSPENDED} ", base + self._style("suspended")))
         room = max(0, width - sum(segment.cell_length for segment in tags) - 1)
+        title = self.title + hold if cell_len(self.title + hold) <= room else self.short_title + hold
         title_segment = Segment(fit(title, room) + " " if tags else fit(title, width), base + self._style("title"))
         return Strip([title_segment, *tags]).adjust_cell_length(width, base)
 
@@ -426,10 +431,10 @@ class PriceGrid(ScrollView, can_focus=True):
         return f"{self.codes(row.best_book)} {quote_cell(best, self.fmt, now, False, True, line).text.rstrip('▲▼')}"
 
     def _fair_text(self, row: GridRow) -> str:
-        """The fair price, and its source unless the title line names the one source of them all."""
+        """The fair price, and its source unless it is the one the title line names."""
         if row.fair is None or row.fair_source is None:
             return ""
-        source = "" if self.fair_source is not None else " " + self._source_code(row.fair_source)
+        source = "" if row.fair_source == self.fair_source else " " + self._source_code(row.fair_source)
         line = f"{line_text(row.selection, row.points)} " if row.mixed_lines else ""
         return f"{line}{format_price(row.fair, self.fmt)}{source}"
 
@@ -525,13 +530,13 @@ class PriceGrid(ScrollView, can_focus=True):
             self.notify(f"{section.title}: no alternate lines", timeout=2)
             return
         self.expanded.symmetric_difference_update({section.key})
-        self.show(self.grid_data, self.title)
+        self.show(self.grid_data, self.title, short_title=self.short_title)
         self._scroll_to_cursor()
 
     def action_toggle_hold(self) -> None:
         """Show each book's hold on each market instead of its prices, or go back."""
         self.show_hold = not self.show_hold
-        self.show(self.grid_data, self.title, redraw=True)
+        self.show(self.grid_data, self.title, True, self.short_title)
 
     def on_focus(self) -> None:
         self._invalidate(self.cursor_row)
