@@ -398,7 +398,7 @@ class OddsApp(App[None]):
         """Every key from the bindings themselves: the app's, then each panel's with the panel named."""
         sections = [
             ("", self._bindings_of(self)),
-            ("in the grid", self._bindings_of(PriceGrid)),
+            ("in the grid", [b for b in self._bindings_of(PriceGrid) if b.show]),  # its arrows: under NAVIGATION
             ("in the slip", self._bindings_of(ParlaySlip)),
         ]
         return binding_rows(sections, self.get_key_display)

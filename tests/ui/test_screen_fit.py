@@ -99,6 +99,9 @@ async def test_help_and_the_book_picker_show_codes_with_full_names(sim, tmp_path
         await pilot.press("question_mark")
         await pilot.pause(0.3)
         assert isinstance(app.screen, HelpScreen)
+        keys = dict(app.key_list())
+        assert keys["a"].endswith("(in the grid)") and keys["h"].endswith("(in the grid)")
+        assert not any(meaning.startswith("Down") for meaning in keys.values())  # arrows: under navigation
         text = "\n".join(static_text(s) for s in app.screen.query("Static"))
         lines = [line for line in text.splitlines() if "Pinnacle" in line or "DraftKings" in line]
         assert any("PIN" in line and "Pinnacle" in line for line in lines)
