@@ -376,9 +376,9 @@ def build_section(
                     lines.setdefault((selection, quote.points), {})[quote.book] = quote
         for (selection, points), cells in lines.items():
             label = _label(selection, player, points, with_line=True)
-            key = (market, player, selection, points)
+            line_key = (market, player, selection, points)
             short = short_label(label, fixture)
-            alternates.append(GridRow(market, selection, label, points, False, cells, key, short_label=short))
+            alternates.append(GridRow(market, selection, label, points, False, cells, line_key, short_label=short))
     ladder: dict[int, float] = {}
     for members in sets.values():
         ou = all(over_under(s) is not None for s in members)
