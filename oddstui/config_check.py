@@ -7,6 +7,7 @@ palette's theme change it), then the config file, then the defaults.
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from pathlib import Path
 
@@ -108,7 +109,9 @@ def unknown_names(settings: Settings, themes: set[str]) -> list[str]:
             warnings.append(f"book {book!r} is not a sportsbook the providers name{hint}")
     for book in settings.sharp_books:
         if book.lower() not in known_books:
-            warnings.append(f"sharp book {book!r} is not a sportsbook the providers name; the fair price skips it")
+            close = difflib.get_close_matches(book, sorted(KNOWN_BOOKS), n=1, cutoff=0.5)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            warnings.append(f"sharp book {book!r} is not a sportsbook the providers name{hint}; fair skips it")
     return warnings
 
 

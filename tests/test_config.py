@@ -90,10 +90,11 @@ def test_config_commands(tmp_path):
     Path(path).write_text('odds_format = "evens"\n')
     check = subprocess.run([*run, "check"], env=env, capture_output=True, text=True, timeout=30)
     assert check.returncode == 2 and path in check.stderr and "odds_format" in check.stderr
-    Path(path).write_text('odds_format = "decimal"\nsharp_books = ["circa sports", "Bookie X"]\n')
+    Path(path).write_text('odds_format = "decimal"\nsharp_books = ["circa sports", "Bookie X", "Circa"]\n')
     check = subprocess.run([*run, "check"], env=env, capture_output=True, text=True, timeout=30)
     assert check.returncode == 0 and "valid" in check.stdout and "built-in simulator" in check.stdout
-    assert "sharp books (the fair price's source, first live one wins): circa sports, Bookie X" in check.stdout
+    assert "sharp books (the fair price's source, first live one wins): circa sports, Bookie X, Circa" in check.stdout
+    assert "sharp book 'Circa' is not a sportsbook the providers name (did you mean 'Circa Sports'?)" in check.stdout
     assert "sharp book 'Bookie X' is not a sportsbook" in check.stdout and "'circa sports'" not in check.stdout
 
 
