@@ -132,3 +132,37 @@ def test_a_leg_too_long_for_the_slip_takes_surname_stat_and_short_teams():
     assert short_leg_label(winner, game) == "Celtics ML"
     half = Quote("p", "h", "F", "BetMGM", "1st Half Total Points", "Under", 1.9, points=110.5)
     assert short_leg_label(half, game) == "1st Half Total Points: U 110.5"
+
+
+async def test_a_changed_line_is_repainted_where_it_is_on_screen_when_scrolled(sim, tmp_path):
+    """The grid and the list redraw a changed line at its place on screen, not at its place shifted by the scroll."""
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        grid, lines = app.query_one("#grid"), app.query_one("#fixtures")
+        lines.highlight(next(ref for ref in lines.refs if ref and folded_lines(app.store.grid(ref)) > 14))
+        await pilot.pause(0.3)
+        grid.focus()
+        await pilot.press("end")  # the grid's last row
+        await pilot.pause(0.3)
+        assert grid.scroll_offset.y > 0
+        assert_repainted_in_place(grid, lambda: grid._invalidate(grid.cursor_row), "▌")
+        lines.action_move(100000)  # the list's last fixture
+        await pilot.pause(0.3)
+        assert lines.scroll_offset.y > 0
+        last_word = lines.text_of(lines.selected).split()[-1]
+        assert_repainted_in_place(lines, lambda: lines._invalidate_entry(lines.highlighted), last_word)
+
+
+def folded_lines(grid) -> int:
+    """Lines the grid shows with every market's alternates folded: its title, then its main rows."""
+    return sum(1 + len(section.rows) for section in grid.sections)
+
+
+def assert_repainted_in_place(widget, invalidate, marker: str) -> None:
+    """The regions `invalidate` marks for repainting are the screen lines that draw the changed line."""
+    painted: list = []
+    widget.refresh = lambda *regions, **_: painted.extend(regions)
+    invalidate()
+    del widget.refresh
+    assert painted and any(marker in widget.render_line(region.y).text for region in painted)

@@ -18,7 +18,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -262,10 +262,11 @@ class FixtureLines(ScrollView, can_focus=True):
             self._invalidate(self.first_line[index] + line_no)
 
     def _invalidate(self, line: int) -> None:
+        """Draw `line` again, where it is on screen (ScrollView.refresh_line would take the virtual line)."""
         self._cache.pop(line, None)
         y = line - self.scroll_offset.y
         if 0 <= y < self.size.height:
-            self.refresh_line(y)
+            self.refresh(Region(0, y, self.size.width, 1))
 
     def render_line(self, y: int) -> Strip:
         line = y + self.scroll_offset.y

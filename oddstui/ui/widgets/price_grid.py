@@ -15,7 +15,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -314,10 +314,11 @@ class PriceGrid(ScrollView, can_focus=True):
         self.refresh()
 
     def _invalidate(self, index: int) -> None:
+        """Draw row `index` again, where it is on screen (ScrollView.refresh_line would take its virtual line)."""
         self._cache.pop(index, None)
         line = index + HEADER_LINES - self.scroll_offset.y
         if HEADER_LINES <= line < self.size.height:
-            self.refresh_line(line)
+            self.refresh(Region(0, line, self.size.width, 1))
 
     # --- drawing ------------------------------------------------------------------
 
