@@ -1,27 +1,32 @@
 """Line history: each price's opening value and a bounded trail of its moves, with times.
 
 Pure Python, no I/O and no UI. The store calls `record` only when a price, its line or its lock changed,
-so a price that never moves costs nothing here. Memory stays bounded on days-long runs: each price keeps at
-most `per_price` entries (its oldest fold away; the opening value stays), and all prices together at most
-`total` (the oldest entries across every price go first). `forget` drops the histories of evicted quotes.
+so a price that never moves costs nothing here. Memory stays bounded on days-long runs, in flat arrays
+rather than an object per price or per move:
+
+- every move goes into one ring of `total` entries shared by all prices: when it is full, the oldest entry
+  across every price is overwritten, so the whole history never holds more than `total` moves;
+- each price links its entries newest first and shows at most its last `per_price`; its opening value is
+  kept apart, so it outlives its moves;
+- `forget` drops the prices the store evicted; their ids are reused and their entries become unreachable.
 """
 
 from __future__ import annotations
 
 import math
 from array import array
-from collections import deque
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from oddstui.model import Quote
 
 MOVES_PER_PRICE = 48
-"""Entries a price keeps; older ones fold away, counted in `moves`."""
+"""The most moves one price shows; older ones fold away (still counted in `moves`)."""
 TOTAL_MOVES = 1_000_000
-"""Entries kept across every price: about 32 bytes each (three floats and a place in the expiry order)."""
-_WIDTH = 3
-"""An entry is three floats: the time, the decimal price (negative while locked), the line (NaN without one)."""
+"""Entries in the ring shared by every price: 32 bytes each (time, price, line, link)."""
+NONE = -1
+"""No entry: a price whose moves all left the ring."""
 
 
 class Move(NamedTuple):
@@ -33,40 +38,30 @@ class Move(NamedTuple):
     locked: bool
 
 
-def _points(value: float) -> float | None:
-    return None if math.isnan(value) else value
-
-
+@dataclass(slots=True, frozen=True)
 class PriceHistory:
-    """One price's opening value, its last moves (oldest first) and how many moves it made in all."""
+    """What one price did: where it opened, its last moves (oldest first) and how many moves it made in all."""
 
-    __slots__ = ("entries", "moves", "open_decimal", "open_locked", "open_points", "refs")
-
-    def __init__(self, decimal: float, points: float | None, locked: bool) -> None:
-        self.open_decimal = decimal
-        self.open_points = points
-        self.open_locked = locked
-        self.entries = array("d")
-        self.moves = 0
-        """Price or line changes since the opening, folded ones included (lock marks are not moves)."""
-        self.refs = 0
-        """Entries appended and not yet expired by the total budget: never fewer than those held."""
-
-    def trail(self) -> list[Move]:
-        """The entries held, oldest first."""
-        entries = self.entries
-        return [
-            Move(entries[i], abs(entries[i + 1]), _points(entries[i + 2]), entries[i + 1] < 0)
-            for i in range(0, len(entries), _WIDTH)
-        ]
+    open_decimal: float
+    open_points: float | None
+    open_locked: bool
+    moves: int
+    """Price or line changes since the opening, folded ones included (lock marks are not moves)."""
+    trail: tuple[Move, ...]
 
     def series(self) -> tuple[list[float], list[bool]]:
-        """Decimal prices from the opening to the last entry, and whether each was locked (for a chart)."""
-        trail = self.trail()
-        return [self.open_decimal, *(m.decimal for m in trail)], [self.open_locked, *(m.locked for m in trail)]
+        """Decimal prices from the opening to the last move, and whether each was locked (for a chart)."""
+        return (
+            [self.open_decimal, *(m.decimal for m in self.trail)],
+            [self.open_locked, *(m.locked for m in self.trail)],
+        )
 
     def __len__(self) -> int:
-        return len(self.entries) // _WIDTH
+        return len(self.trail)
+
+
+def _line(value: float) -> float | None:
+    return None if math.isnan(value) else value
 
 
 class LineHistory:
@@ -77,70 +72,110 @@ class LineHistory:
             raise ValueError("history caps must be at least 1")
         self.per_price = per_price
         self.total = total
-        self._tables: dict[str, dict[str, PriceHistory]] = {}
-        self._order: deque[PriceHistory] = deque()
-        """One reference per entry appended, oldest first: the total budget expires from the left."""
+        self._ids: dict[str, dict[str, int]] = {}
+        """Provider -> quote key -> price id: the index into the per-price arrays."""
+        self._free: list[int] = []
+        # Per price, by id: the opening (decimal, negative while locked; line, NaN for none), the newest entry's
+        # sequence number, and the number of moves.
+        self._open = array("d")
+        self._open_points = array("d")
+        self._head = array("q")
+        self._moves = array("q")
+        # The ring, by sequence number modulo `total`: time, decimal (negative while locked), line, and the
+        # sequence number of the same price's entry before it.
+        self._ts = array("d")
+        self._price = array("d")
+        self._points = array("d")
+        self._before = array("q")
+        self._seq = 0
 
-    def table(self, provider: str) -> dict[str, PriceHistory]:
-        """The provider's histories by quote key: fetched once per batch on the store's hot path."""
-        table = self._tables.get(provider)
+    def table(self, provider: str) -> dict[str, int]:
+        """The provider's price ids by quote key: fetched once per batch on the store's hot path."""
+        table = self._ids.get(provider)
         if table is None:
-            table = self._tables[provider] = {}
+            table = self._ids[provider] = {}
         return table
 
-    def record(self, table: dict[str, PriceHistory], prev: Quote, quote: Quote, now: float) -> None:
+    def record(self, table: dict[str, int], prev: Quote, quote: Quote, now: float) -> None:
         """`quote` replaces `prev` with another price, line or lock: append it; the first time, `prev` opens."""
-        history = table.get(quote.key)
-        if history is None:
-            history = table[quote.key] = PriceHistory(prev.decimal, prev.points, prev.locked)
-        if quote.decimal != prev.decimal or quote.points != prev.points:
-            history.moves += 1
-        entries = history.entries
-        entries.extend(
-            (now, -quote.decimal if quote.locked else quote.decimal, math.nan if quote.points is None else quote.points)
-        )
-        if len(entries) > self.per_price * _WIDTH:
-            del entries[:_WIDTH]
-        history.refs += 1
-        order = self._order
-        order.append(history)
-        if len(order) > self.total:
-            self._expire(len(order) - self.total)
+        price_id = table.get(quote.key)
+        if price_id is None:
+            price_id = table[quote.key] = self._open_price(prev)
+        points = quote.points
+        if quote.decimal != prev.decimal or points != prev.points:
+            self._moves[price_id] += 1
+        seq = self._seq
+        self._seq = seq + 1
+        slot = seq % self.total
+        decimal = -quote.decimal if quote.locked else quote.decimal
+        line = math.nan if points is None else points
+        if slot == len(self._ts):
+            self._ts.append(now)
+            self._price.append(decimal)
+            self._points.append(line)
+            self._before.append(self._head[price_id])
+        else:
+            self._ts[slot] = now
+            self._price[slot] = decimal
+            self._points[slot] = line
+            self._before[slot] = self._head[price_id]
+        self._head[price_id] = seq
 
-    def _expire(self, count: int) -> None:
-        """Drop the `count` oldest entries across every price (some may already have folded away)."""
-        popleft = self._order.popleft
-        for _ in range(count):
-            history = popleft()
-            history.refs -= 1
-            if len(history.entries) > history.refs * _WIDTH:
-                del history.entries[:_WIDTH]
+    def _open_price(self, quote: Quote) -> int:
+        """A new price id, opening at `quote`."""
+        decimal = -quote.decimal if quote.locked else quote.decimal
+        line = math.nan if quote.points is None else quote.points
+        if self._free:
+            price_id = self._free.pop()
+            self._open[price_id], self._open_points[price_id] = decimal, line
+            self._head[price_id], self._moves[price_id] = NONE, 0
+            return price_id
+        self._open.append(decimal)
+        self._open_points.append(line)
+        self._head.append(NONE)
+        self._moves.append(0)
+        return len(self._open) - 1
 
     def of(self, quote: Quote) -> PriceHistory | None:
         """The quote's history; None while its price has not moved since it was first seen."""
-        table = self._tables.get(quote.provider)
-        return None if table is None else table.get(quote.key)
+        price_id = self._ids.get(quote.provider, {}).get(quote.key)
+        if price_id is None:
+            return None
+        trail = []
+        first = self._seq - self.total  # the oldest entry still in the ring; those before were overwritten
+        seq = self._head[price_id]
+        while seq != NONE and seq >= first and len(trail) < self.per_price:
+            slot = seq % self.total
+            price = self._price[slot]
+            trail.append(Move(self._ts[slot], abs(price), _line(self._points[slot]), price < 0))
+            seq = self._before[slot]
+        trail.reverse()
+        opened, moves = self._open[price_id], self._moves[price_id]
+        return PriceHistory(abs(opened), _line(self._open_points[price_id]), opened < 0, moves, tuple(trail))
 
     def opening(self, quote: Quote) -> tuple[float, float | None] | None:
         """(decimal, line) the quote opened at, when it has moved since; else None."""
-        history = self.of(quote)
-        return None if history is None else (history.open_decimal, history.open_points)
+        price_id = self._ids.get(quote.provider, {}).get(quote.key)
+        if price_id is None:
+            return None
+        return abs(self._open[price_id]), _line(self._open_points[price_id])
 
     def forget(self, provider: str, keys: Iterable[str]) -> None:
-        """Drop the histories of quotes the store evicted; their places in the expiry order drain harmlessly."""
-        table = self._tables.get(provider)
+        """Drop the histories of quotes the store evicted; their ids are reused, their entries left to expire."""
+        table = self._ids.get(provider)
         if not table:
             return
         for key in keys:
-            history = table.pop(key, None)
-            if history is not None:
-                del history.entries[:]
+            price_id = table.pop(key, None)
+            if price_id is not None:
+                self._head[price_id] = NONE
+                self._free.append(price_id)
 
     def __len__(self) -> int:
         """How many prices have a history."""
-        return sum(len(table) for table in self._tables.values())
+        return sum(len(table) for table in self._ids.values())
 
     @property
     def entries(self) -> int:
-        """Entries held across every price (at most `total`)."""
-        return sum(len(history) for table in self._tables.values() for history in table.values())
+        """Ring entries in use (at most `total`), including those no price shows any more."""
+        return min(self._seq, self.total)

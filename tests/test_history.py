@@ -41,8 +41,8 @@ def game(status: FixtureStatus = FixtureStatus.UNPLAYED) -> Fixture:
     return Fixture("opticodds", "F1", "basketball", "NBA", "Boston Celtics", "Miami Heat", 1_000_000.0, status)
 
 
-def moves_of(history: LineHistory, key: str, provider: str = "opticodds"):
-    return history.table(provider).get(key)
+def moves_of(history: LineHistory, key: str):
+    return history.of(price(-110, key=key))
 
 
 # --- the module on its own ------------------------------------------------------------
@@ -55,10 +55,10 @@ def test_the_first_move_opens_the_history_with_the_price_it_replaced():
     history.record(table, price(-125, points=-3.5), price(-120, points=-4.0), 20.0)
     kept = moves_of(history, "k1")
     assert (kept.open_decimal, kept.open_points, kept.open_locked) == (american_to_decimal(-110), -3.5, False)
-    assert kept.trail() == [
+    assert kept.trail == (
         Move(10.0, american_to_decimal(-125), -3.5, False),
         Move(20.0, american_to_decimal(-120), -4.0, False),
-    ]
+    )
     assert kept.moves == 2
     assert history.opening(price(-120, points=-4.0)) == (american_to_decimal(-110), -3.5)
     assert history.opening(price(-120, key="never-moved")) is None
@@ -72,10 +72,10 @@ def test_a_price_keeps_its_last_moves_and_its_opening_however_many_it_makes():
         history.record(table, price(old), price(new), float(n))
     kept = moves_of(history, "k1")
     assert kept.open_decimal == american_to_decimal(-110)
-    assert [m.ts for m in kept.trail()] == [6.0, 7.0, 8.0, 9.0]  # the oldest folded away
-    assert kept.trail()[-1].decimal == american_to_decimal(-120)
+    assert [m.ts for m in kept.trail] == [6.0, 7.0, 8.0, 9.0]  # the oldest folded away
+    assert kept.trail[-1].decimal == american_to_decimal(-120)
     assert kept.moves == 10  # folded moves still count
-    assert history.entries == 4
+    assert len(kept) == 4
 
 
 def test_the_total_budget_expires_the_oldest_entries_across_every_price():
@@ -86,26 +86,25 @@ def test_the_total_budget_expires_the_oldest_entries_across_every_price():
     for n in range(3):  # then three of k2 at t 10..12
         history.record(table, price(150 + n, key="k2"), price(151 + n, key="k2"), 10.0 + n)
     assert history.entries == 5
-    assert [m.ts for m in moves_of(history, "k1").trail()] == [2.0, 3.0]  # its two oldest went first
-    assert [m.ts for m in moves_of(history, "k2").trail()] == [10.0, 11.0, 12.0]
+    assert [m.ts for m in moves_of(history, "k1").trail] == [2.0, 3.0]  # its two oldest went first
+    assert [m.ts for m in moves_of(history, "k2").trail] == [10.0, 11.0, 12.0]
     assert moves_of(history, "k1").open_decimal == american_to_decimal(-110)  # the opening outlives its moves
     for n in range(20):
         history.record(table, price(200 + n, key="k2"), price(201 + n, key="k2"), 20.0 + n)
     assert history.entries == 5
-    assert moves_of(history, "k1").trail() == []
+    assert moves_of(history, "k1").trail == ()
     assert moves_of(history, "k1").moves == 4
 
 
-def test_the_budget_counts_entries_already_folded_by_the_per_price_cap_once():
-    """Entries folded by the per-price cap leave their places in the expiry order: no other price pays twice."""
+def test_a_price_shows_at_most_its_cap_while_the_ring_holds_more():
     history = LineHistory(per_price=2, total=6)
     table = history.table("opticodds")
     for n in range(5):
         history.record(table, price(-110 - n, key="k1"), price(-111 - n, key="k1"), float(n))
     for n in range(3):
         history.record(table, price(150 + n, key="k2"), price(151 + n, key="k2"), 10.0 + n)
-    assert [m.ts for m in moves_of(history, "k1").trail()] == [3.0, 4.0]  # its expired places were folded ones
-    assert [m.ts for m in moves_of(history, "k2").trail()] == [11.0, 12.0]  # capped at 2, not starved
+    assert [m.ts for m in moves_of(history, "k1").trail] == [3.0, 4.0]
+    assert [m.ts for m in moves_of(history, "k2").trail] == [11.0, 12.0]  # capped at 2, not starved
 
 
 def test_forget_drops_the_histories_and_the_budget_recovers():
@@ -148,7 +147,7 @@ def test_a_line_move_at_the_same_price_is_a_move():
     store.post_quotes(S, None, [price(-110, points=-4.0)])
     kept = store.history.of(price(-110))
     assert kept.moves == 1
-    assert kept.trail()[0].points == -4.0
+    assert kept.trail[0].points == -4.0
 
 
 def test_locks_are_marked_in_the_trail_but_are_not_moves():
@@ -164,12 +163,12 @@ def test_locks_are_marked_in_the_trail_but_are_not_moves():
     clock.now += 5
     store.lock_quotes(S, None, [price(-130)])  # a move folded into a lock
     kept = store.history.of(price(-110))
-    assert [(m.ts - 1_000_000.0, m.locked) for m in kept.trail()] == [(5.0, True), (15.0, False), (20.0, True)]
+    assert [(m.ts - 1_000_000.0, m.locked) for m in kept.trail] == [(5.0, True), (15.0, False), (20.0, True)]
     assert kept.moves == 1
     decimals, locked = kept.series()
     assert decimals == [american_to_decimal(-110)] * 3 + [american_to_decimal(-130)]
     assert locked == [False, True, False, True]
-    assert all(not math.isnan(m.decimal) for m in kept.trail())
+    assert all(not math.isnan(m.decimal) for m in kept.trail)
 
 
 def test_an_evicted_fixture_takes_its_histories_with_it():
@@ -183,4 +182,10 @@ def test_an_evicted_fixture_takes_its_histories_with_it():
     clock.now += 61
     assert store.evict() == 1
     assert len(store.history) == 0
-    assert store.history.entries == 0
+    assert store.history.of(price(-120, fixture_id="F1")) is None
+    # The same key priced again (a replayed id) starts afresh: nothing of the evicted history shows through.
+    store.post_quotes(S, None, [price(-130, fixture_id="F1")])
+    store.post_quotes(S, None, [price(-140, fixture_id="F1")])
+    again = store.history.of(price(-140, fixture_id="F1"))
+    assert again.open_decimal == american_to_decimal(-130)
+    assert [m.decimal for m in again.trail] == [american_to_decimal(-140)] and again.moves == 1
