@@ -170,3 +170,12 @@ async def test_locked_and_stale_prices_never_read_as_live_in_history_mode(sim, t
         assert sum(w.has_class("not-live") for w in stats) == 2
         # The lock is not a move: the moves column still counts the history's moves.
         assert locked_line.split()[-1] == str(app.store.history.of(grid.selected[0].cells[locked_book]).moves)
+
+
+async def test_help_lists_o_and_d_from_the_grids_bindings(sim, tmp_path):
+    app = make_app(sim, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        keys = dict(app.key_list())
+        assert keys["O"].startswith("each price as where it opened → where it is now") and "(in the grid)" in keys["O"]
+        assert keys["d"].startswith("the row's price history per book") and "(in the grid)" in keys["d"]

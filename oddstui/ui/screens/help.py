@@ -21,6 +21,7 @@ LEGEND = [
     ("🔒-110", "locked (suspended): never a live price"),
     ("≈-110", "stale: its stream is down, reconnecting or unconfirmed"),
     ("-105▲ / -115▼", "moved up / down in the last 2 seconds"),
+    ("-110→-125 ↗ ↘", "open → now (O): where the price opened this session, where it is; ↗/↘ alone where too narrow"),
     ("highlighted", "the best live price of the row; 'fair' is the no-vig price, its source named"),
     ("● ★ !", "live, pinned, unread alert (in the fixture list)"),
     ("🔒 all suspended", "every price of the game is locked (in the fixture list)"),
