@@ -63,7 +63,8 @@ class _Line:
 
 
 class PriceGrid(ScrollView, can_focus=True):
-    """One fixture's prices: the arrows move the cursor, `a` folds alternates, `h` shows each book's hold."""
+    """One fixture's prices: the arrows move the cursor, `a` folds alternates, `h` shows each book's hold,
+    `O` each price's opening and now, `d` the row's history (a pane the app shows)."""
 
     BINDINGS = [
         Binding("j,down", "move(1, 0)", "Down", show=False),
@@ -417,6 +418,7 @@ class PriceGrid(ScrollView, can_focus=True):
         return width - (NARROW_LABEL_WIDTH + self._best_width + self._fair_width + 1) - 4
 
     def _remeasure_cells(self) -> None:
+        """Size every line's cells again (their text depends on the width in 'open→now')."""
         now = self.clock()
         for line in self.rows:
             if line.row is not None:
