@@ -116,3 +116,9 @@ def test_every_bar_has_a_bucket_and_the_buckets_run_in_order(length, width):
     assert len(buckets) == width
     starts = [b.start for b in buckets]
     assert starts == sorted(starts) and buckets[0].start == 0 and buckets[-1].stop == length
+
+
+def test_a_sparkline_squeezed_to_nothing_draws_nothing():
+    inner = SparklineRenderable([2.0, 2.1], width=0)
+    console = Console(width=10, file=io.StringIO())
+    assert list(console.render(_LockMarks(inner, [False, True], Style(), 0))) == []

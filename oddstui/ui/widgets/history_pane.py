@@ -54,6 +54,8 @@ class _LockMarks:
         self.inner, self.locked, self.style, self.width = inner, locked, style, width
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if self.width < 1:  # squeezed out of the line: nothing to draw
+            return
         segments = list(console.render(self.inner, options))
         bars = [s for s in segments if s.text and s.text != "\n"]
         if len(self.locked) < 2 or len(bars) != self.width:  # a flat or one-value line: locked if it is now
