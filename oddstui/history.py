@@ -8,6 +8,8 @@ rather than an object per price or per move:
   across every price is overwritten, so the whole history never holds more than `total` moves;
 - each price links its entries newest first and shows at most its last `per_price`; its opening value is
   kept apart, so it outlives its moves;
+- a price is known by an id that its quote carries (`Quote.history`, handed on by the store to each quote
+  that replaces it), so recording a move looks nothing up;
 - `forget` drops the prices the store evicted; their ids are reused and their entries become unreachable.
 """
 
@@ -27,6 +29,8 @@ TOTAL_MOVES = 1_000_000
 """Entries in the ring shared by every price: 32 bytes each (time, price, line, link)."""
 NONE = -1
 """No entry: a price whose moves all left the ring."""
+NAN = math.nan
+"""The line of a price without one."""
 
 
 class Move(NamedTuple):
@@ -72,15 +76,14 @@ class LineHistory:
             raise ValueError("history caps must be at least 1")
         self.per_price = per_price
         self.total = total
-        self._ids: dict[str, dict[str, int]] = {}
-        """Provider -> quote key -> price id: the index into the per-price arrays."""
         self._free: list[int] = []
-        # Per price, by id: the opening (decimal, negative while locked; line, NaN for none), the newest entry's
-        # sequence number, and the number of moves.
+        # Per price, by id: the opening (decimal, negative while locked; line, NaN for none), the hash of its
+        # key (an id is reused after `forget`), and side by side the newest entry's sequence number and the
+        # number of moves.
         self._open = array("d")
         self._open_points = array("d")
-        self._head = array("q")
-        self._moves = array("q")
+        self._key_hash = array("q")
+        self._state = array("q")
         # The ring, by sequence number modulo `total`: time, decimal (negative while locked), line, and the
         # sequence number of the same price's entry before it.
         self._ts = array("d")
@@ -89,91 +92,96 @@ class LineHistory:
         self._before = array("q")
         self._seq = 0
 
-    def table(self, provider: str) -> dict[str, int]:
-        """The provider's price ids by quote key: fetched once per batch on the store's hot path."""
-        table = self._ids.get(provider)
-        if table is None:
-            table = self._ids[provider] = {}
-        return table
+    def record(self, prev: Quote, quote: Quote, now: float) -> int:
+        """`quote` replaces `prev` with another price, line or lock: append it (the first time, `prev` opens).
 
-    def record(self, table: dict[str, int], prev: Quote, quote: Quote, now: float) -> None:
-        """`quote` replaces `prev` with another price, line or lock: append it; the first time, `prev` opens."""
-        price_id = table.get(quote.key)
-        if price_id is None:
-            price_id = table[quote.key] = self._open_price(prev)
+        Returns the price's id, for the store to hand on in `quote.history`.
+        """
+        price_id = prev.history
+        if price_id < 0:
+            price_id = self._open_price(prev)
+        state = self._state
+        head = 2 * price_id
         points = quote.points
         if quote.decimal != prev.decimal or points != prev.points:
-            self._moves[price_id] += 1
+            state[head + 1] += 1
         seq = self._seq
         self._seq = seq + 1
         slot = seq % self.total
         decimal = -quote.decimal if quote.locked else quote.decimal
-        line = math.nan if points is None else points
+        line = NAN if points is None else points
         if slot == len(self._ts):
             self._ts.append(now)
             self._price.append(decimal)
             self._points.append(line)
-            self._before.append(self._head[price_id])
+            self._before.append(state[head])
         else:
             self._ts[slot] = now
             self._price[slot] = decimal
             self._points[slot] = line
-            self._before[slot] = self._head[price_id]
-        self._head[price_id] = seq
+            self._before[slot] = state[head]
+        state[head] = seq
+        return price_id
 
     def _open_price(self, quote: Quote) -> int:
         """A new price id, opening at `quote`."""
         decimal = -quote.decimal if quote.locked else quote.decimal
-        line = math.nan if quote.points is None else quote.points
+        line = NAN if quote.points is None else quote.points
         if self._free:
             price_id = self._free.pop()
             self._open[price_id], self._open_points[price_id] = decimal, line
-            self._head[price_id], self._moves[price_id] = NONE, 0
+            self._key_hash[price_id] = hash(quote.key)
+            self._state[2 * price_id], self._state[2 * price_id + 1] = NONE, 0
             return price_id
         self._open.append(decimal)
         self._open_points.append(line)
-        self._head.append(NONE)
-        self._moves.append(0)
+        self._key_hash.append(hash(quote.key))
+        self._state.extend((NONE, 0))
         return len(self._open) - 1
+
+    def _id(self, quote: Quote) -> int | None:
+        """The quote's price id, unless it has none or it was forgotten (and perhaps reused) since."""
+        price_id = quote.history
+        if price_id < 0 or price_id >= len(self._open) or self._key_hash[price_id] != hash(quote.key):
+            return None
+        return price_id
 
     def of(self, quote: Quote) -> PriceHistory | None:
         """The quote's history; None while its price has not moved since it was first seen."""
-        price_id = self._ids.get(quote.provider, {}).get(quote.key)
+        price_id = self._id(quote)
         if price_id is None:
             return None
         trail = []
         first = self._seq - self.total  # the oldest entry still in the ring; those before were overwritten
-        seq = self._head[price_id]
+        seq = self._state[2 * price_id]
         while seq != NONE and seq >= first and len(trail) < self.per_price:
             slot = seq % self.total
             price = self._price[slot]
             trail.append(Move(self._ts[slot], abs(price), _line(self._points[slot]), price < 0))
             seq = self._before[slot]
         trail.reverse()
-        opened, moves = self._open[price_id], self._moves[price_id]
+        opened, moves = self._open[price_id], self._state[2 * price_id + 1]
         return PriceHistory(abs(opened), _line(self._open_points[price_id]), opened < 0, moves, tuple(trail))
 
     def opening(self, quote: Quote) -> tuple[float, float | None] | None:
         """(decimal, line) the quote opened at, when it has moved since; else None."""
-        price_id = self._ids.get(quote.provider, {}).get(quote.key)
+        price_id = self._id(quote)
         if price_id is None:
             return None
         return abs(self._open[price_id]), _line(self._open_points[price_id])
 
-    def forget(self, provider: str, keys: Iterable[str]) -> None:
+    def forget(self, quotes: Iterable[Quote]) -> None:
         """Drop the histories of quotes the store evicted; their ids are reused, their entries left to expire."""
-        table = self._ids.get(provider)
-        if not table:
-            return
-        for key in keys:
-            price_id = table.pop(key, None)
+        for quote in quotes:
+            price_id = self._id(quote)
             if price_id is not None:
-                self._head[price_id] = NONE
+                self._key_hash[price_id] = 0
+                self._state[2 * price_id] = NONE
                 self._free.append(price_id)
 
     def __len__(self) -> int:
         """How many prices have a history."""
-        return sum(len(table) for table in self._ids.values())
+        return len(self._open) - len(self._free)
 
     @property
     def entries(self) -> int:

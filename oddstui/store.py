@@ -223,7 +223,7 @@ class Store:
         table = book.quotes
         get = table.get
         changed = book.changed.add
-        record, tracks = self.history.record, self.history.table(quotes[0].provider)
+        record = self.history.record
         for quote in quotes:
             key = quote.key
             prev = get(key)
@@ -232,12 +232,14 @@ class Store:
             elif quote.decimal != prev.decimal:
                 quote.move = 1 if quote.decimal > prev.decimal else -1
                 quote.moved_at = now
-                record(tracks, prev, quote, now)
+                quote.history = record(prev, quote, now)
             else:
                 quote.move = prev.move
                 quote.moved_at = prev.moved_at
                 if prev.locked or quote.points != prev.points:  # unlocked, or the line moved: history marks it
-                    record(tracks, prev, quote, now)
+                    quote.history = record(prev, quote, now)
+                else:
+                    quote.history = prev.history
             quote.seq = seq
             table[key] = quote
             changed(quote.fixture_id)
@@ -252,7 +254,7 @@ class Store:
         table = book.quotes
         get = table.get
         changed = book.changed.add
-        record, tracks = self.history.record, self.history.table(quotes[0].provider)
+        record = self.history.record
         for lock in quotes:
             current = get(lock.key)
             if current is None:
@@ -267,7 +269,9 @@ class Store:
                 lock.settlement = current.settlement
                 if not current.locked or lock.decimal != current.decimal or lock.points != current.points:
                     lock.locked = True
-                    record(tracks, current, lock, self._clock())
+                    lock.history = record(current, lock, self._clock())
+                else:
+                    lock.history = current.history
             lock.locked = True
             lock.seq = seq
             table[lock.key] = lock
@@ -493,10 +497,8 @@ class Store:
             self._unread.discard(ref)
             book = self._books.get(provider)
             if book is not None:
-                keys = book.by_fixture.pop(fixture_id, {})
-                for key in keys:
-                    book.quotes.pop(key, None)
-                self.history.forget(provider, keys)
+                dropped = [book.quotes.pop(key, None) for key in book.by_fixture.pop(fixture_id, {})]
+                self.history.forget(quote for quote in dropped if quote is not None)
                 book.changed.discard(fixture_id)
         if expired:
             self._pending.fixture_list = True

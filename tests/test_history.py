@@ -1,7 +1,6 @@
 """Line history: openings kept, moves capped per price and in total, lock marks, eviction with the store."""
 
 import math
-from itertools import pairwise
 
 import pytest
 
@@ -41,8 +40,23 @@ def game(status: FixtureStatus = FixtureStatus.UNPLAYED) -> Fixture:
     return Fixture("opticodds", "F1", "basketball", "NBA", "Boston Celtics", "Miami Heat", 1_000_000.0, status)
 
 
-def moves_of(history: LineHistory, key: str):
-    return history.of(price(-110, key=key))
+class Prices:
+    """Moves prices as the store does: each new quote carries the history id of the quote it replaces."""
+
+    def __init__(self, history: LineHistory) -> None:
+        self.history = history
+        self.latest: dict[str, Quote] = {}
+
+    def move(self, key: str, american: int, ts: float, points: float | None = None) -> Quote:
+        new = price(american, key=key, points=points)
+        prev = self.latest.get(key)
+        if prev is not None:
+            new.history = self.history.record(prev, new, ts)
+        self.latest[key] = new
+        return new
+
+    def of(self, key: str):
+        return self.history.of(self.latest[key])
 
 
 # --- the module on its own ------------------------------------------------------------
@@ -50,27 +64,27 @@ def moves_of(history: LineHistory, key: str):
 
 def test_the_first_move_opens_the_history_with_the_price_it_replaced():
     history = LineHistory()
-    table = history.table("opticodds")
-    history.record(table, price(-110, points=-3.5), price(-125, points=-3.5), 10.0)
-    history.record(table, price(-125, points=-3.5), price(-120, points=-4.0), 20.0)
-    kept = moves_of(history, "k1")
+    prices = Prices(history)
+    prices.move("k1", -110, 0.0, points=-3.5)
+    assert prices.of("k1") is None  # not moved yet: no history, no cost
+    prices.move("k1", -125, 10.0, points=-3.5)
+    now = prices.move("k1", -120, 20.0, points=-4.0)
+    kept = prices.of("k1")
     assert (kept.open_decimal, kept.open_points, kept.open_locked) == (american_to_decimal(-110), -3.5, False)
     assert kept.trail == (
         Move(10.0, american_to_decimal(-125), -3.5, False),
         Move(20.0, american_to_decimal(-120), -4.0, False),
     )
     assert kept.moves == 2
-    assert history.opening(price(-120, points=-4.0)) == (american_to_decimal(-110), -3.5)
+    assert history.opening(now) == (american_to_decimal(-110), -3.5)
     assert history.opening(price(-120, key="never-moved")) is None
 
 
 def test_a_price_keeps_its_last_moves_and_its_opening_however_many_it_makes():
-    history = LineHistory(per_price=4)
-    table = history.table("opticodds")
-    prices = [-110 - n for n in range(11)]  # opens at -110, then ten moves
-    for n, (old, new) in enumerate(pairwise(prices)):
-        history.record(table, price(old), price(new), float(n))
-    kept = moves_of(history, "k1")
+    prices = Prices(LineHistory(per_price=4))
+    for n, american in enumerate(range(-110, -121, -1)):  # opens at -110, then ten moves at t 0..9
+        prices.move("k1", american, float(n - 1))
+    kept = prices.of("k1")
     assert kept.open_decimal == american_to_decimal(-110)
     assert [m.ts for m in kept.trail] == [6.0, 7.0, 8.0, 9.0]  # the oldest folded away
     assert kept.trail[-1].decimal == american_to_decimal(-120)
@@ -80,44 +94,51 @@ def test_a_price_keeps_its_last_moves_and_its_opening_however_many_it_makes():
 
 def test_the_total_budget_expires_the_oldest_entries_across_every_price():
     history = LineHistory(per_price=10, total=5)
-    table = history.table("opticodds")
+    prices = Prices(history)
+    prices.move("k1", -110, -1.0)
+    prices.move("k2", 150, -1.0)
     for n in range(4):  # four moves of k1 at t 0..3
-        history.record(table, price(-110 - n, key="k1"), price(-111 - n, key="k1"), float(n))
+        prices.move("k1", -111 - n, float(n))
     for n in range(3):  # then three of k2 at t 10..12
-        history.record(table, price(150 + n, key="k2"), price(151 + n, key="k2"), 10.0 + n)
+        prices.move("k2", 151 + n, 10.0 + n)
     assert history.entries == 5
-    assert [m.ts for m in moves_of(history, "k1").trail] == [2.0, 3.0]  # its two oldest went first
-    assert [m.ts for m in moves_of(history, "k2").trail] == [10.0, 11.0, 12.0]
-    assert moves_of(history, "k1").open_decimal == american_to_decimal(-110)  # the opening outlives its moves
+    assert [m.ts for m in prices.of("k1").trail] == [2.0, 3.0]  # its two oldest went first
+    assert [m.ts for m in prices.of("k2").trail] == [10.0, 11.0, 12.0]
+    assert prices.of("k1").open_decimal == american_to_decimal(-110)  # the opening outlives its moves
     for n in range(20):
-        history.record(table, price(200 + n, key="k2"), price(201 + n, key="k2"), 20.0 + n)
+        prices.move("k2", 154 + n, 20.0 + n)
     assert history.entries == 5
-    assert moves_of(history, "k1").trail == ()
-    assert moves_of(history, "k1").moves == 4
+    assert prices.of("k1").trail == ()
+    assert prices.of("k1").moves == 4
+    assert [m.ts for m in prices.of("k2").trail] == [35.0, 36.0, 37.0, 38.0, 39.0]
 
 
 def test_a_price_shows_at_most_its_cap_while_the_ring_holds_more():
-    history = LineHistory(per_price=2, total=6)
-    table = history.table("opticodds")
+    prices = Prices(LineHistory(per_price=2, total=6))
+    prices.move("k1", -110, -1.0)
+    prices.move("k2", 150, -1.0)
     for n in range(5):
-        history.record(table, price(-110 - n, key="k1"), price(-111 - n, key="k1"), float(n))
+        prices.move("k1", -111 - n, float(n))
     for n in range(3):
-        history.record(table, price(150 + n, key="k2"), price(151 + n, key="k2"), 10.0 + n)
-    assert [m.ts for m in moves_of(history, "k1").trail] == [3.0, 4.0]
-    assert [m.ts for m in moves_of(history, "k2").trail] == [11.0, 12.0]  # capped at 2, not starved
+        prices.move("k2", 151 + n, 10.0 + n)
+    assert [m.ts for m in prices.of("k1").trail] == [3.0, 4.0]
+    assert [m.ts for m in prices.of("k2").trail] == [11.0, 12.0]  # capped at 2, not starved
 
 
-def test_forget_drops_the_histories_and_the_budget_recovers():
+def test_forget_drops_the_histories_and_their_ids_serve_again():
     history = LineHistory(per_price=5, total=5)
-    table = history.table("opticodds")
-    for n in range(5):
-        history.record(table, price(-110 - n, key="gone"), price(-111 - n, key="gone"), float(n))
-    history.forget("opticodds", ["gone"])
-    assert moves_of(history, "gone") is None
+    prices = Prices(history)
+    for n in range(6):
+        prices.move("gone", -110 - n, float(n))
+    gone = prices.latest["gone"]
+    history.forget([gone])
+    assert history.of(gone) is None and history.opening(gone) is None
     assert len(history) == 0
-    for n in range(5):
-        history.record(table, price(120 + n, key="new"), price(121 + n, key="new"), 10.0 + n)
-    assert len(moves_of(history, "new")) == 5
+    for n in range(6):
+        prices.move("new", 120 + n, 10.0 + n)
+    assert prices.latest["new"].history == gone.history  # the id serves again...
+    assert history.of(gone) is None  # ...and a quote still holding it does not see another price's history
+    assert len(prices.of("new")) == 5 and prices.of("new").open_decimal == american_to_decimal(120)
     assert history.entries == 5
 
 
@@ -133,19 +154,19 @@ def test_the_store_records_moves_but_not_repeats():
     store = Store(clock=Clock())
     store.post_quotes(S, None, [price(-110)])
     store.post_quotes(S, None, [price(-110)])
-    assert store.history.of(price(-110)) is None  # nothing moved: no history, no cost
+    assert store.history.of(store.quote("opticodds", "k1")) is None  # nothing moved: no history, no cost
     store.post_quotes(S, None, [price(-125)])
     store.post_quotes(S, None, [price(-125)])
-    kept = store.history.of(price(-125))
+    kept = store.history.of(store.quote("opticodds", "k1"))
     assert kept is not None and kept.moves == 1 and len(kept) == 1
-    assert store.history.opening(price(-125)) == (american_to_decimal(-110), None)
+    assert store.history.opening(store.quote("opticodds", "k1")) == (american_to_decimal(-110), None)
 
 
 def test_a_line_move_at_the_same_price_is_a_move():
     store = Store(clock=Clock())
     store.post_quotes(S, None, [price(-110, points=-3.5)])
     store.post_quotes(S, None, [price(-110, points=-4.0)])
-    kept = store.history.of(price(-110))
+    kept = store.history.of(store.quote("opticodds", "k1"))
     assert kept.moves == 1
     assert kept.trail[0].points == -4.0
 
@@ -162,7 +183,7 @@ def test_locks_are_marked_in_the_trail_but_are_not_moves():
     store.post_quotes(S, None, [price(-110)])  # reopened where it was
     clock.now += 5
     store.lock_quotes(S, None, [price(-130)])  # a move folded into a lock
-    kept = store.history.of(price(-110))
+    kept = store.history.of(store.quote("opticodds", "k1"))
     assert [(m.ts - 1_000_000.0, m.locked) for m in kept.trail] == [(5.0, True), (15.0, False), (20.0, True)]
     assert kept.moves == 1
     decimals, locked = kept.series()
@@ -181,11 +202,10 @@ def test_an_evicted_fixture_takes_its_histories_with_it():
     store.upsert_fixture(S, None, game(FixtureStatus.COMPLETED))
     clock.now += 61
     assert store.evict() == 1
-    assert len(store.history) == 0
-    assert store.history.of(price(-120, fixture_id="F1")) is None
+    assert len(store.history) == 0 and store.quote("opticodds", "k1") is None
     # The same key priced again (a replayed id) starts afresh: nothing of the evicted history shows through.
     store.post_quotes(S, None, [price(-130, fixture_id="F1")])
     store.post_quotes(S, None, [price(-140, fixture_id="F1")])
-    again = store.history.of(price(-140, fixture_id="F1"))
+    again = store.history.of(store.quote("opticodds", "k1"))
     assert again.open_decimal == american_to_decimal(-130)
     assert [m.decimal for m in again.trail] == [american_to_decimal(-140)] and again.moves == 1

@@ -49,8 +49,8 @@ def populate(store: Store, fixtures: int, per_fixture: int) -> int:
 class _Unrecorded(LineHistory):
     """A history that records nothing: the same moves, for the memory they cost without a history."""
 
-    def record(self, table: dict[str, int], prev: Quote, quote: Quote, now: float) -> None:
-        return None
+    def record(self, prev: Quote, quote: Quote, now: float) -> int:
+        return -1
 
 
 def move_every_price(store: Store, fixtures: int, per_fixture: int, rounds: int, shift: float) -> None:
@@ -83,9 +83,8 @@ def history_cost(store: Store, fixtures: int, per_fixture: int, live: int) -> fl
 
 
 def history_mb(history: LineHistory) -> float:
-    """The history's own storage, by object sizes: its key tables and its flat arrays."""
-    parts = [*vars(history).values(), *history._ids.values()]
-    return sum(sys.getsizeof(part) for part in parts if isinstance(part, array | dict | list)) / 1e6
+    """The history's own storage, by object sizes: its flat arrays."""
+    return sum(sys.getsizeof(part) for part in vars(history).values() if isinstance(part, array | list)) / 1e6
 
 
 def make_updates(n: int, fixtures: int, per_fixture: int, lock_share: float, seed: int) -> list[Quote]:
