@@ -151,7 +151,7 @@ class LineHistory:
         price_id = self._id(quote)
         if price_id is None:
             return None
-        trail = []
+        trail: list[Move] = []
         first = self._seq - self.total  # the oldest entry still in the ring; those before were overwritten
         seq = self._state[2 * price_id]
         while seq != NONE and seq >= first and len(trail) < self.per_price:
