@@ -98,6 +98,8 @@ class Quote(msgspec.Struct, gc=False, eq=False):
     moved_at: float = 0.0
     seq: int = 0
     """The store's batch number when this quote was applied."""
+    history: int = -1
+    """The store's line-history id of this price: -1 until it first moves; handed on to each quote replacing it."""
 
     @property
     def american(self) -> int:

@@ -11,6 +11,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
+from oddstui.history import LineHistory
 from oddstui.market_view import SHARP_BOOKS, Grid, build_grid, fully_suspended
 from oddstui.model import (
     Event,
@@ -130,6 +131,7 @@ class Store:
         clock: Callable[[], float] = time.time,
         alert_capacity: int = 500,
         eviction_grace: float = 900.0,
+        history: LineHistory | None = None,
     ) -> None:
         self._clock = clock
         self._books: dict[str, _ProviderBook] = {}
@@ -151,6 +153,8 @@ class Store:
         self.eviction_grace = eviction_grace
         """Seconds a finished fixture stays, with its quotes, before `evict` drops it."""
         self._next_eviction = 0.0
+        self.history = history if history is not None else LineHistory()
+        """Each price's opening value and its last moves: recorded here, read by the UI."""
         self._seq = 0
         self._pending = Changes()
         self._dispatch: dict[type, Callable[[object], bool]] = {
@@ -221,6 +225,7 @@ class Store:
         table = book.quotes
         get = table.get
         changed = book.changed.add
+        record = self.history.record
         for quote in quotes:
             key = quote.key
             prev = get(key)
@@ -229,9 +234,14 @@ class Store:
             elif quote.decimal != prev.decimal:
                 quote.move = 1 if quote.decimal > prev.decimal else -1
                 quote.moved_at = now
+                quote.history = record(prev, quote, now)
             else:
                 quote.move = prev.move
                 quote.moved_at = prev.moved_at
+                if prev.locked or quote.points != prev.points:  # unlocked, or the line moved: history marks it
+                    quote.history = record(prev, quote, now)
+                else:
+                    quote.history = prev.history
             quote.seq = seq
             table[key] = quote
             changed(quote.fixture_id)
@@ -246,6 +256,7 @@ class Store:
         table = book.quotes
         get = table.get
         changed = book.changed.add
+        record = self.history.record
         for lock in quotes:
             current = get(lock.key)
             if current is None:
@@ -258,6 +269,11 @@ class Store:
                 else:
                     lock.move, lock.moved_at = current.move, current.moved_at
                 lock.settlement = current.settlement
+                if not current.locked or lock.decimal != current.decimal or lock.points != current.points:
+                    lock.locked = True
+                    lock.history = record(current, lock, self._clock())
+                else:
+                    lock.history = current.history
             lock.locked = True
             lock.seq = seq
             table[lock.key] = lock
@@ -503,8 +519,8 @@ class Store:
             self._unread.discard(ref)
             book = self._books.get(provider)
             if book is not None:
-                for key in book.by_fixture.pop(fixture_id, {}):
-                    book.quotes.pop(key, None)
+                dropped = [book.quotes.pop(key, None) for key in book.by_fixture.pop(fixture_id, {})]
+                self.history.forget(quote for quote in dropped if quote is not None)
                 book.changed.discard(fixture_id)
         if expired:
             self._pending.fixture_list = True

@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import gc
 import random
+import sys
 import time
+from array import array
 from collections.abc import Sequence
 
 from oddstui.bench.memory import rss_mb
+from oddstui.history import LineHistory
 from oddstui.model import OddsFormat, Quote
 from oddstui.store import Store
 
@@ -41,6 +44,47 @@ def populate(store: Store, fixtures: int, per_fixture: int) -> int:
         store.post_quotes(STREAM, None, batch)
         count += len(batch)
     return count
+
+
+class _Unrecorded(LineHistory):
+    """A history that records nothing: the same moves, for the memory they cost without a history."""
+
+    def record(self, prev: Quote, quote: Quote, now: float) -> int:
+        return -1
+
+
+def move_every_price(store: Store, fixtures: int, per_fixture: int, rounds: int, shift: float) -> None:
+    """Post a new price for every live quote, `rounds` times."""
+    for round_ in range(rounds):
+        for fixture in range(fixtures):
+            price = shift + round_ / 100
+            batch = [make_quote(fixture, b, sel, price + sel % 7 / 10) for b in BOOKS for sel in range(per_fixture)]
+            store.post_quotes(STREAM, None, batch)
+
+
+def history_cost(store: Store, fixtures: int, per_fixture: int, live: int) -> float:
+    """RSS (MB) the line history adds, full to its caps: the same moves made without, then with it."""
+    history = store.history
+    rounds = -(-history.total // live)
+    store.history = _Unrecorded(history.per_price, history.total)
+    move_every_price(store, fixtures, per_fixture, rounds, 1.5)
+    gc.collect()
+    without = rss_mb()
+    store.history = history
+    move_every_price(store, fixtures, per_fixture, rounds, 2.0)
+    gc.collect()
+    cost = rss_mb() - without
+    print(
+        f"line history full to its caps ({rounds} moves of every price): {len(history):,} prices, "
+        f"{history.entries:,} moves (caps: {history.per_price} per price, {history.total:,} in all): "
+        f"RSS +{cost:.0f} MB over the same moves without it ({history_mb(history):.0f} MB by object sizes)"
+    )
+    return cost
+
+
+def history_mb(history: LineHistory) -> float:
+    """The history's own storage, by object sizes: its flat arrays."""
+    return sum(sys.getsizeof(part) for part in vars(history).values() if isinstance(part, array | list)) / 1e6
 
 
 def make_updates(n: int, fixtures: int, per_fixture: int, lock_share: float, seed: int) -> list[Quote]:
@@ -86,6 +130,7 @@ def main(argv: Sequence[str] = ()) -> int:
     gc.collect()
     store_rss = rss_mb()
     print(f"live quotes: {live:,}  process RSS: {store_rss:.0f} MB (interpreter before loading: {base_rss:.0f} MB)")
+    history_rss = history_cost(store, args.fixtures, per_fixture, live)
 
     updates = make_updates(args.updates, args.fixtures, per_fixture, 0.1, args.seed)
     baseline: dict[str, Quote] = {q.key: q for q in store.quotes()}
@@ -101,5 +146,6 @@ def main(argv: Sequence[str] = ()) -> int:
     print(f"store: {args.updates / store_s:,.0f} updates/s ({store_s:.3f} s)")
     print(f"plain dict loop: {args.updates / dict_s:,.0f} updates/s ({dict_s:.3f} s)")
     print(f"ratio store/dict: {ratio:.2f}x (target <= 4x)")
-    print(f"RSS with {live:,} live quotes: {store_rss:.0f} MB (target <= 250 MB)")
+    print(f"RSS with {live:,} live quotes: {store_rss:.0f} MB, and {history_rss:.0f} MB more for their full history")
+    print("(target <= 250 MB for the quotes; every timed update moves a price, so each one is recorded in the history)")
     return 0 if ratio <= 4 and store_rss <= 250 else 1

@@ -35,6 +35,7 @@ from oddstui.ui.themes import ThemeSet, load_themes
 from oddstui.ui.view import FORMAT_CYCLE, ViewState
 from oddstui.ui.widgets.alerts import AlertsPanel
 from oddstui.ui.widgets.fixture_list import FixtureList
+from oddstui.ui.widgets.history_pane import HistoryPane
 from oddstui.ui.widgets.parlay_slip import ParlaySlip
 from oddstui.ui.widgets.price_grid import COPILOT, PriceGrid
 from oddstui.ui.widgets.status_line import StatusLine, blocked_reason
@@ -134,6 +135,7 @@ class OddsApp(App[None]):
                     with Vertical(id="alerts-box"):
                         yield Static("Alerts", id="alerts-title")
                         yield AlertsPanel(id="alerts")
+                yield HistoryPane(id="history")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -143,6 +145,7 @@ class OddsApp(App[None]):
         self.alerts_panel = self.query_one(AlertsPanel)
         self.status_line = self.query_one(StatusLine)
         self.parlay_slip = self.query_one(ParlaySlip)
+        self.history_pane = self.query_one(HistoryPane)
         for theme in self.theme_set.themes.values():
             self.register_theme(theme)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
@@ -165,7 +168,8 @@ class OddsApp(App[None]):
         grid = self.price_grid
         grid.is_stale = self.store.is_stale
         grid.clock = self.clock
-        grid.codes = BookCodes(self.settings.book_codes)
+        grid.codes = self.history_pane.codes = BookCodes(self.settings.book_codes)
+        grid.opening = self.store.history.opening
         for client in build_clients(self.settings, self.feed, cache_dir=self.cache_dir, **self.tuning):
             self.run_worker(client.run(), group="providers", name=type(client).__name__, exit_on_error=False)
         self.set_interval(REFRESH_SECONDS, self.refresh_from_store)
@@ -234,6 +238,8 @@ class OddsApp(App[None]):
             if self.selected_ref is None or not grid.rows:
                 self._show_grid()  # the reason a blank grid gives may have changed
         grid.tick()
+        if self.history_pane.display:
+            self._show_history()
         if changes.alerts:
             self._show_alerts()
         if changes.streams or now - self._last_status >= 1.0 or forced is not None:
@@ -278,6 +284,21 @@ class OddsApp(App[None]):
             state += f" {fixture.score.away}-{fixture.score.home}"
         short_names = " @ ".join(short_teams(fixture.away, fixture.home, fixture.sport, fixture.league))
         grid.show(data, fixture.name + state, short_title=short_names + state)
+
+    def action_toggle_history(self) -> None:
+        """Show the history of the grid row under the cursor in place of the slip and alerts, or put them back."""
+        shown = not self.history_pane.display
+        self.history_pane.display = shown
+        self.query_one("#bottom").display = not shown
+        if shown:
+            self._show_history()
+
+    def _show_history(self) -> None:
+        """The pane follows the grid's cursor and its prices: it reads the store's history, nothing writes to it."""
+        grid = self.price_grid
+        selected = grid.selected
+        row = selected[0] if selected is not None and not grid.show_hold else None
+        self.history_pane.show(row, grid.columns, self.fmt, self.store.history.of, self.store.is_stale, self.clock())
 
     def _blank_reason(self) -> str:
         """What the grid says when it has nothing to show: why no stream delivers, or what to do."""
@@ -398,7 +419,7 @@ class OddsApp(App[None]):
         """Every key from the bindings themselves: the app's, then each panel's with the panel named."""
         sections = [
             ("", self._bindings_of(self)),
-            ("in the grid", [b for b in self._bindings_of(PriceGrid) if b.show]),  # its arrows: under NAVIGATION
+            ("in the grid", [b for b in self._bindings_of(PriceGrid) if not b.action.startswith("move")]),  # arrows: NAVIGATION
             ("in the slip", self._bindings_of(ParlaySlip)),
         ]
         return binding_rows(sections, self.get_key_display)

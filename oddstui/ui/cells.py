@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
+
 from oddstui.model import OddsFormat, Quote
 from oddstui.odds import OddsError, format_price
 
@@ -60,3 +62,27 @@ def flash_ends(quote: Quote | None, now: float) -> float | None:
         return None
     end = quote.moved_at + FLASH_SECONDS
     return end if end > now else None
+
+
+def since_open_cell(
+    cell: Cell, quote: Quote, opening: tuple[float, float | None] | None, fmt: OddsFormat, line: str, room: int
+) -> Cell:
+    """'-110→-125': where the price opened, then the cell as it is now, its lock, stale mark or move arrow kept.
+
+    `line` goes before the opening price when the line moved since. When the text is wider than `room` cells,
+    only a mark of the way the price went since it opened goes before the cell: '↗' longer, '↘' shorter,
+    '↔' the line alone moved. A settled cell, or one that has not moved, is left as it is.
+    """
+    if opening is None or quote.settlement is not None or cell.role == "empty":
+        return cell
+    decimal, points = opening
+    if decimal == quote.decimal and points == quote.points:
+        return cell
+    try:
+        opened = format_price(decimal, fmt)
+    except OddsError:
+        opened = "?"
+    text = f"{line} {opened}→{cell.text}" if line else f"{opened}→{cell.text}"
+    if cell_len(text) > room:
+        text = f"{'↗' if quote.decimal > decimal else '↘' if quote.decimal < decimal else '↔'}{cell.text}"
+    return Cell(text, cell.role)

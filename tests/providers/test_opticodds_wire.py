@@ -76,6 +76,7 @@ def test_every_field_of_a_player_prop_lands_in_its_place():
         "move": 0,
         "moved_at": 0.0,
         "seq": 0,
+        "history": -1,
     }
     assert quote.american == -115
 

@@ -24,6 +24,7 @@ LEGEND = [
     ("🔒-110", "locked (suspended): never a live price"),
     ("≈-110", "stale: its stream is down, reconnecting or unconfirmed"),
     ("-105▲ / -115▼", "moved up / down in the last 2 seconds"),
+    ("-110→-125 ↗ ↘", "open → now (O): where the price opened this session, where it is; ↗/↘ alone where too narrow"),
     ("highlighted", "the best live price of the row"),
     ("fair", "the no-vig price; its usual source on the title line, another on its row ('cons': consensus)"),
     ("● ★ !", "live, pinned, unread alert (in the fixture list)"),

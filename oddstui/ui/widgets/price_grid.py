@@ -24,7 +24,7 @@ from oddstui.book_codes import BookCodes
 from oddstui.market_view import CONSENSUS, NOT_BOOKABLE, Grid, GridRow, Section, line_text
 from oddstui.model import OddsFormat, Quote
 from oddstui.odds import format_price
-from oddstui.ui.cells import Cell, flash_ends, quote_cell
+from oddstui.ui.cells import Cell, flash_ends, quote_cell, since_open_cell
 
 COPILOT = "Copilot"
 HEADER_LINES = 2
@@ -65,7 +65,8 @@ class _Line:
 
 
 class PriceGrid(ScrollView, can_focus=True):
-    """One fixture's prices: the arrows move the cursor, `a` folds alternates, `h` shows each book's hold."""
+    """One fixture's prices: the arrows move the cursor, `a` folds alternates, `h` shows each book's hold,
+    `O` each price's opening and now, `d` the row's history (a pane the app shows)."""
 
     BINDINGS = [
         Binding("j,down", "move(1, 0)", "Down", show=False),
@@ -78,6 +79,14 @@ class PriceGrid(ScrollView, can_focus=True):
         Binding("end", "move(100000, 0)", "Last", show=False),
         Binding("a", "toggle_alternates", "Alt lines", tooltip="fold or unfold the alternate lines of this market"),
         Binding("h", "toggle_hold", "Hold", tooltip="each book's hold on each market, or back to the prices"),
+        Binding(
+            "O",
+            "toggle_open",
+            "Open→now",
+            show=False,
+            tooltip="each price as where it opened → where it is now (↗/↘ only, where the column is too narrow)",
+        ),
+        Binding("d", "app.toggle_history", "History", tooltip="the row's price history per book, in place of the slip"),
     ]
     COMPONENT_CLASSES = {
         "price-grid--title",
@@ -128,6 +137,10 @@ class PriceGrid(ScrollView, can_focus=True):
         self.expanded: set[tuple[str, str]] = set()
         """Markets whose alternate lines are unfolded."""
         self.show_hold = False
+        self.show_open = False
+        """Cells read 'open→now' (`O`)."""
+        self.opening: Callable[[Quote], tuple[float, float | None] | None] = lambda quote: None
+        """The (decimal, line) a quote opened at, if it moved since: the store's line history."""
         self.codes = BookCodes()
         self.is_stale: Callable[[Quote], bool] = lambda quote: False
         self.clock: Callable[[], float] = lambda: 0.0
@@ -198,7 +211,7 @@ class PriceGrid(ScrollView, can_focus=True):
     def _signature(self, row: GridRow) -> tuple:
         cells = tuple(self._cell_signature(row.cells.get(b)) for b in self.columns)
         holds = tuple(sorted(row.holds.items())) if self.show_hold else ()
-        return (row.key, row.best_book, row.fair, row.fair_source, row.label, holds, *cells)
+        return (row.key, row.best_book, row.fair, row.fair_source, row.label, holds, self.show_open, *cells)
 
     def _cell_signature(self, quote: Quote | None) -> tuple:
         if quote is None:
@@ -302,6 +315,8 @@ class PriceGrid(ScrollView, can_focus=True):
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows) + HEADER_LINES)
 
     def on_resize(self) -> None:
+        if self.show_open:  # whether 'open→now' fits depends on the width
+            self._remeasure_cells()
         self._measure()
         self._cache.clear()
         self._resize_virtual()
@@ -363,6 +378,7 @@ class PriceGrid(ScrollView, can_focus=True):
         """The fixture's title, cut if need be; on the right, the fair price's one source and a suspension."""
         base = self.rich_style
         hold = " · hold per book (h)" if self.show_hold else ""
+        hold += " · open → now (O)" if self.show_open else ""
         tags = []
         if self.fair_source is not None:
             tags.append(Segment(f" fair: {self._source_code(self.fair_source)}", base + self._style("fair")))
@@ -420,9 +436,32 @@ class PriceGrid(ScrollView, can_focus=True):
                 return Cell("", "empty")
             return Cell(f"{hold * 100:.1f}%", "best" if hold == low else "")
         quote = row.cells.get(book)
+        if self.show_open and quote is not None:
+            return self._open_now_cell(row, book, quote, now)
         stale = quote is not None and self.is_stale(quote)
         line = line_text(row.selection, quote.points) if quote is not None and row.mixed_lines else ""
         return quote_cell(quote, self.fmt, now, stale, best=book == row.best_book, line=line)
+
+    def _open_now_cell(self, row: GridRow, book: str, quote: Quote, now: float) -> Cell:
+        """'-110→-125'; both ends show their line when it moved; just '↘-125' when that would not fit."""
+        opening = self.opening(quote)
+        with_line = row.mixed_lines or (opening is not None and opening[1] != quote.points)
+        line = line_text(row.selection, quote.points) if with_line else ""
+        cell = quote_cell(quote, self.fmt, now, self.is_stale(quote), best=book == row.best_book, line=line)
+        open_line = line_text(row.selection, opening[1]) if opening is not None and with_line else ""
+        return since_open_cell(cell, quote, opening, self.fmt, open_line, self._open_room())
+
+    def _open_room(self) -> int:
+        """The widest 'open→now' a book column can take beside the frozen ones at their narrowest (and a scrollbar)."""
+        width = self.scrollable_content_region.width or self.app.size.width
+        return width - (NARROW_LABEL_WIDTH + self._best_width + self._fair_width + 1) - 4
+
+    def _remeasure_cells(self) -> None:
+        """Size every line's cells again (their text depends on the width in 'open→now')."""
+        now = self.clock()
+        for line in self.rows:
+            if line.row is not None:
+                line.widths = self._widths(line.row, now)
 
     def _best_text(self, row: GridRow, now: float) -> str:
         best = row.cells.get(row.best_book) if row.best_book else None
@@ -537,6 +576,11 @@ class PriceGrid(ScrollView, can_focus=True):
     def action_toggle_hold(self) -> None:
         """Show each book's hold on each market instead of its prices, or go back."""
         self.show_hold = not self.show_hold
+        self.show(self.grid_data, self.title, True, self.short_title)
+
+    def action_toggle_open(self) -> None:
+        """Show each price as 'open→now' (where it opened, where it is), or go back."""
+        self.show_open = not self.show_open
         self.show(self.grid_data, self.title, True, self.short_title)
 
     def on_focus(self) -> None:
