@@ -419,7 +419,7 @@ class OddsApp(App[None]):
         """Every key from the bindings themselves: the app's, then each panel's with the panel named."""
         sections = [
             ("", self._bindings_of(self)),
-            ("in the grid", [b for b in self._bindings_of(PriceGrid) if not b.action.startswith("move")]),  # arrows: NAVIGATION
+            ("in the grid", [b for b in self._bindings_of(PriceGrid) if not b.action.startswith("move")]),
             ("in the slip", self._bindings_of(ParlaySlip)),
         ]
         return binding_rows(sections, self.get_key_display)
