@@ -151,6 +151,8 @@ class Store:
         self._next_eviction = 0.0
         self._seq = 0
         self._pending = Changes()
+        self._moves: deque[tuple[Quote, Quote]] | None = None
+        """(previous, new) of each price change, once `track_moves` is on."""
         self._dispatch: dict[type, Callable[[object], bool]] = {
             QuotesPosted: lambda e: self.post_quotes(e.stream, e.entry_id, e.quotes),
             QuotesLocked: lambda e: self.lock_quotes(e.stream, e.entry_id, e.quotes),
@@ -219,6 +221,7 @@ class Store:
         table = book.quotes
         get = table.get
         changed = book.changed.add
+        moves = self._moves
         for quote in quotes:
             key = quote.key
             prev = get(key)
@@ -227,6 +230,8 @@ class Store:
             elif quote.decimal != prev.decimal:
                 quote.move = 1 if quote.decimal > prev.decimal else -1
                 quote.moved_at = now
+                if moves is not None:
+                    moves.append((prev, quote))
             else:
                 quote.move = prev.move
                 quote.moved_at = prev.moved_at
@@ -428,6 +433,10 @@ class Store:
         self._alerts.appendleft(alert)
         self._pending.alerts = True
 
+    def add_alert(self, alert: Alert) -> None:
+        """Log an alert raised outside the store (steam, the user's price alerts)."""
+        self._add_alert(alert)
+
     def alerts(self) -> list[Alert]:
         """The alert log, newest first."""
         return list(self._alerts)
@@ -508,6 +517,18 @@ class Store:
                 book.changed = set()
         self._pending = Changes()
         return changes
+
+    def track_moves(self, capacity: int = 100_000) -> None:
+        """Record each posted price change for `drain_moves`, the last `capacity` of them at most."""
+        self._moves = deque(maxlen=capacity)
+
+    def drain_moves(self) -> list[tuple[Quote, Quote]]:
+        """(previous, new) quote of each price change posted since the last call, oldest first."""
+        if not self._moves:
+            return []
+        moves = list(self._moves)
+        self._moves.clear()
+        return moves
 
     # --- queries ----------------------------------------------------------------
 
