@@ -14,49 +14,15 @@ alert's state is held until the price is live again, so a suspension neither fir
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
-import msgspec
-
+from oddstui.alert_rule import AlertKind, AlertRule, Price, american, safe_price
 from oddstui.market_view import NOT_BOOKABLE, FixtureRef, LivePrice, base_selection, line_text
 from oddstui.model import Fixture, Quote
-from oddstui.odds import OddsFormat, format_price
 from oddstui.signals import ScanSettings, Signal, SignalKind, fixture_signals
 from oddstui.store import Store
-
-
-class AlertKind(StrEnum):
-    PRICE = "price"
-    EV = "ev"
-    ARB = "arb"
-    MOVE = "move"
-
-
-DEFAULT_MOVE = 2.0
-"""A move alert's default: two points of implied probability (-110 to -120 is 2.2)."""
-
-
-class AlertRule(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
-    """One alert. Empty scope fields match anything; names match whatever their case."""
-
-    kind: AlertKind
-    threshold: Annotated[float, msgspec.Meta(ge=-100.0, le=10_000.0)]
-    provider: str = ""
-    fixture_id: str = ""
-    league: str = ""
-    market: str = ""
-    player: str = ""
-    selection: str = ""
-    """The selection without its line ('Denver Nuggets', 'Over')."""
-    line: float | None = None
-    """The line; none means each book's main line."""
-    book: str = ""
-    """One book; empty means the best price of any book (each book, for a move)."""
-    label: str = ""
-    """What the selection was when the alert was set from the grid, e.g. 'Heat @ Nuggets'."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,34 +34,8 @@ class Firing:
 
 
 DEFAULT_SCAN = ScanSettings()
-Price = Callable[[float], str]
 _Subject = tuple[object, ...]
 """What one alert watches within a fixture: a selection (and book), an arbitrage's legs."""
-
-
-def american(decimal: float) -> str:
-    return format_price(decimal, OddsFormat.AMERICAN)
-
-
-def describe(rule: AlertRule, price: Price = american) -> str:
-    """'price ≥ +150 · Denver Nuggets -17.5 · FanDuel · Heat @ Nuggets' for the rules screen."""
-    condition = {
-        AlertKind.PRICE: f"price ≥ {_safe(price, rule.threshold)}",
-        AlertKind.EV: f"EV ≥ {rule.threshold:g}%",
-        AlertKind.ARB: f"arbitrage ≥ {rule.threshold:g}%",
-        AlertKind.MOVE: f"line move, or price by {rule.threshold:g} pts",
-    }[rule.kind]
-    what = " ".join(filter(None, (rule.player, rule.selection, line_text(rule.selection, rule.line))))
-    scope = [what, rule.market, rule.book or ("any book" if rule.kind is not AlertKind.ARB else ""), rule.label]
-    scope += [rule.league, (rule.fixture_id and not rule.label and f"fixture {rule.fixture_id}") or ""]
-    return " · ".join([condition, *filter(None, scope)])
-
-
-def _safe(price: Price, decimal: float) -> str:
-    try:
-        return price(decimal)
-    except ValueError:
-        return f"{decimal:g}"
 
 
 def _same(wanted: str, value: str) -> bool:
@@ -215,7 +155,7 @@ class PriceAlerts:
                 if best is not None and best.decimal >= rule.threshold:
                     now_true[subject] = (
                         f"{_quote_name(best)} at {best.book} {price(best.decimal)}, "
-                        f"at or better than {_safe(price, rule.threshold)}"
+                        f"at or better than {safe_price(price, rule.threshold)}"
                     )
             return now_true, held
         best_ev: dict[_Subject, tuple[Signal, Quote]] = {}

@@ -2,6 +2,7 @@
 
 import pytest
 
+from oddstui.alert_rule import AlertKind, AlertRule, describe
 from oddstui.model import (
     Fixture,
     FixtureStatus,
@@ -15,7 +16,7 @@ from oddstui.model import (
     StreamState,
 )
 from oddstui.odds import american_to_decimal
-from oddstui.price_alerts import AlertKind, AlertRule, PriceAlerts, describe
+from oddstui.price_alerts import PriceAlerts
 from oddstui.store import Store
 
 S = "p:odds"
