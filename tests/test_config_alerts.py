@@ -6,6 +6,7 @@ import pytest
 
 from oddstui.alert_rule import AlertKind, AlertRule
 from oddstui.config import ConfigError, load
+from oddstui.config_check import alert_lines
 from oddstui.steam import SteamSettings
 
 
@@ -101,3 +102,41 @@ def test_errors_name_file_key_and_fix(tmp_path, text, key, fix):
     message = str(raised.value)
     assert f"{path}: {key}: " in message, message
     assert fix in message.partition("Fix:")[2], message
+
+
+def test_config_check_lists_each_alert_and_warns_about_those_that_cannot_fire(tmp_path):
+    path = write(
+        tmp_path,
+        """
+leagues = ["NBA"]
+books = ["Pinnacle", "FanDuel"]
+[steam]
+enabled = false
+[[alerts]]
+kind = "price"
+selection = "Denver Nuggets"
+price = "+150"
+book = "FanDuel"
+[[alerts]]
+kind = "ev"
+min_pct = 3
+book = "DraftKings"
+league = "NFL"
+[[alerts]]
+kind = "arb"
+min_pct = 1
+book = "Bookie X"
+""",
+    )
+    notes, warnings = alert_lines(load(path, environ={}))
+    assert notes == [
+        "steam: off",
+        "alert 0: price ≥ +150 · Denver Nuggets · FanDuel",
+        "alert 1: EV ≥ 3% · DraftKings · NFL",
+        "alert 2: arbitrage ≥ 1% · Bookie X",
+    ]
+    assert warnings == [
+        "alerts[1].book 'DraftKings' is not in books: its prices are never streamed",
+        "alerts[1].league 'NFL' is not in leagues: it never streams",
+        "alerts[2].book 'Bookie X' is not a sportsbook the providers name",
+    ]

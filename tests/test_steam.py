@@ -17,7 +17,7 @@ from oddstui.model import (
     StreamState,
 )
 from oddstui.odds import american_to_decimal
-from oddstui.steam import MARK_SECONDS, SteamDetector, SteamSettings, steam_text
+from oddstui.steam import DEFAULT_STEAM, MARK_SECONDS, SteamDetector, SteamSettings, steam_text
 from oddstui.store import Store
 
 S = "p:odds"
@@ -51,9 +51,7 @@ def quote(book, american, selection="Denver Nuggets", market=ML, points=None):
 class Market:
     """A store with every book at -110 on Denver, a detector fed from its moves, and a clock to move on."""
 
-    def __init__(
-        self, settings: SteamSettings = SteamSettings(), books=("Pinnacle", "DraftKings", "FanDuel", "BetMGM")
-    ):
+    def __init__(self, settings: SteamSettings = DEFAULT_STEAM, books=("Pinnacle", "DraftKings", "FanDuel", "BetMGM")):
         self.clock = Clock()
         self.store = Store(clock=self.clock)
         self.store.track_moves()
