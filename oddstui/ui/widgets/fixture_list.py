@@ -45,13 +45,20 @@ def local_time(epoch: float) -> str:
     return time.strftime("%a %d %H:%M", time.localtime(epoch))
 
 
-def fixture_label(fixture: Fixture, pinned: bool, unread: bool, suspended: bool = False) -> list[Text]:
+STEAM_MARK = "⇈"
+"""Beside the live mark: the game had steam in the last few minutes (one cell wide in every terminal)."""
+
+
+def fixture_label(
+    fixture: Fixture, pinned: bool, unread: bool, suspended: bool = False, steam: bool = False
+) -> list[Text]:
     """Two lines: markers and teams; then start time or score, status, and whether every price is suspended.
 
     Names are cut to the list's width when drawn, so the same label serves every width.
     """
     top = Text()
-    top.append("● " if fixture.is_live else "  ", style="bold red" if fixture.is_live else "")
+    top.append("●" if fixture.is_live else " ", style="bold red" if fixture.is_live else "")
+    top.append(STEAM_MARK if steam else " ", style="bold magenta")
     top.append("★" if pinned else " ", style="bold yellow")
     top.append("!" if unread else " ", style="bold magenta")
     top.append(f" {fixture.away} @ {fixture.home}")
@@ -284,6 +291,7 @@ class FixtureList(Vertical):
         unread: set[FixtureRef],
         summary: str,
         suspended: Set[FixtureRef] = frozenset(),
+        steam: Set[FixtureRef] = frozenset(),
     ) -> None:
         self.filter.update(summary)
         entries: list[Entry] = []
@@ -293,7 +301,7 @@ class FixtureList(Vertical):
                 league = fixture.league
                 entries.append(Entry(None, [Text(f" {league or 'other'} ")], (league,)))
             ref = (fixture.provider, fixture.fixture_id)
-            flags = (ref in pinned, ref in unread, ref in suspended)
+            flags = (ref in pinned, ref in unread, ref in suspended, ref in steam)
             score = (fixture.score.home, fixture.score.away) if fixture.score else None
             signature = (fixture.home, fixture.away, fixture.start, fixture.status, fixture.is_live, score, *flags)
             entries.append(Entry(ref, fixture_label(fixture, *flags), signature))
