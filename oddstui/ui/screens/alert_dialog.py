@@ -17,9 +17,9 @@ from oddstui.ui.widgets.price_grid import row_label
 
 KINDS = (
     (AlertKind.PRICE, "price at or better than"),
-    (AlertKind.EV, "EV at least, in %"),
-    (AlertKind.MOVE, "line move, or the price moving by (points of probability)"),
-    (AlertKind.ARB, "any arbitrage in this game of at least, in %"),
+    (AlertKind.EV, "EV at least (%)"),
+    (AlertKind.MOVE, "a line move, or a price move of (prob. points)"),
+    (AlertKind.ARB, "any arbitrage in this game of at least (%)"),
 )
 DEFAULTS = {AlertKind.EV: "3", AlertKind.MOVE: f"{DEFAULT_MOVE:g}", AlertKind.ARB: "1"}
 """The threshold each kind starts at; a price alert starts at the price under the cursor."""
@@ -104,7 +104,7 @@ class AlertDialog(ModalScreen[AlertRule | None]):
             yield Input(self._price_now(), placeholder="threshold", id="threshold")
             yield Checkbox(f"at {self.book} only (else the best of any book)", True, id="only-book")
             yield Label("", id="message")
-            yield Label("enter sets it · tab moves · escape cancels", classes="hint")
+            yield Label("enter sets it · tab, then space picks a kind · escape cancels", classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#threshold", Input).focus()

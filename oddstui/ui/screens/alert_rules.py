@@ -63,8 +63,11 @@ class AlertRulesScreen(ModalScreen[None]):
         listing.add_options(
             Text(("set here · " if mine else "config · ") + describe(rule, self.price)) for rule, mine in self.rules
         )
-        if not self.rules:
+        if self.rules:
+            listing.highlighted = 0
+        else:
             listing.add_option(Text("no price alerts yet", style="dim"))
+        listing.focus()
         self.query_one("#message", Label).update(Text(message))
 
     def action_delete(self) -> None:
