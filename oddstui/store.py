@@ -151,8 +151,9 @@ class Store:
         self._next_eviction = 0.0
         self._seq = 0
         self._pending = Changes()
-        self._moves: deque[tuple[Quote, Quote]] | None = None
-        """(previous, new) of each price change, once `track_moves` is on."""
+        self._moves: list[Quote] | None = None
+        """The quote each price change replaced, once `track_moves` is on (recording one allocates nothing)."""
+        self._moves_capacity = 0
         self._dispatch: dict[type, Callable[[object], bool]] = {
             QuotesPosted: lambda e: self.post_quotes(e.stream, e.entry_id, e.quotes),
             QuotesLocked: lambda e: self.lock_quotes(e.stream, e.entry_id, e.quotes),
@@ -222,6 +223,7 @@ class Store:
         get = table.get
         changed = book.changed.add
         moves = self._moves
+        record = None if moves is None else moves.append
         for quote in quotes:
             key = quote.key
             prev = get(key)
@@ -230,14 +232,16 @@ class Store:
             elif quote.decimal != prev.decimal:
                 quote.move = 1 if quote.decimal > prev.decimal else -1
                 quote.moved_at = now
-                if moves is not None:
-                    moves.append((prev, quote))
+                if record is not None:
+                    record(prev)
             else:
                 quote.move = prev.move
                 quote.moved_at = prev.moved_at
             quote.seq = seq
             table[key] = quote
             changed(quote.fixture_id)
+        if moves is not None and len(moves) > self._moves_capacity:
+            del moves[: len(moves) - self._moves_capacity]  # nobody drains them: keep the newest
         return True
 
     def lock_quotes(self, stream: str, entry_id: str | None, quotes: Sequence[Quote]) -> bool:
@@ -520,15 +524,26 @@ class Store:
 
     def track_moves(self, capacity: int = 100_000) -> None:
         """Record each posted price change for `drain_moves`, the last `capacity` of them at most."""
-        self._moves = deque(maxlen=capacity)
+        self._moves = []
+        self._moves_capacity = capacity
 
     def drain_moves(self) -> list[tuple[Quote, Quote]]:
-        """(previous, new) quote of each price change posted since the last call, oldest first."""
-        if not self._moves:
+        """(before, now) of each price that moved since the last call: the quote the first change replaced,
+        and the quote held now (which may be locked since)."""
+        moves = self._moves
+        if not moves:
             return []
-        moves = list(self._moves)
-        self._moves.clear()
-        return moves
+        self._moves = []
+        first: dict[tuple[str, str], Quote] = {}
+        for prev in moves:
+            first.setdefault((prev.provider, prev.key), prev)
+        pairs = []
+        for (provider, key), prev in first.items():
+            book = self._books.get(provider)
+            now = None if book is None else book.quotes.get(key)
+            if now is not None and now is not prev:
+                pairs.append((prev, now))
+        return pairs
 
     # --- queries ----------------------------------------------------------------
 

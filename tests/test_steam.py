@@ -178,6 +178,10 @@ def test_the_store_records_moves_only_when_asked_and_bounded():
     store.track_moves(capacity=2)
     for american in (-125, -125, -130, -135):
         store.apply(QuotesPosted(S, None, [quote("Pinnacle", american)]))
-    moves = store.drain_moves()
-    assert [(a.american, b.american) for a, b in moves] == [(-125, -130), (-130, -135)]
+    moves = store.drain_moves()  # the last 2 changes kept (-125 -> -130 -> -135): one price, from first to now
+    assert [(a.american, b.american) for a, b in moves] == [(-125, -135)]
     assert store.drain_moves() == []
+    store.apply(QuotesPosted(S, None, [quote("Pinnacle", -140)]))
+    store.apply(QuotesLocked(S, None, [quote("Pinnacle", -150)]))
+    [(before, now)] = store.drain_moves()
+    assert (before.american, now.american, now.locked) == (-135, -150, True), "the price as it is now: locked"
