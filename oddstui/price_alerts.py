@@ -79,6 +79,7 @@ class PriceAlerts:
         """Subjects whose condition held when last seen live: they fire again only after going false."""
         self._reference: dict[tuple[AlertRule, FixtureRef, _Subject], tuple[float | None, float]] = {}
         """For move alerts: (line, implied probability) where each book's price was last judged from."""
+        self._signal_cache: dict[FixtureRef, dict[tuple[str, str], tuple[tuple[object, ...], list[Signal]]]] = {}
         self.set_rules(rules)
 
     def set_rules(self, rules: Iterable[AlertRule]) -> None:
@@ -107,13 +108,38 @@ class PriceAlerts:
                     firings.extend(self._moves(rule, fixture, quotes, is_live, price))
                     continue
                 if rule.kind is not AlertKind.PRICE and signals is None:
-                    signals = fixture_signals(ref, fixture, quotes, is_live, self.settings)
+                    signals = self._signals(ref, fixture, quotes, is_live)
                 now_true, held = self._judge(rule, ref, quotes, signals or [], store, price)
                 firings.extend(self._cross(rule, fixture, now_true, held))
         return firings
 
+    def _signals(self, ref: FixtureRef, fixture: Fixture, quotes: list[Quote], is_live: LivePrice) -> list[Signal]:
+        """The fixture's signals (EV, arbitrage, …), recomputing only the markets whose prices, locks or
+        liveness changed since the last call (the scanner's stamp: quotes, highest seq, live quotes)."""
+        grouped: dict[tuple[str, str], list[Quote]] = {}
+        for quote in quotes:
+            grouped.setdefault((quote.market, quote.player), []).append(quote)
+        before = self._signal_cache.get(ref, {})
+        markets: dict[tuple[str, str], tuple[tuple[object, ...], list[Signal]]] = {}
+        signals: list[Signal] = []
+        for key, market_quotes in grouped.items():
+            stamp = (
+                len(market_quotes),
+                max(q.seq for q in market_quotes),
+                sum(map(is_live, market_quotes)),
+                fixture.status,
+            )
+            held = before.get(key)
+            if held is None or held[0] != stamp:
+                held = (stamp, fixture_signals(ref, fixture, market_quotes, is_live, self.settings))
+            markets[key] = held
+            signals.extend(held[1])
+        self._signal_cache[ref] = markets
+        return signals
+
     def _forget(self, ref: FixtureRef) -> None:
         """A fixture gone from the store, or out of every rule's scope: nothing of it stays armed."""
+        self._signal_cache.pop(ref, None)
         for active in [k for k in self._active if k[1] == ref]:
             del self._active[active]
         for reference in [k for k in self._reference if k[1] == ref]:

@@ -53,8 +53,9 @@ START_UP_SECONDS = 2.0
 DEFAULT_THEME = "oddstui-dark"
 NARROW_SCREEN = 130
 """Below this many columns the fixture list starts narrow, leaving the grid room for more books."""
-ALERT_EVERY = 0.5
-"""Seconds between judging the price alerts, over the fixtures whose prices changed meanwhile."""
+ALERT_BUDGET = 0.008
+"""Seconds of each refresh spent judging price alerts, on the fixtures whose prices changed, oldest change first;
+the rest wait for the next refresh, so alerts over every game never stall the screen."""
 
 
 class OddsApp(App[None]):
@@ -123,8 +124,8 @@ class OddsApp(App[None]):
         self.store.track_moves()
         self.steam_marked: set[FixtureRef] = set()
         """Fixtures with steam in the last few minutes: marked in the fixture list."""
-        self._alert_refs: set[FixtureRef] = set()
-        self._next_alert_check = 0.0
+        self._alert_refs: dict[FixtureRef, None] = {}
+        """Fixtures whose prices changed since their alerts were last judged, oldest first."""
 
     # --- set-up -----------------------------------------------------------------
 
@@ -279,14 +280,18 @@ class OddsApp(App[None]):
         if marked != self.steam_marked:
             self.steam_marked = marked
             changes.fixture_list = True
-        self._alert_refs |= changes.fixtures
-        if changes.everything:
-            self._alert_refs |= {(f.provider, f.fixture_id) for f in store.all_fixtures()}
-        if time.monotonic() < self._next_alert_check or not self._alert_refs:
+        if not self.price_alerts.rules:
             return
-        self._next_alert_check = time.monotonic() + ALERT_EVERY
-        firings = self.price_alerts.evaluate(store, self._alert_refs, self._price_text)
-        self._alert_refs = set()
+        pending = self._alert_refs
+        pending.update(dict.fromkeys(changes.fixtures))
+        if changes.everything:
+            pending.update(dict.fromkeys((f.provider, f.fixture_id) for f in store.all_fixtures()))
+        firings = []
+        deadline = time.perf_counter() + ALERT_BUDGET
+        while pending and time.perf_counter() < deadline:
+            ref = next(iter(pending))
+            del pending[ref]
+            firings += self.price_alerts.evaluate(store, (ref,), self._price_text)
         for firing in firings:
             store.add_alert(Alert(now, "price alert", firing.text, firing.provider, firing.fixture_id, important=True))
         if firings:
@@ -312,7 +317,7 @@ class OddsApp(App[None]):
             if not self.alert_book.add(rule) and rule not in self.alert_book.rules:
                 self.notify(self.alert_book.problem or "the alert could not be saved", severity="error", timeout=8)
             self.price_alerts.set_rules(self._alert_rules())
-            self._alert_refs.add((fixture.provider, fixture.fixture_id))
+            self._alert_refs[(fixture.provider, fixture.fixture_id)] = None
             self.notify(describe(rule, self._price_text), title="Alert set (A lists them)", timeout=4)
 
         self.push_screen(AlertDialog(fixture, event.row, event.book, self.fmt), chosen)
