@@ -25,14 +25,12 @@ from oddstui.market_view import SHARP_BOOKS
 from oddstui.model import OddsFormat
 from oddstui.odds import format_price
 from oddstui.persist import SettingsFile, WatchlistBook
-from oddstui.price_alerts import PriceAlerts
+from oddstui.price_watch import PriceWatch
 from oddstui.providers.copilot import ParlayClient
 from oddstui.providers.feed import Feed
 from oddstui.providers.runner import build_clients
 from oddstui.secret import scrub
-from oddstui.signals import ScanSettings
-from oddstui.steam import SteamDetector, steam_text
-from oddstui.store import EVICT_EVERY, Alert, Changes, FixtureRef, Store
+from oddstui.store import EVICT_EVERY, Changes, FixtureRef, Store
 from oddstui.ui.screens.alert_dialog import AlertDialog
 from oddstui.ui.screens.alert_rules import AlertRulesScreen
 from oddstui.ui.screens.help import HelpScreen, binding_rows
@@ -53,9 +51,6 @@ START_UP_SECONDS = 2.0
 DEFAULT_THEME = "oddstui-dark"
 NARROW_SCREEN = 130
 """Below this many columns the fixture list starts narrow, leaving the grid room for more books."""
-ALERT_BUDGET = 0.008
-"""Seconds of each refresh spent judging price alerts, on the fixtures whose prices changed, oldest change first;
-the rest wait for the next refresh, so alerts over every game never stall the screen."""
 
 
 class OddsApp(App[None]):
@@ -118,14 +113,8 @@ class OddsApp(App[None]):
         self._last_status = 0.0
         self._toasted_alerts = 0
         self.alert_book = AlertBook(data_dir)
-        sharp = SHARP_BOOKS  # the books the grid's fair price comes from: steam starts at them too
-        self.price_alerts = PriceAlerts(self._alert_rules(), ScanSettings(sharp=sharp))
-        self.steam = SteamDetector(settings.steam, sharp)
-        self.store.track_moves()
-        self.steam_marked: set[FixtureRef] = set()
-        """Fixtures with steam in the last few minutes: marked in the fixture list."""
-        self._alert_refs: dict[FixtureRef, None] = {}
-        """Fixtures whose prices changed since their alerts were last judged, oldest first."""
+        # Steam starts at the books the grid's fair price comes from.
+        self.price_watch = PriceWatch(self.store, self._alert_rules(), settings.steam, SHARP_BOOKS)
 
     # --- set-up -----------------------------------------------------------------
 
@@ -250,7 +239,11 @@ class OddsApp(App[None]):
             changes.fixture_list |= forced.fixture_list
             changes.alerts |= forced.alerts
         now = self.clock()
-        self._watch_prices(changes, now)
+        watched = self.price_watch.run(changes, now, self._price_text)
+        changes.alerts |= bool(watched.steam or watched.fired)
+        changes.fixture_list |= watched.marks_changed
+        if watched.fired:
+            self.bell()
         if changes.fixture_list or changes.everything or self._suspension_changed(changes.fixtures):
             self._show_fixtures()
         grid = self.price_grid
@@ -267,36 +260,6 @@ class OddsApp(App[None]):
             self._last_status = now
             self.status_line.show_streams(now)
         self.parlay_slip.follow()
-
-    def _watch_prices(self, changes: Changes, now: float) -> None:
-        """Steam from the price moves just applied; the price alerts, twice a second, on the fixtures that changed."""
-        store = self.store
-        for steam in self.steam.observe(store.drain_moves(), store.is_live_price, store.quote, now):
-            fixture = store.fixture(steam.ref)
-            text = steam_text(steam, fixture.name if fixture else steam.fixture_id, self._price_text)
-            store.add_alert(Alert(steam.ts, "steam", text, steam.provider, steam.fixture_id, important=True))
-            changes.alerts = True
-        marked = self.steam.marked(now)
-        if marked != self.steam_marked:
-            self.steam_marked = marked
-            changes.fixture_list = True
-        if not self.price_alerts.rules:
-            return
-        pending = self._alert_refs
-        pending.update(dict.fromkeys(changes.fixtures))
-        if changes.everything:
-            pending.update(dict.fromkeys((f.provider, f.fixture_id) for f in store.all_fixtures()))
-        firings = []
-        deadline = time.perf_counter() + ALERT_BUDGET
-        while pending and time.perf_counter() < deadline:
-            ref = next(iter(pending))
-            del pending[ref]
-            firings += self.price_alerts.evaluate(store, (ref,), self._price_text)
-        for firing in firings:
-            store.add_alert(Alert(now, "price alert", firing.text, firing.provider, firing.fixture_id, important=True))
-        if firings:
-            changes.alerts = True
-            self.bell()
 
     def _price_text(self, decimal: float) -> str:
         return format_price(decimal, self.fmt)
@@ -316,15 +279,15 @@ class OddsApp(App[None]):
                 return
             if not self.alert_book.add(rule) and rule not in self.alert_book.rules:
                 self.notify(self.alert_book.problem or "the alert could not be saved", severity="error", timeout=8)
-            self.price_alerts.set_rules(self._alert_rules())
-            self._alert_refs[(fixture.provider, fixture.fixture_id)] = None
+            self.price_watch.set_rules(self._alert_rules())
+            self.price_watch.judge_soon((fixture.provider, fixture.fixture_id))
             self.notify(describe(rule, self._price_text), title="Alert set (A lists them)", timeout=4)
 
         self.push_screen(AlertDialog(fixture, event.row, event.book, self.fmt), chosen)
 
     def action_alert_rules(self) -> None:
         def changed() -> None:
-            self.price_alerts.set_rules(self._alert_rules())
+            self.price_watch.set_rules(self._alert_rules())
 
         self.push_screen(AlertRulesScreen(self.alert_book, self.settings.alerts, self._price_text, changed))
 
@@ -343,7 +306,7 @@ class OddsApp(App[None]):
         refs = [(f.provider, f.fixture_id) for f in fixtures]
         unread = {ref for ref in refs if self.store.has_unread_alert(ref)}
         self.suspended = {ref for ref in refs if self.store.all_suspended(ref)}
-        steam = self.steam_marked
+        steam = self.price_watch.marked
         self.fixture_list.show(fixtures, self.view.pinned, unread, self.view.summary(), self.suspended, steam)
         if not fixtures and self.selected_ref is not None:
             self.selected_ref = None

@@ -96,7 +96,7 @@ async def test_a_on_a_price_sets_an_alert_that_fires_once_then_A_lists_and_delet
         await pilot.press(*["backspace"] * 4, *"+120", "enter")
         await pilot.pause(0.2)
         assert not isinstance(app.screen, AlertDialog)
-        [rule] = app.price_alerts.rules
+        [rule] = app.price_watch.rules
         assert (rule.kind.value, rule.book, rule.selection, rule.threshold) == (
             "price",
             "FanDuel",
@@ -127,11 +127,11 @@ async def test_a_on_a_price_sets_an_alert_that_fires_once_then_A_lists_and_delet
         assert "price ≥ +120 · Denver Nuggets · Moneyline · FanDuel" in str(listing.get_option_at_index(0).prompt)
         await pilot.press("d")
         await pilot.pause(0.1)
-        assert app.price_alerts.rules == [rule], "the first press only asks"
+        assert app.price_watch.rules == [rule], "the first press only asks"
         assert "d again deletes it" in str(app.screen.query_one("#message").render())
         await pilot.press("d")
         await pilot.pause(0.2)
-        assert app.price_alerts.rules == [] and json.loads((tmp_path / "data" / "alerts.json").read_text()) == {
+        assert app.price_watch.rules == [] and json.loads((tmp_path / "data" / "alerts.json").read_text()) == {
             "alerts": []
         }
         await pilot.press("escape")
