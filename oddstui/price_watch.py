@@ -82,11 +82,13 @@ class PriceWatch:
             if changes.everything:
                 pending.update(dict.fromkeys((f.provider, f.fixture_id) for f in store.all_fixtures()))
             deadline = time.perf_counter() + self.budget
-            while pending and time.perf_counter() < deadline:
+            while pending:  # one fixture at least, then as many as the budget allows
                 ref = next(iter(pending))
                 del pending[ref]
                 for firing in self.alerts.evaluate(store, (ref,), price):
                     alert = Alert(now, "price alert", firing.text, firing.provider, firing.fixture_id, important=True)
                     store.add_alert(alert)
                     fired += 1
+                if time.perf_counter() >= deadline:
+                    break
         return Watched(len(steams), fired, marks_changed)
