@@ -47,6 +47,7 @@ TEMPLATE = """\
 # min_move = 2.0             # points of implied probability (-110 to -120 is 2.2)
 # followers = 2              # other books that follow
 # window = 60                # seconds
+# live_games = false         # in-play prices too (they move with the game itself)
 # [[alerts]]                 # one table per alert: kind = "price", "ev", "arb" or "move"
 # kind = "price"
 # selection = "Denver Nuggets"

@@ -8,7 +8,8 @@ move is measured from the lowest the price stood (the longest odds) within the w
 per steam: a shortening on one side is the other side drifting, so only shortenings are steam.
 
 Only moves from a live price to a live price count: a lock, a settlement or a stale price never starts or
-follows steam, and an alert is not raised once the sharp price is no longer live. Memory stays bounded:
+follows steam, and an alert is not raised once the sharp price is no longer live. In-play prices are left out
+unless `live_games` is set: they move with the game itself, every book after a score. Memory stays bounded:
 each market keeps only the moves of the last `window` seconds.
 """
 
@@ -47,6 +48,8 @@ class SteamSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """Other books that must follow."""
     window: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 60.0
     """Seconds within which the sharp move builds up, and within which the followers follow."""
+    live_games: bool = False
+    """Judge in-play prices too: off by default, as they move with the game itself (a score moves every book)."""
     enabled: bool = True
 
 
@@ -122,6 +125,8 @@ class SteamDetector:
         other_moves: list[tuple[Quote, Quote]] = []
         for prev, quote in moves:
             if prev.locked or prev.stale or not is_live(quote) or quote.book in NOT_BOOKABLE:
+                continue
+            if quote.is_live and not self.settings.live_games:
                 continue
             (sharp_moves if quote.book.lower() in self._sharp else other_moves).append((prev, quote))
         for prev, quote in sharp_moves:

@@ -32,7 +32,7 @@ class Clock:
         return self.now
 
 
-def quote(book, american, selection="Denver Nuggets", market=ML, points=None):
+def quote(book, american, selection="Denver Nuggets", market=ML, points=None, in_play=False):
     return Quote(
         "p",
         f"F1:{book}:{market}:{selection}:{points}",
@@ -45,6 +45,7 @@ def quote(book, american, selection="Denver Nuggets", market=ML, points=None):
         raw_format=OddsFormat.AMERICAN,
         points=points,
         stream=S,
+        is_live=in_play,
     )
 
 
@@ -185,3 +186,11 @@ def test_the_store_records_moves_only_when_asked_and_bounded():
     store.apply(QuotesLocked(S, None, [quote("Pinnacle", -150)]))
     [(before, now)] = store.drain_moves()
     assert (before.american, now.american, now.locked) == (-135, -150, True), "the price as it is now: locked"
+
+
+def test_in_play_prices_make_no_steam_unless_asked():
+    for live_games, expected in ((False, 0), (True, 1)):
+        market = Market(SteamSettings(live_games=live_games))
+        market.post(0, quote("Pinnacle", -125, in_play=True))
+        market.post(5, quote("DraftKings", -120, in_play=True), quote("FanDuel", -120, in_play=True))
+        assert len(market.found) == expected

@@ -26,8 +26,8 @@ LEGEND = [
     (
         "⇈",
         "steam in the last 5 minutes (in the fixture list): a sharp book's price shortened by 2 points of "
-        "implied probability or more (-110 to -120 is 2.2), and 2 other books followed within 60 s "
-        "(the defaults; [steam] in the config changes them)",
+        "implied probability or more (-110 to -120 is 2.2), and 2 other books followed within 60 s; pre-game "
+        "prices only (the defaults; [steam] in the config changes them)",
     ),
     (
         "price alerts",
