@@ -218,3 +218,30 @@ def test_the_rule_takes_the_cells_selection_line_and_book():
     assert rule_for(AlertKind.ARB, 1.0, game, row, "FanDuel", True) == AlertRule(
         AlertKind.ARB, 1.0, "opticodds", "F1", label="Miami Heat @ Denver Nuggets"
     )
+
+
+async def test_the_dialog_switches_kind_refuses_a_bad_threshold_and_cancels(tmp_path):
+    app, _, _ = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_game(pilot, app)
+        app.price_grid.focus()
+        await pilot.press("a")
+        await pilot.pause(0.2)
+        dialog = app.screen
+        assert isinstance(dialog, AlertDialog)
+        threshold, only_book = dialog.query_one("#threshold"), dialog.query_one("#only-book")
+        await pilot.press("shift+tab", "down", "enter")  # the kinds: EV
+        await pilot.pause(0.1)
+        assert (dialog.kind, threshold.value, only_book.disabled) == (AlertKind.EV, "3", False)
+        await pilot.press("down", "down", "enter")  # arbitrage: the whole game, whatever the book
+        await pilot.pause(0.1)
+        assert (dialog.kind, threshold.value, only_book.disabled) == (AlertKind.ARB, "1", True)
+        threshold.focus()
+        threshold.value = "lots"
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        assert app.screen is dialog and "above 0" in str(dialog.query_one("#message").render())
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        assert app.screen is not dialog and app.price_watch.rules == []
+        assert not (tmp_path / "data" / "alerts.json").exists()
