@@ -2,10 +2,10 @@
 
 Steam on a selection: a sharp book (any of the configured sharp books) shortens its price by at least
 `min_move` points of implied probability (2.0 by default: -110 to -120 is 2.2 points), over one update or
-several within `window` seconds; then at least `followers` other bookable books (2 by default) shorten the
-same selection, at any line, by at least half as much, within `window` seconds (60 by default). The sharp
-move is measured from the lowest the price stood (the longest odds) within the window. One alert
-per steam: a shortening on one side is the other side drifting, so only shortenings are steam.
+several within `window` seconds, measured from the longest the price stood in that window; then at least
+`followers` soft books (2 by default: bookable books that are not sharp) shorten the same selection, at any
+line, by at least half as much, within `window` seconds (60 by default). One alert per steam: a shortening
+on one side is the other side drifting, so only shortenings are steam.
 
 Only moves from a live price to a live price count: a lock, a settlement or a stale price never starts or
 follows steam, and an alert is not raised once the sharp price is no longer live. In-play prices are left out
@@ -153,13 +153,7 @@ class SteamDetector:
     # --- internals -------------------------------------------------------------------
 
     def _market(self, quote: Quote) -> _Market:
-        key = (
-            quote.provider,
-            quote.fixture_id,
-            quote.market,
-            quote.player,
-            base_selection(quote.selection, quote.points),
-        )
+        key = _group(quote)
         market = self._markets.get(key)
         if market is None:
             market = self._markets[key] = _Market()
@@ -195,13 +189,7 @@ class SteamDetector:
             del market.sharp[quote.key]
 
     def _follow(self, prev: Quote, quote: Quote, is_live: LivePrice, lookup: Lookup) -> Steam | None:
-        key = (
-            quote.provider,
-            quote.fixture_id,
-            quote.market,
-            quote.player,
-            base_selection(quote.selection, quote.points),
-        )
+        key = _group(quote)
         market = self._markets.get(key)
         if market is None:
             return None
@@ -242,6 +230,11 @@ class SteamDetector:
             if market.last >= since:
                 break
             del self._markets[key]
+
+
+def _group(quote: Quote) -> GroupKey:
+    """The selection a price belongs to, whatever its line."""
+    return (quote.provider, quote.fixture_id, quote.market, quote.player, base_selection(quote.selection, quote.points))
 
 
 def _shortened(prev: Quote, quote: Quote) -> float:
