@@ -194,3 +194,12 @@ def test_in_play_prices_make_no_steam_unless_asked():
         market.post(0, quote("Pinnacle", -125, in_play=True))
         market.post(5, quote("DraftKings", -120, in_play=True), quote("FanDuel", -120, in_play=True))
         assert len(market.found) == expected
+
+
+def test_another_sharp_book_moving_is_not_a_follower():
+    market = Market(books=("Pinnacle", "Circa Sports", "DraftKings", "FanDuel"))
+    market.post(0, quote("Pinnacle", -125))
+    market.post(5, quote("Circa Sports", -125), quote("DraftKings", -120))
+    assert market.found == [], "Circa Sports is sharp: it leads, it does not follow"
+    market.post(5, quote("FanDuel", -120))
+    assert [s.followers for s in market.found] == [("DraftKings", "FanDuel")]
