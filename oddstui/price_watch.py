@@ -9,12 +9,12 @@ alert log.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from oddstui.alert_rule import AlertRule, Price, american
-from oddstui.market_view import SHARP_BOOKS, FixtureRef
-from oddstui.price_alerts import PriceAlerts
+from oddstui.market_view import FixtureRef
+from oddstui.price_alerts import DEFAULT_SCAN, PriceAlerts
 from oddstui.signals import ScanSettings
 from oddstui.steam import DEFAULT_STEAM, SteamDetector, SteamSettings, steam_text
 from oddstui.store import Alert, Changes, Store
@@ -40,13 +40,15 @@ class PriceWatch:
         store: Store,
         rules: Iterable[AlertRule] = (),
         steam: SteamSettings = DEFAULT_STEAM,
-        sharp: Sequence[str] = SHARP_BOOKS,
+        scan: ScanSettings = DEFAULT_SCAN,
         budget: float = BUDGET,
     ) -> None:
+        """`scan` says where fair comes from (its sharp books, in order, and the de-vig method): the sharp
+        books are where steam starts, and EV alerts judge against that fair price."""
         self.store = store
         store.track_moves()
-        self.steam = SteamDetector(steam, sharp)
-        self.alerts = PriceAlerts(rules, ScanSettings(sharp=tuple(sharp)))
+        self.steam = SteamDetector(steam, scan.sharp)
+        self.alerts = PriceAlerts(rules, scan)
         self.budget = budget
         self.marked: set[FixtureRef] = set()
         """Fixtures with steam in the last few minutes."""

@@ -30,6 +30,7 @@ from oddstui.providers.copilot import ParlayClient
 from oddstui.providers.feed import Feed
 from oddstui.providers.runner import build_clients
 from oddstui.secret import scrub
+from oddstui.signals import ScanSettings
 from oddstui.store import EVICT_EVERY, Changes, FixtureRef, Store
 from oddstui.ui.screens.alert_dialog import AlertDialog
 from oddstui.ui.screens.alert_rules import AlertRulesScreen
@@ -113,8 +114,8 @@ class OddsApp(App[None]):
         self._last_status = 0.0
         self._toasted_alerts = 0
         self.alert_book = AlertBook(data_dir)
-        # Steam starts at the books the grid's fair price comes from.
-        self.price_watch = PriceWatch(self.store, self._alert_rules(), settings.steam, SHARP_BOOKS)
+        # Steam starts at the sharp books the grid's fair price comes from; EV alerts judge against that fair.
+        self.price_watch = PriceWatch(self.store, self._alert_rules(), settings.steam, ScanSettings(sharp=SHARP_BOOKS))
 
     # --- set-up -----------------------------------------------------------------
 
