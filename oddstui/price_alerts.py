@@ -10,6 +10,7 @@ Kinds, by what `threshold` holds:
 Each alert fires once per crossing: when its condition becomes true, and again only after the condition
 has gone false. A locked, stale, suspended or settled price never makes a condition true, nor false: the
 alert's state is held until the price is live again, so a suspension neither fires an alert nor re-arms it.
+The same holds for every price of a game that is suspended, or over, whether or not its feed locked them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 
 from oddstui.alert_rule import AlertKind, AlertRule, Price, american, safe_price
 from oddstui.market_view import NOT_BOOKABLE, FixtureRef, LivePrice, base_selection, line_text
-from oddstui.model import Fixture, Quote
+from oddstui.model import Fixture, FixtureStatus, Quote
 from oddstui.signals import ScanSettings, Signal, SignalKind, fixture_signals
 from oddstui.store import Store
 
@@ -101,6 +102,8 @@ class PriceAlerts:
             if fixture is None or not rules:
                 self._forget(ref)
                 continue
+            if fixture.status is FixtureStatus.SUSPENDED or fixture.status.is_terminal:
+                continue  # no price of it is one to bet: every alert on it holds its state
             quotes = store.fixture_quotes(ref)
             signals: list[Signal] | None = None
             for rule in rules:

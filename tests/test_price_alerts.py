@@ -5,6 +5,8 @@ import pytest
 from oddstui.alert_rule import AlertKind, AlertRule, describe
 from oddstui.model import (
     Fixture,
+    FixtureChange,
+    FixtureChanged,
     FixtureStatus,
     OddsFormat,
     Quote,
@@ -71,6 +73,18 @@ def test_price_at_or_better_fires_once_per_crossing_and_holds_through_a_lock():
     assert market.judge() == []
     assert market.post(quote("FanDuel", 145)) == [], "false: re-armed"
     assert len(market.post(quote("FanDuel", 151))) == 1, "a second crossing fires again"
+
+
+def test_nothing_fires_nor_rearms_while_the_game_is_suspended_even_with_prices_unlocked():
+    rule = AlertRule(AlertKind.PRICE, american_to_decimal(150), selection="Denver Nuggets", book="FanDuel")
+    market = Market(rule)
+    assert len(market.post(quote("FanDuel", 160))) == 1
+    market.store.apply(FixtureChanged(S, None, FixtureChange("p", "F1", FixtureStatus.LIVE, FixtureStatus.SUSPENDED)))
+    assert market.post(quote("FanDuel", 100)) == [], "held: not re-armed"
+    assert market.post(quote("FanDuel", 170)) == []
+    market.store.apply(FixtureChanged(S, None, FixtureChange("p", "F1", FixtureStatus.SUSPENDED, FixtureStatus.LIVE)))
+    assert market.judge() == [], "true before the suspension, true after: no crossing"
+    assert market.post(quote("FanDuel", 100)) == [] and len(market.post(quote("FanDuel", 155))) == 1
 
 
 def test_price_on_any_book_takes_the_best_live_price_and_never_a_locked_one():
