@@ -273,7 +273,7 @@ def _alert_rule(table: dict[str, Any], where: str, source: str) -> AlertRule:
                 source,
                 f"{where}.{key}",
                 f"not a setting of {kind.value} alerts",
-                f"{hint}it takes {', '.join(allowed)}",
+                f"{hint}It takes {', '.join(allowed)}",
             )
     for key in ALERT_SCOPE:
         value = table.get(key)

@@ -118,7 +118,7 @@ def alert_lines(settings: Settings) -> tuple[list[str], list[str]]:
     if steam != SteamSettings():
         notes.append(
             f"steam: a sharp price shortening by {steam.min_move:g} points of implied probability, followed by "
-            f"{steam.followers} other books within {steam.window:g} s"
+            f"{steam.followers} soft books within {steam.window:g} s"
             if steam.enabled
             else "steam: off"
         )

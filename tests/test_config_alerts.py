@@ -84,7 +84,7 @@ def test_no_alerts_and_default_steam_without_the_tables(tmp_path):
             "alerts[1].min_pc",
             "did you mean min_pct?",
         ),
-        ('[[alerts]]\nkind = "arb"\nmin_pct = 1\nprice = "+150"', "alerts[0].price", "it takes kind, min_pct, league"),
+        ('[[alerts]]\nkind = "arb"\nmin_pct = 1\nprice = "+150"', "alerts[0].price", "It takes kind, min_pct, league"),
         ('[[alerts]]\nkind = "price"\nprice = 2.0\nline = "-3.5"', "alerts[0].line", "line = -3.5"),
         ('[[alerts]]\nkind = "price"\nprice = 2.0\nbook = 5', "alerts[0].book", 'book = "..."'),
         ('alerts = "all"', "alerts", "a line [[alerts]]"),
