@@ -1,5 +1,6 @@
-"""What a price alert watches: its kind, threshold and scope. Pure data, shared by the config, the rules
-file and the evaluator (`price_alerts`).
+"""What a price alert watches (its kind, threshold and scope), and the steam settings. Pure data, shared by
+the config, the rules file and the evaluators (`price_alerts`, `steam`); light to import, as every command
+reads the config.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from typing import Annotated
 
 import msgspec
 
-from oddstui.market_view import line_text
 from oddstui.odds import OddsFormat, format_price
 
 Price = Callable[[float], str]
@@ -48,6 +48,23 @@ class AlertRule(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_de
     """What the selection was when the alert was set from the grid, e.g. 'Heat @ Nuggets'."""
 
 
+class SteamSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The `[steam]` table of the config."""
+
+    min_move: Annotated[float, msgspec.Meta(gt=0, le=50)] = 2.0
+    """Points of implied probability the sharp book's price must shorten by."""
+    followers: Annotated[int, msgspec.Meta(ge=1, le=20)] = 2
+    """Other books that must follow."""
+    window: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 60.0
+    """Seconds within which the sharp move builds up, and within which the followers follow."""
+    live_games: bool = False
+    """Judge in-play prices too: off by default, as they move with the game itself (a score moves every book)."""
+    enabled: bool = True
+
+
+DEFAULT_STEAM = SteamSettings()
+
+
 def american(decimal: float) -> str:
     return format_price(decimal, OddsFormat.AMERICAN)
 
@@ -60,6 +77,8 @@ def describe(rule: AlertRule, price: Price = american) -> str:
         AlertKind.ARB: f"arbitrage ≥ {rule.threshold:g}%",
         AlertKind.MOVE: f"line move, or price by {rule.threshold:g} pts",
     }[rule.kind]
+    from oddstui.market_view import line_text  # here: the config, which every command reads, needs none of it
+
     what = " ".join(filter(None, (rule.player, rule.selection, line_text(rule.selection, rule.line))))
     scope = [what, rule.market, rule.book or ("any book" if rule.kind is not AlertKind.ARB else ""), rule.label]
     scope += [rule.league, (rule.fixture_id and not rule.label and f"fixture {rule.fixture_id}") or ""]

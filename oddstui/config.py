@@ -19,10 +19,9 @@ import msgspec
 import platformdirs
 from msgspec import UNSET, UnsetType
 
-from oddstui.alert_rule import DEFAULT_MOVE, AlertKind, AlertRule
+from oddstui.alert_rule import DEFAULT_MOVE, DEFAULT_STEAM, AlertKind, AlertRule, SteamSettings
 from oddstui.odds import OddsError, OddsFormat, american_to_decimal, check_decimal
 from oddstui.secret import SENSITIVE_NAME, Secret, mask_url, register, register_url_credentials, scrub
-from oddstui.steam import DEFAULT_STEAM, SteamSettings
 
 APP_NAME = "oddstui"
 PROVIDERS = ("opticodds", "oddspapi", "oddsstream")

@@ -10,10 +10,9 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from oddstui.alert_rule import describe
+from oddstui.alert_rule import SteamSettings, describe
 from oddstui.config import Settings
 from oddstui.persist import UiSettings
-from oddstui.steam import SteamSettings
 
 KNOWN_SPORTS = frozenset(
     {

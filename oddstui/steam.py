@@ -18,10 +18,8 @@ from __future__ import annotations
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated
 
-import msgspec
-
+from oddstui.alert_rule import DEFAULT_STEAM, SteamSettings
 from oddstui.market_view import NOT_BOOKABLE, SHARP_BOOKS, FixtureRef, LivePrice, base_selection
 from oddstui.model import Quote
 
@@ -37,23 +35,6 @@ Lookup = Callable[[str, str], Quote | None]
 """(provider, quote key) -> the quote held now."""
 GroupKey = tuple[str, str, str, str, str]
 """(provider, fixture_id, market, player, selection without its line)."""
-
-
-class SteamSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """The `[steam]` table of the config."""
-
-    min_move: Annotated[float, msgspec.Meta(gt=0, le=50)] = 2.0
-    """Points of implied probability the sharp book's price must shorten by."""
-    followers: Annotated[int, msgspec.Meta(ge=1, le=20)] = 2
-    """Other books that must follow."""
-    window: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 60.0
-    """Seconds within which the sharp move builds up, and within which the followers follow."""
-    live_games: bool = False
-    """Judge in-play prices too: off by default, as they move with the game itself (a score moves every book)."""
-    enabled: bool = True
-
-
-DEFAULT_STEAM = SteamSettings()
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,10 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from oddstui.alert_rule import AlertKind, AlertRule
+from oddstui.alert_rule import AlertKind, AlertRule, SteamSettings
 from oddstui.config import ConfigError, load
 from oddstui.config_check import alert_lines
-from oddstui.steam import SteamSettings
 
 
 def write(tmp_path: Path, text: str) -> Path:
