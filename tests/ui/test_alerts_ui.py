@@ -108,16 +108,16 @@ async def test_a_on_a_price_sets_an_alert_that_fires_once_then_A_lists_and_delet
 
         app.feed.put(QuotesPosted(STREAM, None, [quote("DraftKings", 130)]))  # another book: not this alert
         app.feed.put(QuotesLocked(STREAM, None, [quote("FanDuel", 125)]))  # locked: never an alert
-        await pilot.pause(0.7)
+        await pilot.pause(0.3)
         assert alert_texts(app, "price alert") == [] and bells == []
         app.feed.put(QuotesPosted(STREAM, None, [quote("FanDuel", 125)]))
-        await pilot.pause(0.7)
+        await pilot.pause(0.3)
         [fired] = alert_texts(app, "price alert")
         assert fired == "Miami Heat @ Denver Nuggets: Denver Nuggets at FanDuel +125, at or better than +120"
         assert ("price alert", fired) in toasts and bells == [1]
         assert "at FanDuel +125" in app.alerts_panel.render().plain
         app.feed.put(QuotesPosted(STREAM, None, [quote("FanDuel", 130)]))
-        await pilot.pause(0.7)
+        await pilot.pause(0.3)
         assert len(alert_texts(app, "price alert")) == 1 and bells == [1], "once per crossing"
 
         await pilot.press("A")
