@@ -12,6 +12,7 @@ def test_alert_dialog_at_80x24(tmp_path, snap_compare):
     async def run_before(pilot) -> None:
         await open_game(pilot, app)
         app.price_grid.focus()
+        await pilot.pause(0.3)  # the grid laid out, its cursor drawn
         await pilot.press("right", "a")
         await pilot.pause(0.3)
 
@@ -25,6 +26,7 @@ def test_alert_list_at_80x24(tmp_path, snap_compare):
 
     async def run_before(pilot) -> None:
         await open_game(pilot, app)
+        await pilot.pause(0.3)
         await pilot.press("A")
         await pilot.pause(0.3)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 
@@ -70,14 +71,21 @@ async def open_game(pilot, app: OddsApp) -> None:
     app.feed.put(
         QuotesPosted(STREAM, None, [quote(b, -110) for b in BOOKS] + [quote(b, -110, "Miami Heat") for b in BOOKS])
     )
-    await pilot.pause(0.3)
+    await until(pilot, lambda: REF in app.fixture_list.lines.refs)
     app.fixture_list.lines.highlight(REF)
-    await pilot.pause(0.2)
-    assert app.selected_ref == REF and app.price_grid.rows
+    await until(pilot, lambda: app.selected_ref == REF and bool(app.price_grid.rows))
 
 
 def alert_texts(app: OddsApp, kind: str) -> list[str]:
     return [a.text for a in app.store.alerts() if a.kind == kind]
+
+
+async def until(pilot, condition, timeout: float = 5.0) -> None:
+    """Wait for `condition`, a few refreshes usually; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.05)
 
 
 async def test_a_on_a_price_sets_an_alert_that_fires_once_then_A_lists_and_deletes_it(tmp_path):
@@ -111,11 +119,11 @@ async def test_a_on_a_price_sets_an_alert_that_fires_once_then_A_lists_and_delet
         await pilot.pause(0.3)
         assert alert_texts(app, "price alert") == [] and bells == []
         app.feed.put(QuotesPosted(STREAM, None, [quote("FanDuel", 125)]))
-        await pilot.pause(0.3)
+        await until(pilot, lambda: bool(alert_texts(app, "price alert")))
         [fired] = alert_texts(app, "price alert")
         assert fired == "Miami Heat @ Denver Nuggets: Denver Nuggets at FanDuel +125, at or better than +120"
         assert ("price alert", fired) in toasts and bells == [1]
-        assert "at FanDuel +125" in app.alerts_panel.render().plain
+        await until(pilot, lambda: "at FanDuel +125" in app.alerts_panel.render().plain)
         app.feed.put(QuotesPosted(STREAM, None, [quote("FanDuel", 130)]))
         await pilot.pause(0.3)
         assert len(alert_texts(app, "price alert")) == 1 and bells == [1], "once per crossing"
@@ -148,14 +156,14 @@ async def test_steam_shows_in_the_alerts_with_a_toast_and_marks_the_fixture(tmp_
         await pilot.pause(0.3)
         assert alert_texts(app, "steam") == [], "one follower of two"
         app.feed.put(QuotesPosted(STREAM, None, [quote("FanDuel", -118)]))
-        await pilot.pause(0.3)
+        await until(pilot, lambda: bool(alert_texts(app, "steam")))
         [steam] = alert_texts(app, "steam")
         assert steam.startswith(
             "Miami Heat @ Denver Nuggets: steam on Denver Nuggets (Moneyline): Pinnacle -110 → -125"
         )
         assert steam.endswith("followed by DraftKings, FanDuel")
         assert ("steam", steam) in toasts
-        assert app.fixture_list.lines.text_of(REF).startswith(f"●{STEAM_MARK}")
+        await until(pilot, lambda: app.fixture_list.lines.text_of(REF).startswith(f"●{STEAM_MARK}"))
 
 
 @pytest.mark.parametrize(
