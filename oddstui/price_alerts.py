@@ -81,6 +81,7 @@ class PriceAlerts:
         self._reference: dict[tuple[AlertRule, FixtureRef, _Subject], tuple[float | None, float]] = {}
         """For move alerts: (line, implied probability) where each book's price was last judged from."""
         self._signal_cache: dict[FixtureRef, dict[tuple[str, str], tuple[tuple[object, ...], list[Signal]]]] = {}
+        """Each fixture's signals by market, with the stamp they were computed at (for EV and arbitrage alerts)."""
         self.set_rules(rules)
 
     def set_rules(self, rules: Iterable[AlertRule]) -> None:
@@ -89,6 +90,8 @@ class PriceAlerts:
         kept = set(self.rules)
         self._active = {k: v for k, v in self._active.items() if k[0] in kept}
         self._reference = {k: v for k, v in self._reference.items() if k[0] in kept}
+        if not any(rule.kind in (AlertKind.EV, AlertKind.ARB) for rule in self.rules):
+            self._signal_cache.clear()
 
     def evaluate(self, store: Store, refs: Iterable[FixtureRef], price: Price = american) -> list[Firing]:
         """The alerts that fire on the fixtures in `refs` (those whose prices changed) as they stand now."""
