@@ -19,8 +19,9 @@ import msgspec
 import platformdirs
 from msgspec import UNSET, UnsetType
 
+from oddstui.alert_rule import DEFAULT_MOVE, DEFAULT_STEAM, AlertKind, AlertRule, SteamSettings
 from oddstui.market_view import SHARP_BOOKS
-from oddstui.odds import OddsFormat
+from oddstui.odds import OddsError, OddsFormat, american_to_decimal, check_decimal
 from oddstui.secret import SENSITIVE_NAME, Secret, mask_url, register, register_url_credentials, scrub
 
 APP_NAME = "oddstui"
@@ -43,6 +44,17 @@ TEMPLATE = """\
 # markets = []               # empty: every market
 # [book_codes]               # short codes for the grid's column headers, e.g.
 # FanDuel = "FD"
+# [steam]                    # a sharp book's price shortens, and other books follow
+# min_move = 2.0             # points of implied probability (-110 to -120 is 2.2)
+# followers = 2              # other books that follow
+# window = 60                # seconds
+# live_games = false         # in-play prices too (they move with the game itself)
+# [[alerts]]                 # one table per alert: kind = "price", "ev", "arb" or "move"
+# kind = "price"
+# selection = "Denver Nuggets"
+# market = "Moneyline"
+# price = "+150"             # at or better than: American "+150" or decimal 2.5
+# book = "FanDuel"           # leave out for the best price of any book
 
 # [opticodds]
 # api_key = "..."
@@ -87,6 +99,9 @@ class Settings:
     theme: str = "oddstui-dark"
     book_codes: dict[str, str] = field(default_factory=dict)
     """Book name -> the short code in the grid's headers, over the built-in ones."""
+    alerts: tuple[AlertRule, ...] = ()
+    """The [[alerts]] tables: price alerts the file sets."""
+    steam: SteamSettings = DEFAULT_STEAM
     source: str = "(defaults)"
     """Where these settings came from, for error messages."""
 
@@ -103,7 +118,7 @@ def config_path() -> Path:
 
 
 SETTING_KEYS = ("sports", "leagues", "books", "markets", "odds_format", "theme", "sharp_books")
-TABLE_KEYS = ("book_codes",)
+TABLE_KEYS = ("book_codes", "alerts", "steam")
 """Top-level tables of settings other than the providers'."""
 
 
@@ -118,6 +133,8 @@ class FileSettings(msgspec.Struct, forbid_unknown_fields=True):
     theme: str | UnsetType = UNSET
     book_codes: dict[str, str] | UnsetType = UNSET
     sharp_books: list[str] | UnsetType = UNSET
+    alerts: list[dict[str, Any]] | UnsetType = UNSET
+    steam: dict[str, Any] | UnsetType = UNSET
 
 
 def _provider_keys(name: str) -> tuple[str, ...]:
@@ -135,6 +152,8 @@ FIXES = {
     "sharp_books": 'write it as sharp_books = ["Pinnacle", "Circa Sports"]',
     "odds_format": 'write it as odds_format = "decimal"',
     "theme": 'write it as theme = "oddstui-dark"',
+    "alerts": 'write each alert as a table of its own: a line [[alerts]], then kind = "price" and its settings',
+    "steam": "write it as a [steam] table: min_move = 2.0, followers = 2, window = 60",
 }
 
 
@@ -203,7 +222,97 @@ def parse(data: dict, source: str, env: Mapping[str, str]) -> Settings:
         settings = replace(settings, theme=typed.theme)
     if typed.book_codes is not UNSET:
         settings = replace(settings, book_codes=_book_codes(typed.book_codes, source))
+    if typed.alerts is not UNSET:
+        settings = replace(
+            settings, alerts=tuple(_alert_rule(t, f"alerts[{i}]", source) for i, t in enumerate(typed.alerts))
+        )
+    if typed.steam is not UNSET:
+        settings = replace(settings, steam=_steam(typed.steam, source))
     return settings
+
+
+STEAM_FIX = "write it as min_move = 2.0 (points of implied probability), followers = 2, window = 60 (seconds)"
+
+
+def _steam(table: dict[str, Any], source: str) -> SteamSettings:
+    """[steam]: how big a sharp move, how many followers, within how many seconds."""
+    known = [f.name for f in msgspec.structs.fields(SteamSettings)]
+    for key in table:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            raise ConfigError(source, f"steam.{key}", "unknown setting", f"{hint}[steam] takes {', '.join(known)}")
+    try:
+        return msgspec.convert(table, SteamSettings)
+    except msgspec.ValidationError as exc:
+        problem, _, where = str(exc).partition(" - at `$")
+        raise ConfigError(source, f"steam{where.rstrip('`')}", problem, STEAM_FIX) from None
+
+
+ALERT_SCOPE = ("league", "market", "player", "selection", "line", "book")
+ALERT_THRESHOLDS = {
+    AlertKind.PRICE: ("price", 'add price = "+150" (American) or price = 2.5 (decimal): at or better than it'),
+    AlertKind.EV: ("min_pct", "add min_pct = 3.0: the least EV, in % of the stake"),
+    AlertKind.ARB: ("min_pct", "add min_pct = 1.0: the least guaranteed profit, in % of the stake"),
+    AlertKind.MOVE: ("move", "add move = 2.0: points of implied probability (-110 to -120 is 2.2); 2 when left out"),
+}
+"""Each kind's threshold key, and the fix when it is missing or wrong."""
+
+
+def _alert_rule(table: dict[str, Any], where: str, source: str) -> AlertRule:
+    """One [[alerts]] table: its kind, that kind's threshold, and the scope (every key optional)."""
+    kinds = ", ".join(k.value for k in AlertKind)
+    kind_word = table.get("kind")
+    if not isinstance(kind_word, str):
+        raise ConfigError(source, f"{where}.kind", "missing, or not text", f'add kind = "price" (one of {kinds})')
+    try:
+        kind = AlertKind(kind_word.strip().lower())
+    except ValueError:
+        raise ConfigError(source, f"{where}.kind", f"unknown kind {kind_word!r}", f"use one of {kinds}") from None
+    threshold_key, fix = ALERT_THRESHOLDS[kind]
+    allowed = ("kind", threshold_key, *ALERT_SCOPE)
+    for key in table:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            raise ConfigError(
+                source,
+                f"{where}.{key}",
+                f"not a setting of {kind.value} alerts",
+                f"{hint}It takes {', '.join(allowed)}",
+            )
+    for key in ALERT_SCOPE:
+        value = table.get(key)
+        if key == "line":
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                raise ConfigError(source, f"{where}.line", "not a number", "write it as line = -3.5")
+        elif value is not None and not isinstance(value, str):
+            raise ConfigError(source, f"{where}.{key}", "not text", f'write it as {key} = "..."')
+    if threshold_key not in table and kind is not AlertKind.MOVE:
+        raise ConfigError(source, f"{where}.{threshold_key}", f"{kind.value} alerts need it", fix)
+    threshold = _threshold(kind, table.get(threshold_key, DEFAULT_MOVE))
+    if threshold is None:
+        raise ConfigError(source, f"{where}.{threshold_key}", f"not a valid value: {table[threshold_key]!r}", fix)
+    line = table.get("line")
+    scope = {key: table.get(key, "") for key in ALERT_SCOPE if key != "line"}
+    return AlertRule(kind, threshold, line=None if line is None else float(line), **scope)
+
+
+def _threshold(kind: AlertKind, value: object) -> float | None:
+    """The threshold as a rule holds it (a price as decimal odds); None when it is not one."""
+    if isinstance(value, bool):
+        return None
+    try:
+        if kind is AlertKind.PRICE:
+            if isinstance(value, str):
+                text = value.strip()
+                return american_to_decimal(float(text)) if text[:1] in "+-" else check_decimal(float(text))
+            return check_decimal(value) if isinstance(value, (int, float)) else None
+    except (OddsError, ValueError):
+        return None
+    if not isinstance(value, (int, float)) or not 0 < value <= 100:
+        return None
+    return float(value)
 
 
 def _book_codes(table: dict[str, str], source: str) -> dict[str, str]:

@@ -11,6 +11,7 @@ import difflib
 import tomllib
 from pathlib import Path
 
+from oddstui.alert_rule import SteamSettings, describe
 from oddstui.config import Settings
 from oddstui.persist import UiSettings
 
@@ -115,6 +116,29 @@ def unknown_names(settings: Settings, themes: set[str]) -> list[str]:
     return warnings
 
 
+def alert_lines(settings: Settings) -> tuple[list[str], list[str]]:
+    """(notes, warnings) on the [[alerts]] and [steam] tables: each alert as it reads, and alerts that cannot fire."""
+    steam = settings.steam
+    notes = []
+    if steam != SteamSettings():
+        notes.append(
+            f"steam: a sharp price shortening by {steam.min_move:g} points of implied probability, followed by "
+            f"{steam.followers} soft books within {steam.window:g} s"
+            if steam.enabled
+            else "steam: off"
+        )
+    notes += [f"alert {index}: {describe(rule)}" for index, rule in enumerate(settings.alerts)]
+    warnings = []
+    for index, rule in enumerate(settings.alerts):
+        if rule.book and rule.book not in KNOWN_BOOKS:
+            warnings.append(f"alerts[{index}].book {rule.book!r} is not a sportsbook the providers name")
+        elif rule.book and settings.books and rule.book not in settings.books:
+            warnings.append(f"alerts[{index}].book {rule.book!r} is not in books: its prices are never streamed")
+        if rule.league and settings.leagues and rule.league not in settings.leagues:
+            warnings.append(f"alerts[{index}].league {rule.league!r} is not in leagues: it never streams")
+    return notes, warnings
+
+
 def report(settings: Settings, remembered: UiSettings) -> list[str]:
     """Every line `config check` prints after 'valid'."""
     from textual.theme import BUILTIN_THEMES  # only here: the check runs once, from the CLI
@@ -122,6 +146,7 @@ def report(settings: Settings, remembered: UiSettings) -> list[str]:
     from oddstui.ui.themes import theme_dirs
 
     themes = set(BUILTIN_THEMES) | theme_names(theme_dirs())
-    lines = [f"note: {line}" for line in precedence(settings, remembered)]
-    lines += [f"warning: {line}" for line in unknown_names(settings, themes)]
+    notes, warnings = alert_lines(settings)
+    lines = [f"note: {line}" for line in (*precedence(settings, remembered), *notes)]
+    lines += [f"warning: {line}" for line in (*unknown_names(settings, themes), *warnings)]
     return lines

@@ -157,6 +157,9 @@ class Store:
         """Each price's opening value and its last moves: recorded here, read by the UI."""
         self._seq = 0
         self._pending = Changes()
+        self._moves: list[Quote] | None = None
+        """The quote each price change replaced, once `track_moves` is on (recording one allocates nothing)."""
+        self._moves_capacity = 0
         self._dispatch: dict[type, Callable[[object], bool]] = {
             QuotesPosted: lambda e: self.post_quotes(e.stream, e.entry_id, e.quotes),
             QuotesLocked: lambda e: self.lock_quotes(e.stream, e.entry_id, e.quotes),
@@ -226,6 +229,8 @@ class Store:
         get = table.get
         changed = book.changed.add
         record = self.history.record
+        moves = self._moves
+        track = None if moves is None else moves.append
         for quote in quotes:
             key = quote.key
             prev = get(key)
@@ -235,6 +240,8 @@ class Store:
                 quote.move = 1 if quote.decimal > prev.decimal else -1
                 quote.moved_at = now
                 quote.history = record(prev, quote, now)
+                if track is not None:
+                    track(prev)
             else:
                 quote.move = prev.move
                 quote.moved_at = prev.moved_at
@@ -245,6 +252,8 @@ class Store:
             quote.seq = seq
             table[key] = quote
             changed(quote.fixture_id)
+        if moves is not None and len(moves) > self._moves_capacity:
+            del moves[: len(moves) - self._moves_capacity]  # nobody drains them: keep the newest
         return True
 
     def lock_quotes(self, stream: str, entry_id: str | None, quotes: Sequence[Quote]) -> bool:
@@ -466,6 +475,10 @@ class Store:
         self._alerts.appendleft(alert)
         self._pending.alerts = True
 
+    def add_alert(self, alert: Alert) -> None:
+        """Log an alert raised outside the store (steam, the user's price alerts)."""
+        self._add_alert(alert)
+
     def alerts(self) -> list[Alert]:
         """The alert log, newest first."""
         return list(self._alerts)
@@ -546,6 +559,29 @@ class Store:
                 book.changed = set()
         self._pending = Changes()
         return changes
+
+    def track_moves(self, capacity: int = 100_000) -> None:
+        """Record each posted price change for `drain_moves`, the last `capacity` of them at most."""
+        self._moves = []
+        self._moves_capacity = capacity
+
+    def drain_moves(self) -> list[tuple[Quote, Quote]]:
+        """(before, now) of each price that moved since the last call: the quote the first change replaced,
+        and the quote held now (which may be locked since)."""
+        moves = self._moves
+        if not moves:
+            return []
+        self._moves = []
+        first: dict[tuple[str, str], Quote] = {}
+        for prev in moves:
+            first.setdefault((prev.provider, prev.key), prev)
+        pairs = []
+        for (provider, key), prev in first.items():
+            book = self._books.get(provider)
+            now = None if book is None else book.quotes.get(key)
+            if now is not None and now is not prev:
+                pairs.append((prev, now))
+        return pairs
 
     # --- queries ----------------------------------------------------------------
 

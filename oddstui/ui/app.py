@@ -15,18 +15,25 @@ from textual.theme import Theme
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
+from oddstui.alert_book import AlertBook
+from oddstui.alert_rule import AlertRule, describe
 from oddstui.book_codes import BookCodes
 from oddstui.config import Settings
 from oddstui.export import grid_rows, write_export
 from oddstui.heap import freeze_start_up
 from oddstui.model import OddsFormat
+from oddstui.odds import format_price
 from oddstui.persist import SettingsFile, WatchlistBook
+from oddstui.price_watch import PriceWatch
 from oddstui.providers.copilot import ParlayClient
 from oddstui.providers.feed import Feed
 from oddstui.providers.runner import build_clients
 from oddstui.secret import scrub
 from oddstui.short_names import short_teams
+from oddstui.signals import ScanSettings
 from oddstui.store import EVICT_EVERY, Changes, FixtureRef, Store
+from oddstui.ui.screens.alert_dialog import AlertDialog
+from oddstui.ui.screens.alert_rules import AlertRulesScreen
 from oddstui.ui.screens.help import HelpScreen, binding_rows
 from oddstui.ui.screens.picker import PickerScreen
 from oddstui.ui.screens.search import SearchScreen
@@ -67,6 +74,7 @@ class OddsApp(App[None]):
         Binding("P", "toggle_pinned_only", "Pinned only", show=False, tooltip="pinned fixtures only, or all"),
         Binding("v", "cycle_fixture_list", "Fixtures", tooltip="fixture list: wide, narrow or hidden"),
         Binding("e", "export", "Export", tooltip="write the grid on screen (or the slip, if focused) to CSV and JSON"),
+        Binding("A", "alert_rules", "Alerts", show=False, tooltip="price alerts: list, delete (a on a price sets one)"),
     ]
 
     fmt: reactive[OddsFormat] = reactive(OddsFormat.AMERICAN, init=False)
@@ -106,6 +114,11 @@ class OddsApp(App[None]):
         )
         self._last_status = 0.0
         self._toasted_alerts = 0
+        self.alert_book = AlertBook(data_dir)
+        # Steam starts at the sharp books the grid's fair price comes from; EV alerts judge against that fair.
+        self.price_watch = PriceWatch(
+            self.store, self._alert_rules(), settings.steam, ScanSettings(sharp=settings.sharp_books)
+        )
 
     # --- set-up -----------------------------------------------------------------
 
@@ -159,7 +172,12 @@ class OddsApp(App[None]):
             wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
         self.theme = wanted
         self._theme_changed(self.current_theme)
-        for problem in (*self.theme_set.errors, self.watchlists.problem, self.ui_settings.problem):
+        for problem in (
+            *self.theme_set.errors,
+            self.watchlists.problem,
+            self.ui_settings.problem,
+            self.alert_book.problem,
+        ):
             if problem:
                 self.notify(problem, title="Skipped", severity="warning", timeout=15)
         self._say_what_overrides_the_config(wanted)
@@ -228,6 +246,11 @@ class OddsApp(App[None]):
             changes.fixture_list |= forced.fixture_list
             changes.alerts |= forced.alerts
         now = self.clock()
+        watched = self.price_watch.run(changes, now, self._price_text)
+        changes.alerts |= bool(watched.steam or watched.fired)
+        changes.fixture_list |= watched.marks_changed
+        if watched.fired:
+            self.bell()
         if changes.fixture_list or changes.everything or self._suspension_changed(changes.fixtures):
             self._show_fixtures()
         grid = self.price_grid
@@ -247,6 +270,36 @@ class OddsApp(App[None]):
             self.status_line.show_streams(now)
         self.parlay_slip.follow()
 
+    def _price_text(self, decimal: float) -> str:
+        return format_price(decimal, self.fmt)
+
+    def _alert_rules(self) -> list[AlertRule]:
+        """The rules in force: the config file's, then those set from the keyboard."""
+        return [*self.settings.alerts, *self.alert_book.rules]
+
+    def on_price_grid_alert_requested(self, event: PriceGrid.AlertRequested) -> None:
+        """`a` on a price: the dialog; the alert it returns is kept, and judged from the next refresh."""
+        fixture = self.store.fixture(self.selected_ref) if self.selected_ref else None
+        if fixture is None:
+            return
+
+        def chosen(rule: AlertRule | None) -> None:
+            if rule is None:
+                return
+            if not self.alert_book.add(rule) and rule not in self.alert_book.rules:
+                self.notify(self.alert_book.problem or "the alert could not be saved", severity="error", timeout=8)
+            self.price_watch.set_rules(self._alert_rules())
+            self.price_watch.judge_soon((fixture.provider, fixture.fixture_id))
+            self.notify(describe(rule, self._price_text), title="Alert set (A lists them)", timeout=4)
+
+        self.push_screen(AlertDialog(fixture, event.row, event.book, self.fmt), chosen)
+
+    def action_alert_rules(self) -> None:
+        def changed() -> None:
+            self.price_watch.set_rules(self._alert_rules())
+
+        self.push_screen(AlertRulesScreen(self.alert_book, self.settings.alerts, self._price_text, changed))
+
     def _suspension_changed(self, changed: set[FixtureRef]) -> bool:
         """Re-check 'every price suspended' for the fixtures whose quotes changed; True if a mark flips."""
         flipped = False
@@ -262,7 +315,8 @@ class OddsApp(App[None]):
         refs = [(f.provider, f.fixture_id) for f in fixtures]
         unread = {ref for ref in refs if self.store.has_unread_alert(ref)}
         self.suspended = {ref for ref in refs if self.store.all_suspended(ref)}
-        self.fixture_list.show(fixtures, self.view.pinned, unread, self.view.summary(), self.suspended)
+        steam = self.price_watch.marked
+        self.fixture_list.show(fixtures, self.view.pinned, unread, self.view.summary(), self.suspended, steam)
         if not fixtures and self.selected_ref is not None:
             self.selected_ref = None
             self._show_grid()

@@ -329,7 +329,7 @@ def screen_lines(grid) -> list[str]:
     return [grid.render_line(y).text for y in range(grid.size.height)]
 
 
-async def test_alternates_fold_open_with_a_hold_is_on_h_and_the_cursor_shows_on_best(sim, tmp_path):
+async def test_alternates_fold_open_with_x_hold_is_on_h_and_the_cursor_shows_on_best(sim, tmp_path):
     app = make_app(sim, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot, app)
@@ -339,12 +339,12 @@ async def test_alternates_fold_open_with_a_hold_is_on_h_and_the_cursor_shows_on_
         row, _ = grid.selected
         section = grid.rows[grid.cursor_row].section
         before = len(grid.rows)
-        await pilot.press("a")
+        await pilot.press("x")
         await pilot.pause(0.1)
         assert len(grid.rows) == before + len(section.alternates)
         assert grid.selected[0].key == row.key, "the cursor stays on its row"
         assert any(line.row is not None and not line.row.is_main for line in grid.rows)
-        await pilot.press("a")
+        await pilot.press("x")
         await pilot.pause(0.1)
         assert len(grid.rows) == before and grid.selected[0].key == row.key
 

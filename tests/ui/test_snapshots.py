@@ -226,7 +226,7 @@ def test_grid_at_every_size(sim, tmp_path, snap_compare, size):
         app.query_one("#grid").focus()
         await pilot.press("down", "down", "down", *["right"] * 5)
         if size[0] >= 200:
-            await pilot.press("a")
+            await pilot.press("x")
         await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -28,6 +28,18 @@ LEGEND = [
     ("highlighted", "the best live price of the row"),
     ("fair", "the no-vig price; its usual source on the title line, another on its row ('cons': consensus)"),
     ("● ★ !", "live, pinned, unread alert (in the fixture list)"),
+    (
+        "⇈",
+        "steam in the last 5 minutes (in the fixture list): a sharp book's price shortened by 2 points of "
+        "implied probability or more (-110 to -120 is 2.2), and 2 other books followed within 60 s; pre-game "
+        "prices only (the defaults; [steam] in the config changes them)",
+    ),
+    (
+        "price alerts",
+        "a on a grid price sets one (price at or better, EV %, a line move, any arbitrage in the game); "
+        "A lists them. Each fires once when its condition is met, with a toast and the bell, and again only "
+        "after it stopped being met; never on a locked or stale price",
+    ),
     ("🔒 all suspended", "every price of the game is locked (in the fixture list; 🔒 alone when narrow)"),
 ]
 

@@ -1,4 +1,4 @@
-"""Fixture-status and connection alerts, newest first."""
+"""Fixture-status, connection, steam and price alerts, newest first."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ from textual.widgets import Static
 from oddstui.store import Alert
 
 SHOWN = 40
+IMPORTANT = {"connection": "bold red", "steam": "bold magenta", "price alert": "bold green"}
+"""The colour of an important alert, by kind (others: bold yellow)."""
 
 
 def alert_line(alert: Alert) -> Text:
     text = Text(time.strftime("%H:%M:%S ", time.localtime(alert.ts)), style="dim")
     style = {"connection": "cyan", "status": "", "start": "yellow"}.get(alert.kind, "")
     if alert.important:
-        style = "bold red" if alert.kind == "connection" else "bold yellow"
+        style = IMPORTANT.get(alert.kind, "bold yellow")
     text.append(alert.text, style=style)
     return text
 

@@ -69,15 +69,24 @@ def _shown_score(fixture: Fixture) -> bool:
     return fixture.score is not None and (fixture.is_live or fixture.status in SCORED)
 
 
-def _markers(fixture: Fixture, pinned: bool, unread: bool, gap: str) -> Text:
+STEAM_MARK = "⇈"
+"""Beside the live mark: the game had steam in the last few minutes (one cell wide in every terminal)."""
+
+
+def _markers(fixture: Fixture, pinned: bool, unread: bool, steam: bool, gap: str) -> Text:
+    """Live, steam, pinned and unread marks; the narrow list has no gap, so steam takes the unread slot when free."""
     markers = Text()
-    markers.append("●" + gap if fixture.is_live else " " + gap, style="bold red" if fixture.is_live else "")
+    markers.append("●" if fixture.is_live else " ", style="bold red" if fixture.is_live else "")
+    if gap:
+        markers.append(STEAM_MARK if steam else gap, style="bold magenta")
     markers.append("★" if pinned else " ", style="bold yellow")
-    markers.append("!" if unread else " ", style="bold magenta")
+    markers.append("!" if unread else STEAM_MARK if steam and not gap else " ", style="bold magenta")
     return markers
 
 
-def fixture_label(fixture: Fixture, pinned: bool, unread: bool, suspended: bool = False) -> list[Text]:
+def fixture_label(
+    fixture: Fixture, pinned: bool, unread: bool, suspended: bool = False, steam: bool = False
+) -> list[Text]:
     """Two lines: markers and teams; then start time or score, status, and whether every price is suspended.
 
     The teams' short names where the full ones do not fit; anything longer is cut when drawn.
@@ -85,7 +94,7 @@ def fixture_label(fixture: Fixture, pinned: bool, unread: bool, suspended: bool 
     names = fixture.name
     if cell_len(names) > WIDE_TEXT - 5:
         names = " @ ".join(short_teams(fixture.away, fixture.home, fixture.sport, fixture.league))
-    top = _markers(fixture, pinned, unread, " ")
+    top = _markers(fixture, pinned, unread, steam, " ")
     top.append(f" {names}")
     status = fixture.status
     detail = local_time(fixture.start)
@@ -98,7 +107,9 @@ def fixture_label(fixture: Fixture, pinned: bool, unread: bool, suspended: bool 
     return [top, bottom]
 
 
-def narrow_label(fixture: Fixture, pinned: bool, unread: bool, suspended: bool = False) -> list[Text]:
+def narrow_label(
+    fixture: Fixture, pinned: bool, unread: bool, suspended: bool = False, steam: bool = False
+) -> list[Text]:
     """A ticker: away team and its score (or an unusual status), then home team and its score (or start hour).
 
     The teams' short names; a lock before the home team when every price is suspended.
@@ -108,7 +119,7 @@ def narrow_label(fixture: Fixture, pinned: bool, unread: bool, suspended: bool =
     start = time.strftime("%H:%M", time.localtime(fixture.start))  # the day: in the wide list (v)
     score = fixture.score if _shown_score(fixture) else None
     rights = (f"{code} {score.away}".lstrip(), str(score.home)) if score is not None else (code, start)
-    top = _markers(fixture, pinned, unread, "")
+    top = _markers(fixture, pinned, unread, steam, "")
     bottom = Text("🔒 " if suspended else "   ", style="bold yellow")
     status_style = STATUS_STYLES.get(fixture.status.value, "dim")
     for line, name, right in ((top, away, rights[0]), (bottom, home, rights[1])):
@@ -342,8 +353,9 @@ class FixtureList(Vertical):
         unread: set[FixtureRef],
         summary: str,
         suspended: Set[FixtureRef] = frozenset(),
+        steam: Set[FixtureRef] = frozenset(),
     ) -> None:
-        self._shown = (fixtures, pinned, unread, summary, suspended)
+        self._shown = (fixtures, pinned, unread, summary, suspended, steam)
         self.filter.update(summary)
         label = narrow_label if self.size_name == "narrow" else fixture_label
         entries: list[Entry] = []
@@ -353,7 +365,7 @@ class FixtureList(Vertical):
                 league = fixture.league
                 entries.append(Entry(None, [Text(f" {league or 'other'} ")], (league,)))
             ref = (fixture.provider, fixture.fixture_id)
-            flags = (ref in pinned, ref in unread, ref in suspended)
+            flags = (ref in pinned, ref in unread, ref in suspended, ref in steam)
             score = (fixture.score.home, fixture.score.away) if fixture.score else None
             signature = (fixture.home, fixture.away, fixture.start, fixture.status, fixture.is_live, score, *flags)
             entries.append(Entry(ref, label(fixture, *flags), (label, *signature)))

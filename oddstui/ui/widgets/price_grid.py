@@ -16,6 +16,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -65,8 +66,17 @@ class _Line:
 
 
 class PriceGrid(ScrollView, can_focus=True):
-    """One fixture's prices: the arrows move the cursor, `a` folds alternates, `h` shows each book's hold,
-    `O` each price's opening and now, `d` the row's history (a pane the app shows)."""
+    """One fixture's prices: the arrows move the cursor, `x` folds alternates, `h` shows each book's hold,
+    `a` asks for a price alert on the price under the cursor, `O` shows each price's opening and now, `d` the
+    row's history (a pane the app shows)."""
+
+    class AlertRequested(Message):
+        """`a` on a price: the app opens the alert dialog for this row and book."""
+
+        def __init__(self, row: GridRow, book: str) -> None:
+            super().__init__()
+            self.row = row
+            self.book = book
 
     BINDINGS = [
         Binding("j,down", "move(1, 0)", "Down", show=False),
@@ -77,7 +87,8 @@ class PriceGrid(ScrollView, can_focus=True):
         Binding("pageup", "move(-10, 0)", "Page up", show=False),
         Binding("home", "move(-100000, -100000)", "First", show=False),
         Binding("end", "move(100000, 0)", "Last", show=False),
-        Binding("a", "toggle_alternates", "Alt lines", tooltip="fold or unfold the alternate lines of this market"),
+        Binding("x", "toggle_alternates", "Alt lines", tooltip="fold or unfold the alternate lines of this market"),
+        Binding("a", "set_alert", "Alert", tooltip="set a price alert on the price under the cursor"),
         Binding("h", "toggle_hold", "Hold", tooltip="each book's hold on each market, or back to the prices"),
         Binding(
             "O",
@@ -420,9 +431,9 @@ class PriceGrid(ScrollView, can_focus=True):
         if not count:
             text = f"  {section.title}"
         elif self._open(section):
-            text = f"▾ {section.title}  {count} alternate lines (a folds)"
+            text = f"▾ {section.title}  {count} alternate lines (x folds)"
         else:
-            text = f"▸ {section.title}  +{count} alternate lines (a)"
+            text = f"▸ {section.title}  +{count} alternate lines (x)"
         return Strip([Segment(fit(text, width), self.rich_style + self._style("section"))])
 
     def _label(self, row: GridRow) -> str:
@@ -572,6 +583,14 @@ class PriceGrid(ScrollView, can_focus=True):
         self.expanded.symmetric_difference_update({section.key})
         self.show(self.grid_data, self.title, short_title=self.short_title)
         self._scroll_to_cursor()
+
+    def action_set_alert(self) -> None:
+        """Ask the app for an alert on the price under the cursor."""
+        selected = self.selected
+        if selected is None:
+            self.notify("select a price in the grid first", severity="warning", timeout=3)
+            return
+        self.post_message(self.AlertRequested(*selected))
 
     def action_toggle_hold(self) -> None:
         """Show each book's hold on each market instead of its prices, or go back."""

@@ -1,0 +1,280 @@
+"""The user's price alerts: rules, and when their conditions cross. Pure: no I/O, no UI.
+
+Kinds, by what `threshold` holds:
+- price: decimal odds; a price at or better than it, at the rule's book or the best of all books;
+- ev: a %; a price at least that far above fair (fair probability x decimal - 1), fair as the grid has it;
+- arb: a %; an arbitrage (guaranteed profit as a % of the stake) at least that big, in the rule's scope;
+- move: points of implied probability; a book changes the selection's line, or moves its price that far
+  from where it was when the alert last fired (or was set).
+
+Each alert fires once per crossing: when its condition becomes true, and again only after the condition
+has gone false. A locked, stale, suspended or settled price never makes a condition true, nor false: the
+alert's state is held until the price is live again, so a suspension neither fires an alert nor re-arms it.
+The same holds for every price of a game that is suspended, or over, whether or not its feed locked them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from oddstui.alert_rule import AlertKind, AlertRule, Price, american, safe_price
+from oddstui.market_view import NOT_BOOKABLE, FixtureRef, LivePrice, base_selection, line_text
+from oddstui.model import Fixture, FixtureStatus, Quote
+from oddstui.signals import ScanSettings, Signal, SignalKind, fixture_signals
+from oddstui.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Firing:
+    rule: AlertRule
+    provider: str
+    fixture_id: str
+    text: str
+
+
+DEFAULT_SCAN = ScanSettings()
+_Subject = tuple[object, ...]
+"""What one alert watches within a fixture: a selection (and book), an arbitrage's legs."""
+
+
+def _same(wanted: str, value: str) -> bool:
+    return not wanted or wanted.lower() == value.lower()
+
+
+def in_scope(rule: AlertRule, fixture: Fixture) -> bool:
+    return (
+        _same(rule.provider, fixture.provider)
+        and _same(rule.fixture_id, fixture.fixture_id)
+        and _same(rule.league, fixture.league)
+    )
+
+
+def matches(rule: AlertRule, quote: Quote, any_line: bool = False) -> bool:
+    """The quote is a price of the rule's selection, line (each book's main line when the rule names none;
+    any line with `any_line`) and book."""
+    if quote.book in NOT_BOOKABLE or not _same(rule.book, quote.book):
+        return False
+    if not (_same(rule.market, quote.market) and _same(rule.player, quote.player)):
+        return False
+    if rule.selection and rule.selection.lower() != base_selection(quote.selection, quote.points).lower():
+        return False
+    if rule.line is None:
+        return any_line or quote.is_main
+    return quote.points == rule.line
+
+
+def _subject(rule: AlertRule, quote: Quote, per_book: bool) -> _Subject:
+    book = quote.book if per_book or rule.book else ""
+    return (quote.market, quote.player, base_selection(quote.selection, quote.points), rule.line, book)
+
+
+class PriceAlerts:
+    """The alerts in force and where each stands; `evaluate` says which fire."""
+
+    def __init__(self, rules: Iterable[AlertRule] = (), settings: ScanSettings = DEFAULT_SCAN) -> None:
+        self.settings = settings
+        self.rules: list[AlertRule] = []
+        self._active: dict[tuple[AlertRule, FixtureRef], set[_Subject]] = {}
+        """Subjects whose condition held when last seen live: they fire again only after going false."""
+        self._reference: dict[tuple[AlertRule, FixtureRef, _Subject], tuple[float | None, float]] = {}
+        """For move alerts: (line, implied probability) where each book's price was last judged from."""
+        self._signal_cache: dict[FixtureRef, dict[tuple[str, str], tuple[tuple[object, ...], list[Signal]]]] = {}
+        """Each fixture's signals by market, with the stamp they were computed at (for EV and arbitrage alerts)."""
+        self.set_rules(rules)
+
+    def set_rules(self, rules: Iterable[AlertRule]) -> None:
+        """Replace the rules (duplicates count once); a rule kept keeps its state."""
+        self.rules = list(dict.fromkeys(rules))
+        kept = set(self.rules)
+        self._active = {k: v for k, v in self._active.items() if k[0] in kept}
+        self._reference = {k: v for k, v in self._reference.items() if k[0] in kept}
+        if not any(rule.kind in (AlertKind.EV, AlertKind.ARB) for rule in self.rules):
+            self._signal_cache.clear()
+
+    def evaluate(self, store: Store, refs: Iterable[FixtureRef], price: Price = american) -> list[Firing]:
+        """The alerts that fire on the fixtures in `refs` (those whose prices changed) as they stand now."""
+        firings: list[Firing] = []
+        if not self.rules:
+            return firings
+        is_live = store.is_live_price
+        for ref in refs:
+            fixture = store.fixture(ref)
+            rules = [r for r in self.rules if fixture is not None and in_scope(r, fixture)]
+            if fixture is None or not rules:
+                self._forget(ref)
+                continue
+            if fixture.status is FixtureStatus.SUSPENDED or fixture.status.is_terminal:
+                continue  # no price of it is one to bet: every alert on it holds its state
+            quotes = store.fixture_quotes(ref)
+            signals: list[Signal] | None = None
+            for rule in rules:
+                if rule.kind is AlertKind.MOVE:
+                    firings.extend(self._moves(rule, fixture, quotes, is_live, price))
+                    continue
+                if rule.kind is not AlertKind.PRICE and signals is None:
+                    signals = self._signals(ref, fixture, quotes, is_live)
+                now_true, held = self._judge(rule, ref, quotes, signals or [], store, price)
+                firings.extend(self._cross(rule, fixture, now_true, held))
+        return firings
+
+    def _signals(self, ref: FixtureRef, fixture: Fixture, quotes: list[Quote], is_live: LivePrice) -> list[Signal]:
+        """The fixture's signals (EV, arbitrage, …), recomputing only the markets whose prices, locks or
+        liveness changed since the last call (the scanner's stamp: quotes, highest seq, live quotes)."""
+        grouped: dict[tuple[str, str], list[Quote]] = {}
+        for quote in quotes:
+            grouped.setdefault((quote.market, quote.player), []).append(quote)
+        before = self._signal_cache.get(ref, {})
+        markets: dict[tuple[str, str], tuple[tuple[object, ...], list[Signal]]] = {}
+        signals: list[Signal] = []
+        for key, market_quotes in grouped.items():
+            stamp = (
+                len(market_quotes),
+                max(q.seq for q in market_quotes),
+                sum(map(is_live, market_quotes)),
+                fixture.status,
+            )
+            held = before.get(key)
+            if held is None or held[0] != stamp:
+                held = (stamp, fixture_signals(ref, fixture, market_quotes, is_live, self.settings))
+            markets[key] = held
+            signals.extend(held[1])
+        self._signal_cache[ref] = markets
+        return signals
+
+    def _forget(self, ref: FixtureRef) -> None:
+        """A fixture gone from the store, or out of every rule's scope: nothing of it stays armed."""
+        self._signal_cache.pop(ref, None)
+        for active in [k for k in self._active if k[1] == ref]:
+            del self._active[active]
+        for reference in [k for k in self._reference if k[1] == ref]:
+            del self._reference[reference]
+
+    def _cross(
+        self, rule: AlertRule, fixture: Fixture, now_true: dict[_Subject, str], held: set[_Subject]
+    ) -> list[Firing]:
+        """Fire the subjects that just became true; keep the held ones as they were; re-arm the rest."""
+        ref = (fixture.provider, fixture.fixture_id)
+        before = self._active.get((rule, ref), set())
+        after = set(now_true) | (before & held)
+        if after:
+            self._active[(rule, ref)] = after
+        else:
+            self._active.pop((rule, ref), None)
+        return [
+            Firing(rule, ref[0], ref[1], f"{fixture.name}: {now_true[subject]}")
+            for subject in now_true
+            if subject not in before
+        ]
+
+    def _judge(
+        self, rule: AlertRule, ref: FixtureRef, quotes: list[Quote], signals: list[Signal], store: Store, price: Price
+    ) -> tuple[dict[_Subject, str], set[_Subject]]:
+        """(subjects whose condition holds, with what to say; subjects with no live price to judge them by)."""
+        if rule.kind is AlertKind.ARB:
+            return self._arbs(rule, ref, quotes, signals, store, price)
+        is_live = store.is_live_price
+        groups: dict[_Subject, list[Quote]] = {}
+        for quote in quotes:
+            if matches(rule, quote):
+                groups.setdefault(_subject(rule, quote, per_book=False), []).append(quote)
+        held = {s for s, group in groups.items() if not any(is_live(q) for q in group)}
+        now_true: dict[_Subject, str] = {}
+        if rule.kind is AlertKind.PRICE:
+            for subject, group in groups.items():
+                best = max((q for q in group if is_live(q)), key=lambda q: (q.decimal, q.book), default=None)
+                if best is not None and best.decimal >= rule.threshold:
+                    now_true[subject] = (
+                        f"{_quote_name(best)} at {best.book} {price(best.decimal)}, "
+                        f"at or better than {safe_price(price, rule.threshold)}"
+                    )
+            return now_true, held
+        best_ev: dict[_Subject, tuple[Signal, Quote]] = {}
+        for signal in signals:
+            if signal.kind is not SignalKind.EV or signal.edge_pct < rule.threshold:
+                continue
+            leg = store.quote(signal.provider, signal.legs[0].quote_key)
+            if leg is None or not matches(rule, leg):
+                continue
+            subject = _subject(rule, leg, per_book=False)
+            if subject not in best_ev or signal.edge_pct > best_ev[subject][0].edge_pct:
+                best_ev[subject] = (signal, leg)
+        for subject, (signal, quote) in best_ev.items():
+            fair = "" if signal.fair_decimal is None else f" (fair {price(signal.fair_decimal)} {signal.fair_source})"
+            now_true[subject] = (
+                f"{_quote_name(quote)} at {quote.book} {price(quote.decimal)} is {signal.edge_pct:+.1f}% EV{fair}, "
+                f"alert at {rule.threshold:g}%"
+            )
+        return now_true, held
+
+    def _arbs(
+        self, rule: AlertRule, ref: FixtureRef, quotes: list[Quote], signals: list[Signal], store: Store, price: Price
+    ) -> tuple[dict[_Subject, str], set[_Subject]]:
+        """Arbitrages at least `threshold` with a leg in the rule's scope; one seen before with a leg no longer
+        live (its legs still there) is held."""
+        now_true: dict[_Subject, str] = {}
+        for signal in signals:
+            if signal.kind is not SignalKind.ARB or signal.edge_pct < rule.threshold:
+                continue
+            legs = [store.quote(signal.provider, leg.quote_key) for leg in signal.legs]
+            if not any(q is not None and matches(rule, q, any_line=rule.line is None) for q in legs):
+                continue
+            sides = " / ".join(
+                f"{_leg_name(leg.selection, leg.points)} {leg.book} {price(leg.price_decimal)}" for leg in signal.legs
+            )
+            now_true[signal.key] = f"arbitrage {signal.edge_pct:.2f}% ({signal.market}): {sides}"
+        by_side = {(q.market, q.player, q.selection, q.book, q.points): q for q in quotes}
+        held: set[_Subject] = set()
+        for key in self._active.get((rule, ref), set()):
+            seen: Any = key  # a Signal.key: (kind, provider, fixture_id, market, player, sides)
+            legs_now = [by_side.get((seen[3], seen[4], *side)) for side in seen[5]]
+            if all(q is not None for q in legs_now) and not all(store.is_live_price(q) for q in legs_now if q):
+                held.add(key)
+        return now_true, held
+
+    def _moves(
+        self, rule: AlertRule, fixture: Fixture, quotes: list[Quote], is_live: LivePrice, price: Price
+    ) -> list[Firing]:
+        """A book's line changed, or its price moved `threshold` points since last judged: fire, and judge from here."""
+        ref = (fixture.provider, fixture.fixture_id)
+        current: dict[_Subject, Quote] = {}
+        for quote in quotes:
+            if matches(rule, quote):
+                subject = _subject(rule, quote, per_book=True)
+                held = current.get(subject)
+                if held is None or abs(quote.decimal - 2.0) < abs(held.decimal - 2.0):
+                    current[subject] = quote
+        firings = []
+        for subject, quote in current.items():
+            if not is_live(quote):
+                continue  # held: judged again once the price is live
+            key = (rule, ref, subject)
+            probability = 1.0 / quote.decimal
+            before = self._reference.get(key)
+            self._reference[key] = (quote.points, probability)
+            if before is None:
+                continue
+            line, was = before
+            points = abs(probability - was) * 100.0
+            if line != quote.points:
+                what = f"line {line_text(quote.selection, line)} → {line_text(quote.selection, quote.points)}"
+            elif points >= rule.threshold:
+                what = f"{price(1.0 / was)} → {price(quote.decimal)} ({points:.1f} pts)"
+            else:
+                self._reference[key] = before
+                continue
+            name = base_selection(quote.selection, quote.points)
+            firings.append(
+                Firing(rule, ref[0], ref[1], f"{fixture.name}: {name} ({quote.market}) at {quote.book} moved: {what}")
+            )
+        return firings
+
+
+def _quote_name(quote: Quote) -> str:
+    return _leg_name(quote.selection, quote.points)
+
+
+def _leg_name(selection: str, points: float | None) -> str:
+    line = line_text(selection, points)
+    return f"{selection} {line}" if line and line not in selection else selection

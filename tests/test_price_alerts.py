@@ -1,0 +1,201 @@
+"""Price alerts fire once per crossing, re-arm when the condition goes false, and hold through a lock."""
+
+import pytest
+
+from oddstui.alert_rule import AlertKind, AlertRule, describe
+from oddstui.model import (
+    Fixture,
+    FixtureChange,
+    FixtureChanged,
+    FixtureStatus,
+    OddsFormat,
+    Quote,
+    QuotesLocked,
+    QuotesMarkedStale,
+    QuotesPosted,
+    StreamHealth,
+    StreamHealthChanged,
+    StreamState,
+)
+from oddstui.odds import american_to_decimal
+from oddstui.price_alerts import PriceAlerts
+from oddstui.store import Store
+
+S = "p:odds"
+REF = ("p", "F1")
+SPREAD, ML = "Point Spread", "Moneyline"
+
+
+def quote(book, american, selection="Denver Nuggets", market=ML, points=None, key=None, fixture_id="F1"):
+    return Quote(
+        "p",
+        key or f"{fixture_id}:{book}:{market}:{selection}:{points}",
+        fixture_id,
+        book,
+        market,
+        selection,
+        american_to_decimal(american),
+        raw=american,
+        raw_format=OddsFormat.AMERICAN,
+        points=points,
+        stream=S,
+    )
+
+
+class Market:
+    def __init__(self, *rules: AlertRule) -> None:
+        self.store = Store()
+        self.store.apply(StreamHealthChanged(StreamHealth(S, "p", StreamState.LIVE)))
+        for fixture_id, league in (("F1", "NBA"), ("F2", "NFL")):
+            fixture = Fixture("p", fixture_id, "basketball", league, "Denver Nuggets", "Miami Heat", 0.0)
+            self.store.upsert_fixture(S, None, fixture)
+        self.alerts = PriceAlerts(rules)
+
+    def post(self, *quotes: Quote) -> list[str]:
+        self.store.apply(QuotesPosted(S, None, list(quotes)))
+        return self.judge()
+
+    def judge(self, refs=(REF,)) -> list[str]:
+        return [f.text for f in self.alerts.evaluate(self.store, refs)]
+
+
+def test_price_at_or_better_fires_once_per_crossing_and_holds_through_a_lock():
+    rule = AlertRule(AlertKind.PRICE, american_to_decimal(150), selection="Denver Nuggets", market=ML, book="FanDuel")
+    market = Market(rule)
+    assert market.post(quote("FanDuel", 140), quote("DraftKings", 170)) == [], "another book's price is not watched"
+    [fired] = market.post(quote("FanDuel", 150))
+    assert fired == "Miami Heat @ Denver Nuggets: Denver Nuggets at FanDuel +150, at or better than +150"
+    assert market.post(quote("FanDuel", 160)) == [], "still true: no second alert"
+    market.store.apply(QuotesLocked(S, None, [quote("FanDuel", 160)]))
+    assert market.judge() == []
+    assert market.post(quote("FanDuel", 155)) == [], "a suspension does not re-arm it"
+    market.store.apply(QuotesMarkedStale(S, "p", [quote("FanDuel", -110).key]))
+    assert market.judge() == []
+    assert market.post(quote("FanDuel", 145)) == [], "false: re-armed"
+    assert len(market.post(quote("FanDuel", 151))) == 1, "a second crossing fires again"
+
+
+def test_nothing_fires_nor_rearms_while_the_game_is_suspended_even_with_prices_unlocked():
+    rule = AlertRule(AlertKind.PRICE, american_to_decimal(150), selection="Denver Nuggets", book="FanDuel")
+    market = Market(rule)
+    assert len(market.post(quote("FanDuel", 160))) == 1
+    market.store.apply(FixtureChanged(S, None, FixtureChange("p", "F1", FixtureStatus.LIVE, FixtureStatus.SUSPENDED)))
+    assert market.post(quote("FanDuel", 100)) == [], "held: not re-armed"
+    assert market.post(quote("FanDuel", 170)) == []
+    market.store.apply(FixtureChanged(S, None, FixtureChange("p", "F1", FixtureStatus.SUSPENDED, FixtureStatus.LIVE)))
+    assert market.judge() == [], "true before the suspension, true after: no crossing"
+    assert market.post(quote("FanDuel", 100)) == [] and len(market.post(quote("FanDuel", 155))) == 1
+
+
+def test_price_on_any_book_takes_the_best_live_price_and_never_a_locked_one():
+    rule = AlertRule(AlertKind.PRICE, american_to_decimal(150), selection="denver nuggets")
+    market = Market(rule)
+    market.store.apply(QuotesLocked(S, None, [quote("FanDuel", 200)]))
+    assert market.post(quote("DraftKings", 140)) == [], "the locked +200 is not a price"
+    [fired] = market.post(quote("DraftKings", 155))
+    assert "at DraftKings +155" in fired
+    assert market.post(quote("BetMGM", 165)) == [], "the same selection, still true"
+
+
+def test_a_stream_going_down_neither_fires_nor_rearms():
+    rule = AlertRule(AlertKind.PRICE, 2.0, selection="Denver Nuggets", book="FanDuel")
+    market = Market(rule)
+    assert len(market.post(quote("FanDuel", 110))) == 1
+    market.store.apply(StreamHealthChanged(StreamHealth(S, "p", StreamState.RECONNECTING)))
+    assert market.post(quote("FanDuel", -150)) == []
+    assert market.post(quote("FanDuel", 120)) == []
+    market.store.apply(StreamHealthChanged(StreamHealth(S, "p", StreamState.LIVE)))
+    assert market.judge() == [], "it never went false while live"
+
+
+def two_way(book, home, away, points=None, market=ML):
+    return [
+        quote(book, home, "Denver Nuggets", market, points),
+        quote(book, away, "Miami Heat", market, None if points is None else -points),
+    ]
+
+
+def test_ev_uses_the_grids_fair_price_and_fires_once_per_crossing():
+    # Pinnacle -110/-110: fair 2.00 each side. FanDuel +104 (2.04) is +2.0% EV; +110 (2.10) is +5.0%.
+    rule = AlertRule(AlertKind.EV, 4.0, selection="Denver Nuggets", market=ML)
+    market = Market(rule)
+    assert market.post(*two_way("Pinnacle", -110, -110), *two_way("FanDuel", 104, -125)) == []
+    [fired] = market.post(quote("FanDuel", 110))
+    assert "Denver Nuggets at FanDuel +110 is +5.0% EV (fair +100 Pinnacle), alert at 4%" in fired
+    assert market.post(quote("FanDuel", 112)) == []
+    assert market.post(*two_way("Pinnacle", -120, 100)) == [], "fair moved to 1.917: +112 is +10.2%, still true"
+    assert market.post(quote("FanDuel", -110)) == [], "-0.4%: false now"
+    assert len(market.post(quote("FanDuel", 130))) == 1
+
+
+def test_ev_is_never_built_on_a_locked_sharp_price():
+    rule = AlertRule(AlertKind.EV, 1.0, selection="Denver Nuggets")
+    market = Market(rule)
+    market.store.apply(QuotesPosted(S, None, two_way("Pinnacle", -110, -110)))
+    market.store.apply(QuotesLocked(S, None, two_way("Pinnacle", -110, -110)))
+    assert market.post(quote("FanDuel", 130)) == [], "no live sharp price and no consensus of three: no fair"
+
+
+def test_any_arbitrage_fires_once_and_is_held_while_a_leg_is_locked():
+    # Denver -17.5 +149 at BookA and Miami +17.5 +111 at BookB: 1/2.49 + 1/2.11 = 0.8755, a 14.2% arbitrage.
+    rule = AlertRule(AlertKind.ARB, 2.0)
+    market = Market(rule)
+    market.store.apply(QuotesPosted(S, None, two_way("BookA", 149, -180, -17.5, SPREAD)))
+    [fired] = market.post(*two_way("BookB", -200, 111, -17.5, SPREAD))
+    assert fired.startswith("Miami Heat @ Denver Nuggets: arbitrage 14.22% (Point Spread): ")
+    assert "Denver Nuggets -17.5 BookA +149" in fired and "Miami Heat +17.5 BookB +111" in fired
+    assert market.post(quote("BookA", 150, points=-17.5, market=SPREAD)) == [], "the same arbitrage"
+    market.store.apply(QuotesLocked(S, None, [quote("BookB", 111, "Miami Heat", SPREAD, 17.5)]))
+    assert market.judge() == []
+    assert market.post(quote("BookB", 111, "Miami Heat", SPREAD, 17.5)) == [], "held through the lock"
+    assert market.post(quote("BookB", -300, "Miami Heat", SPREAD, 17.5)) == [], "gone: re-armed"
+    assert len(market.post(quote("BookB", 111, "Miami Heat", SPREAD, 17.5))) == 1
+
+
+def test_arbitrage_below_the_threshold_or_out_of_scope_does_not_fire():
+    market = Market(AlertRule(AlertKind.ARB, 15.0), AlertRule(AlertKind.ARB, 1.0, league="NFL"))
+    market.store.apply(QuotesPosted(S, None, two_way("BookA", 149, -180, -17.5, SPREAD)))
+    assert market.post(*two_way("BookB", -200, 111, -17.5, SPREAD)) == []
+
+
+def test_a_move_fires_on_a_line_change_or_a_price_move_of_n_points_then_judges_from_there():
+    rule = AlertRule(AlertKind.MOVE, 2.0, selection="Denver Nuggets", market=SPREAD, book="FanDuel")
+    market = Market(rule)
+    key = "fd-main"  # one key for the main line, whose line moves (as some feeds send it)
+    assert market.post(quote("FanDuel", -110, market=SPREAD, points=-3.5, key=key)) == [], "the reference"
+    assert market.post(quote("FanDuel", -115, market=SPREAD, points=-3.5, key=key)) == [], "1.1 points"
+    [fired] = market.post(quote("FanDuel", -120, market=SPREAD, points=-3.5, key=key))
+    assert fired.endswith("Denver Nuggets (Point Spread) at FanDuel moved: -110 → -120 (2.2 pts)")
+    assert market.post(quote("FanDuel", -122, market=SPREAD, points=-3.5, key=key)) == [], "from -120 now"
+    [fired] = market.post(quote("FanDuel", -110, market=SPREAD, points=-4.0, key=key))
+    assert fired.endswith("moved: line -3.5 → -4")
+    market.store.apply(QuotesLocked(S, None, [quote("FanDuel", -150, market=SPREAD, points=-4.0, key=key)]))
+    assert market.judge() == [], "never on a locked price"
+
+
+def test_rules_out_of_scope_cost_nothing_and_a_gone_fixture_is_forgotten():
+    rule = AlertRule(AlertKind.PRICE, 2.0, provider="p", fixture_id="F2")
+    market = Market(rule)
+    assert market.post(quote("FanDuel", 300)) == []
+    market.store.apply(QuotesPosted(S, None, [quote("FanDuel", 300, fixture_id="F2")]))
+    assert len(market.judge([("p", "F2")])) == 1
+    done = Fixture("p", "F2", "basketball", "NFL", "Denver Nuggets", "Miami Heat", 0.0, FixtureStatus.COMPLETED)
+    market.store.upsert_fixture(S, None, done)
+    market.store.evict(now=1e12)
+    assert market.judge([("p", "F2")]) == [] and market.alerts._active == {}
+
+
+@pytest.mark.parametrize(
+    ("rule", "text"),
+    [
+        (
+            AlertRule(AlertKind.PRICE, 2.5, selection="Denver Nuggets", line=-3.5, market=SPREAD, book="FanDuel"),
+            "price ≥ +150 · Denver Nuggets -3.5 · Point Spread · FanDuel",
+        ),
+        (AlertRule(AlertKind.EV, 3.0, league="NBA"), "EV ≥ 3% · any book · NBA"),
+        (AlertRule(AlertKind.ARB, 1.5, label="Heat @ Nuggets"), "arbitrage ≥ 1.5% · Heat @ Nuggets"),
+        (AlertRule(AlertKind.MOVE, 2.0, selection="Over"), "line move, or price by 2 pts · Over · any book"),
+    ],
+)
+def test_each_rule_describes_itself(rule, text):
+    assert describe(rule) == text

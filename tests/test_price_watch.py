@@ -1,0 +1,76 @@
+"""PriceWatch: steam and price alerts land in the store's alert log; alerts are judged oldest change first,
+within the budget, one fixture at least per refresh."""
+
+from oddstui.alert_rule import AlertKind, AlertRule
+from oddstui.model import Fixture, OddsFormat, Quote, QuotesPosted
+from oddstui.odds import american_to_decimal
+from oddstui.price_watch import PriceWatch
+from oddstui.store import Store
+
+S = "p:odds"
+
+
+def quote(fixture_id, book, american, selection="Denver Nuggets"):
+    return Quote(
+        "p",
+        f"{fixture_id}:{book}:{selection}",
+        fixture_id,
+        book,
+        "Moneyline",
+        selection,
+        american_to_decimal(american),
+        raw=american,
+        raw_format=OddsFormat.AMERICAN,
+        stream=S,
+    )
+
+
+def make_store(*fixture_ids):
+    store = Store(clock=lambda: 1000.0)
+    for fixture_id in fixture_ids:
+        store.upsert_fixture(S, None, Fixture("p", fixture_id, "basketball", "NBA", "Denver Nuggets", "Miami Heat", 0))
+    return store
+
+
+def test_with_no_budget_one_fixture_is_judged_per_refresh_and_each_once():
+    store = make_store("F1", "F2", "F3")
+    watch = PriceWatch(store, [AlertRule(AlertKind.PRICE, 2.0, book="FanDuel")], budget=0.0)
+    for fixture_id in ("F2", "F1", "F3"):
+        store.apply(QuotesPosted(S, None, [quote(fixture_id, "FanDuel", 120)]))
+    changes = store.drain_changes()
+    order = []
+    for _ in range(3):
+        watched = watch.run(changes, 1000.0)
+        changes = store.drain_changes()
+        assert watched.fired == 1
+        order.append(store.alerts()[0].fixture_id)
+    assert sorted(order) == ["F1", "F2", "F3"]
+    assert watch.run(changes, 1000.0).fired == 0, "nothing left to judge, nothing fires twice"
+    assert [a.kind for a in store.alerts()] == ["price alert"] * 3 and all(a.important for a in store.alerts())
+
+
+def test_a_fixture_changing_again_keeps_its_place_in_the_queue():
+    store = make_store("F1", "F2")
+    watch = PriceWatch(store, [AlertRule(AlertKind.PRICE, 2.0)], budget=0.0)
+    store.apply(QuotesPosted(S, None, [quote("F1", "FanDuel", 120)]))
+    watch.judge_soon(("p", "F2"))
+    watch.judge_soon(("p", "F1"))  # already waiting: stays behind F2
+    store.apply(QuotesPosted(S, None, [quote("F2", "FanDuel", 130)]))
+    assert watch.run(store.drain_changes(), 1000.0).fired == 1
+    assert store.alerts()[0].fixture_id == "F2"
+    assert watch.run(store.drain_changes(), 1000.0).fired == 1
+    assert store.alerts()[0].fixture_id == "F1"
+
+
+def test_no_rules_judge_nothing_and_steam_is_logged_with_its_mark():
+    store = make_store("F1")
+    watch = PriceWatch(store)
+    store.apply(QuotesPosted(S, None, [quote("F1", b, -110) for b in ("Pinnacle", "DraftKings", "FanDuel")]))
+    store.apply(QuotesPosted(S, None, [quote("F1", "Pinnacle", -125)]))
+    store.apply(QuotesPosted(S, None, [quote("F1", "DraftKings", -120), quote("F1", "FanDuel", -120)]))
+    watched = watch.run(store.drain_changes(), 1000.0)
+    assert (watched.steam, watched.fired, watched.marks_changed) == (1, 0, True)
+    [alert] = store.alerts()
+    assert alert.kind == "steam" and alert.important and "steam on Denver Nuggets" in alert.text
+    assert watch.marked == {("p", "F1")}
+    assert watch.run(store.drain_changes(), 1000.0).marks_changed is False
