@@ -74,13 +74,17 @@ STEAM_MARK = "⇈"
 
 
 def _markers(fixture: Fixture, pinned: bool, unread: bool, steam: bool, gap: str) -> Text:
-    """Live, steam, pinned and unread marks; the narrow list has no gap, so steam takes the unread slot when free."""
+    """Live, steam, pinned and unread marks; the narrow list has no gap, so there steam shows in the pin's place."""
     markers = Text()
     markers.append("●" if fixture.is_live else " ", style="bold red" if fixture.is_live else "")
     if gap:
         markers.append(STEAM_MARK if steam else gap, style="bold magenta")
-    markers.append("★" if pinned else " ", style="bold yellow")
-    markers.append("!" if unread else STEAM_MARK if steam and not gap else " ", style="bold magenta")
+        markers.append("★" if pinned else " ", style="bold yellow")
+    elif steam:
+        markers.append(STEAM_MARK, style="bold magenta")
+    else:
+        markers.append("★" if pinned else " ", style="bold yellow")
+    markers.append("!" if unread else " ", style="bold magenta")
     return markers
 
 
