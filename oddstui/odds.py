@@ -7,6 +7,7 @@ prices (decimal <= 1, American strictly between -100 and +100, NaN, inf) with
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
@@ -89,9 +90,38 @@ def probability_to_decimal(probability: float) -> float:
     return 1.0 / probability
 
 
-def decimal_to_fractional(decimal: float, max_denominator: int = 100) -> Fraction:
-    """The nearest fraction with a small denominator: 1.9090… -> 10/11."""
-    return Fraction(check_decimal(decimal) - 1.0).limit_denominator(max_denominator)
+ODDS_AGAINST_LADDER: tuple[tuple[int, int], ...] = (
+    (1, 1), (21, 20), (11, 10), (6, 5), (5, 4), (11, 8), (6, 4), (13, 8), (7, 4), (15, 8),
+    (2, 1), (9, 4), (5, 2), (11, 4), (3, 1), (10, 3), (7, 2), (4, 1), (9, 2), (5, 1),
+    (11, 2), (6, 1), (13, 2), (7, 1), (15, 2), (8, 1), (17, 2), (9, 1), (10, 1), (11, 1),
+    (12, 1), (14, 1), (16, 1), (18, 1), (20, 1), (25, 1), (33, 1), (40, 1), (50, 1), (66, 1),
+    (80, 1), (100, 1),
+)  # fmt: skip
+"""The traditional UK fractional ladder from evens up, as books write it (6/4, not 3/2)."""
+FRACTIONAL_LADDER: tuple[tuple[int, int], ...] = (
+    *sorted(((d, n) for n, d in ODDS_AGAINST_LADDER[1:]), key=lambda step: step[0] / step[1]),
+    *ODDS_AGAINST_LADDER,
+)
+"""The whole ladder, shortest first: its odds-on side mirrors the odds-against one (4/6 and 6/4, 1/5 and 5/1)."""
+QUOTE_ROUNDING = 0.0005
+"""Half a unit in the third decimal place, where decimal quotes stop: 1.909 is the quote of 10/11 (1.90909…)."""
+
+
+def ladder_fraction(decimal: float) -> tuple[int, int]:
+    """The fraction a UK book would show: the longest ladder step not longer than the price, as (numerator,
+    denominator): 2.0 -> (1, 1), 1.909 -> (10, 11), 2.5 -> (6, 4), 12.03 -> (11, 1).
+
+    A shown price is never better for the bettor than the real one, except by the rounding of a decimal quote
+    (`QUOTE_ROUNDING`). Beyond the ladder's top it is the whole n/1 at or below the price; below its bottom
+    (1/100), the whole 1/n at or below it (1.004 -> 1/250).
+    """
+    profit = check_decimal(decimal) - 1.0
+    if profit >= 100.0:
+        return math.floor(profit + QUOTE_ROUNDING), 1
+    if profit + QUOTE_ROUNDING < 0.01:
+        return 1, math.ceil(round(1.0 / profit, 6))  # rounded: 1.005 - 1 is 0.00499999…
+    index = bisect.bisect_right(FRACTIONAL_LADDER, profit + QUOTE_ROUNDING, key=lambda step: step[0] / step[1])
+    return FRACTIONAL_LADDER[index - 1]
 
 
 def fractional_to_decimal(fractional: Fraction | str) -> float:
@@ -176,8 +206,8 @@ def format_price(decimal: float, fmt: OddsFormat, american: int | None = None) -
         case OddsFormat.PROBABILITY:
             return f"{decimal_to_probability(decimal) * 100:.1f}%"
         case OddsFormat.FRACTIONAL:
-            frac = decimal_to_fractional(decimal)
-            return f"{frac.numerator}/{frac.denominator}"
+            numerator, denominator = ladder_fraction(decimal)
+            return f"{numerator}/{denominator}"
         case OddsFormat.HONG_KONG:
             return f"{decimal_to_hong_kong(decimal):.2f}"
         case OddsFormat.MALAY:

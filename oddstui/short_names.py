@@ -2,6 +2,7 @@
 
 Whole words are kept or dropped, never cut mid-word: 'Oklahoma City Thunder' -> 'Thunder', 'Manchester
 City' -> 'Man City', 'Shai Gilgeous-Alexander' -> 'Gilgeous-Alexander', 'Player Passing Yards' -> 'Passing Yards'.
+Where even that is too long, a three-letter code: 'Tottenham Hotspur' -> 'TOT', 'Los Angeles Lakers' -> 'LAL'.
 """
 
 from __future__ import annotations
@@ -62,6 +63,34 @@ def short_teams(away: str, home: str, sport: str = "", league: str = "") -> tupl
     if short_away.lower() == short_home.lower():
         return away, home
     return short_away, short_home
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _code_words(team: str, sport: str) -> list[str]:
+    name = surname(team) if sport in INDIVIDUAL_SPORTS else team
+    return [w for w in _WORD.findall(name) if w.lower() not in CLUB_AFFIXES] or [name]
+
+
+@functools.lru_cache(maxsize=4096)
+def team_code(team: str, sport: str = "") -> str:
+    """Three letters for a team, as a scoreboard writes it: its place's first letters ('TOT', 'BOS'), the initials
+    of a longer name ('LAL', 'GSW', 'BHA'), a player's surname ('ALC' for Carlos Alcaraz)."""
+    words = _code_words(team, sport)
+    if len(words) >= 3:
+        return "".join(w[0] for w in words[:3]).upper()
+    return words[0][:3].upper()
+
+
+def team_codes(away: str, home: str, sport: str = "") -> tuple[str, str] | None:
+    """Both sides' codes, told apart where their places are alike ('MCI' and 'MUN'); None when they cannot be."""
+    codes = team_code(away, sport), team_code(home, sport)
+    if codes[0] != codes[1]:
+        return codes
+    away_words, home_words = _code_words(away, sport), _code_words(home, sport)
+    codes = (away_words[0][0] + away_words[-1][:2]).upper(), (home_words[0][0] + home_words[-1][:2]).upper()
+    return codes if codes[0] != codes[1] else None
 
 
 _PLAYER_WORD = re.compile(r"^\s*player\s+", re.IGNORECASE)

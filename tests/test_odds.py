@@ -1,23 +1,25 @@
 import math
-from fractions import Fraction
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from oddstui.odds import (
+    FRACTIONAL_LADDER,
+    QUOTE_ROUNDING,
     OddsError,
     OddsFormat,
     american_to_decimal,
     best_price,
     decimal_to_american,
-    decimal_to_fractional,
     decimal_to_hong_kong,
     decimal_to_indonesian,
     decimal_to_malay,
     decimal_to_probability,
     format_price,
+    fractional_to_decimal,
     hold,
+    ladder_fraction,
     no_vig_prices,
     no_vig_probabilities,
     overround,
@@ -26,14 +28,14 @@ from oddstui.odds import (
 )
 
 KNOWN = [
-    # american, decimal, probability, fractional, hong kong, malay, indonesian
-    (100, 2.0, 0.5, Fraction(1, 1), 1.0, 1.0, 1.0),
-    (-110, 1 + 100 / 110, 110 / 210, Fraction(10, 11), 100 / 110, 100 / 110, -1.1),
-    (150, 2.5, 0.4, Fraction(3, 2), 1.5, -1 / 1.5, 1.5),
-    (-200, 1.5, 2 / 3, Fraction(1, 2), 0.5, 0.5, -2.0),
-    (250, 3.5, 1 / 3.5, Fraction(5, 2), 2.5, -0.4, 2.5),
-    (-400, 1.25, 0.8, Fraction(1, 4), 0.25, 0.25, -4.0),
-    (1000, 11.0, 1 / 11, Fraction(10, 1), 10.0, -0.1, 10.0),
+    # american, decimal, probability, fractional (as a UK book writes it), hong kong, malay, indonesian
+    (100, 2.0, 0.5, (1, 1), 1.0, 1.0, 1.0),
+    (-110, 1 + 100 / 110, 110 / 210, (10, 11), 100 / 110, 100 / 110, -1.1),
+    (150, 2.5, 0.4, (6, 4), 1.5, -1 / 1.5, 1.5),
+    (-200, 1.5, 2 / 3, (1, 2), 0.5, 0.5, -2.0),
+    (250, 3.5, 1 / 3.5, (5, 2), 2.5, -0.4, 2.5),
+    (-400, 1.25, 0.8, (1, 4), 0.25, 0.25, -4.0),
+    (1000, 11.0, 1 / 11, (10, 1), 10.0, -0.1, 10.0),
 ]
 
 
@@ -42,7 +44,7 @@ def test_known_conversions(american, decimal, prob, frac, hk, malay, indo):
     assert american_to_decimal(american) == pytest.approx(decimal, abs=1e-12)
     assert decimal_to_american(decimal) == american
     assert decimal_to_probability(decimal) == pytest.approx(prob)
-    assert decimal_to_fractional(decimal) == frac
+    assert ladder_fraction(decimal) == frac
     assert decimal_to_hong_kong(decimal) == pytest.approx(hk)
     assert decimal_to_malay(decimal) == pytest.approx(malay)
     assert decimal_to_indonesian(decimal) == pytest.approx(indo)
@@ -52,7 +54,7 @@ def test_known_conversions(american, decimal, prob, frac, hk, malay, indo):
         (OddsFormat.HONG_KONG, hk),
         (OddsFormat.MALAY, malay),
         (OddsFormat.INDONESIAN, indo),
-        (OddsFormat.FRACTIONAL, f"{frac.numerator}/{frac.denominator}"),
+        (OddsFormat.FRACTIONAL, f"{frac[0]}/{frac[1]}"),
     ]:
         assert to_decimal(value, fmt) == pytest.approx(decimal), fmt
 
@@ -151,7 +153,7 @@ def test_format_price_every_format():
     assert format_price(1.5, OddsFormat.AMERICAN) == "-200"
     assert format_price(2.5, OddsFormat.DECIMAL) == "2.50"
     assert format_price(2.5, OddsFormat.PROBABILITY) == "40.0%"
-    assert format_price(2.5, OddsFormat.FRACTIONAL) == "3/2"
+    assert format_price(2.5, OddsFormat.FRACTIONAL) == "6/4"
     assert format_price(2.5, OddsFormat.HONG_KONG) == "1.50"
     assert format_price(2.5, OddsFormat.MALAY) == "-0.67"
     assert format_price(1.5, OddsFormat.INDONESIAN) == "-2.00"
@@ -162,3 +164,55 @@ def test_odds_format_parse():
     assert OddsFormat.parse("HONG_KONG") is OddsFormat.HONG_KONG
     with pytest.raises(ValueError, match="use one of"):
         OddsFormat.parse("roman")
+
+
+@pytest.mark.parametrize(
+    ("decimal", "shown"),
+    [
+        (2.0, "1/1"),  # evens is written 1/1: every fractional cell reads back as a fraction
+        (1.909, "10/11"),  # the 3-decimal quote of 10/11 (1.90909…)
+        (american_to_decimal(-110), "10/11"),
+        (1.91, "10/11"),
+        (1.95, "10/11"),  # between steps: the step below, never evens
+        (1.333, "1/3"),
+        (1.33, "3/10"),  # a 2-decimal quote below 1/3 is not shown as 1/3
+        (2.5, "6/4"),
+        (2.75, "7/4"),
+        (4.333, "10/3"),
+        (12.03, "11/1"),
+        (65.0, "50/1"),
+        (101.0, "100/1"),
+        (150.5, "149/1"),  # beyond the ladder: whole n/1, rounded down
+        (1.01, "1/100"),
+        (1.005, "1/200"),  # below the ladder: whole 1/n, never shorter than the price
+        (1.004, "1/250"),
+    ],
+)
+def test_fractional_shows_the_uk_ladder_step_at_or_below_the_price(decimal, shown):
+    assert format_price(decimal, OddsFormat.FRACTIONAL) == shown
+
+
+def test_the_ladder_is_ordered_and_its_odds_on_side_mirrors_the_odds_against_side():
+    values = [n / d for n, d in FRACTIONAL_LADDER]
+    assert values == sorted(values) and len(set(values)) == len(values)
+    steps = set(FRACTIONAL_LADDER)
+    assert all((d, n) in steps for n, d in steps)
+    assert {(4, 6), (8, 13), (8, 11), (10, 11), (11, 10), (6, 4), (13, 8), (100, 1), (1, 100)} <= steps
+
+
+@given(st.floats(min_value=1.0001, max_value=5000, allow_nan=False))
+def test_a_shown_fraction_is_never_better_than_the_price_and_is_the_longest_such_step(decimal):
+    numerator, denominator = ladder_fraction(decimal)
+    shown = fractional_to_decimal(f"{numerator}/{denominator}")
+    assert shown <= decimal + QUOTE_ROUNDING
+    longer = [1 + n / d for n, d in FRACTIONAL_LADDER if 1 + n / d > shown]
+    assert not longer or longer[0] > decimal + QUOTE_ROUNDING
+    assert len(f"{numerator}/{denominator}") <= 5 or decimal >= 1001.0 or decimal < 1.001
+
+
+@given(st.floats(min_value=1.0001, max_value=500), st.floats(min_value=1.0001, max_value=500))
+def test_a_longer_price_never_shows_a_shorter_fraction(low, high):
+    """Best and fair stay in the same order on screen: rounding down keeps prices' order (ties allowed)."""
+    low, high = min(low, high), max(low, high)
+    shown_low, shown_high = ladder_fraction(low), ladder_fraction(high)
+    assert shown_low[0] / shown_low[1] <= shown_high[0] / shown_high[1]

@@ -4,7 +4,8 @@ import pytest
 
 from oddstui.market_view import short_label
 from oddstui.model import Fixture
-from oddstui.short_names import short_team, short_teams, stat_name, surname
+from oddstui.short_names import short_team, short_teams, stat_name, surname, team_code, team_codes
+from oddstui.ui.widgets.fixture_list import narrow_label
 
 
 @pytest.mark.parametrize(
@@ -48,3 +49,33 @@ def test_a_selection_label_takes_the_fixtures_short_names_and_o_u():
     assert short_label("Miami Heat Over 118.5", game) == "Heat O 118.5"
     assert short_label("Under 227.5", None) == "U 227.5"
     assert short_label("Overtime", None) == "Overtime"  # whole words only
+
+
+@pytest.mark.parametrize(
+    ("team", "sport", "code"),
+    [
+        ("Tottenham Hotspur", "soccer", "TOT"),
+        ("AFC Bournemouth", "soccer", "BOU"),
+        ("Brighton & Hove Albion", "soccer", "BHA"),
+        ("Boston Celtics", "basketball", "BOS"),
+        ("Los Angeles Lakers", "basketball", "LAL"),
+        ("Golden State Warriors", "basketball", "GSW"),
+        ("Carlos Alcaraz", "tennis", "ALC"),
+    ],
+)
+def test_a_team_has_a_three_letter_code(team, sport, code):
+    assert team_code(team, sport) == code
+
+
+def test_two_teams_never_share_a_code():
+    assert team_codes("Manchester City", "Manchester United", "soccer") == ("MCI", "MUN")
+    assert team_codes("New York Rangers", "New York Islanders", "hockey") == ("NYR", "NYI")
+    assert team_codes("Sydney FC", "Sydney", "soccer") is None  # no code tells them apart
+
+
+def test_the_narrow_list_shows_a_code_where_a_short_name_does_not_fit_beside_the_time():
+    game = Fixture("p", "1", "soccer", "EPL", "Tottenham Hotspur", "Wolverhampton Wanderers", 0.0)
+    away, home = (line.plain for line in narrow_label(game, pinned=False, unread=False))
+    assert away.split() == ["Wolverhampton"] and home.split() == ["TOT", "00:00"]
+    derby = Fixture("p", "2", "soccer", "EFL", "Bristol Rovers", "Bristol City", 0.0)
+    assert [line.plain.split() for line in narrow_label(derby, False, False)] == [["Bristol", "City"], ["BRO", "00:00"]]

@@ -26,7 +26,7 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from oddstui.model import Fixture, FixtureStatus
-from oddstui.short_names import short_teams
+from oddstui.short_names import short_teams, team_codes
 
 FixtureRef = tuple[str, str]
 WIDTHS = ("wide", "narrow", "hidden")
@@ -116,9 +116,11 @@ def narrow_label(
 ) -> list[Text]:
     """A ticker: away team and its score (or an unusual status), then home team and its score (or start hour).
 
-    The teams' short names; a lock before the home team when every price is suspended.
+    The teams' short names, or their codes where a name does not fit ('TOT 14:48'); a lock before the home team
+    when every price is suspended.
     """
     away, home = short_teams(fixture.away, fixture.home, fixture.sport, fixture.league)
+    codes = team_codes(fixture.away, fixture.home, fixture.sport) or (away, home)
     code = STATUS_CODES.get(fixture.status.value, "")
     start = time.strftime("%H:%M", time.localtime(fixture.start))  # the day: in the wide list (v)
     score = fixture.score if _shown_score(fixture) else None
@@ -126,8 +128,9 @@ def narrow_label(
     top = _markers(fixture, pinned, unread, steam, "")
     bottom = Text("🔒 " if suspended else "   ", style="bold yellow")
     status_style = STATUS_STYLES.get(fixture.status.value, "dim")
-    for line, name, right in ((top, away, rights[0]), (bottom, home, rights[1])):
+    for line, name, team_code, right in ((top, away, codes[0], rights[0]), (bottom, home, codes[1], rights[1])):
         room = NARROW_TEXT - line.cell_len - cell_len(right) - 1
+        name = name if cell_len(name) <= room else team_code
         line.append(name if cell_len(name) <= room else name[: max(0, room - 1)] + "…")
         line.append(" " * (NARROW_TEXT - line.cell_len - cell_len(right)))
         line.append(right, style="dim" if right == start else status_style if code and code in right else "bold")
