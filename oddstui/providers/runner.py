@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import contextlib
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -51,3 +53,13 @@ def build_clients(
 
             clients.append(OddsStreamClient(provider, feed, leagues=settings.leagues, **tuning))
     return clients
+
+
+async def stop_clients(tasks: Iterable[asyncio.Task[None]]) -> None:
+    """Cancel every client task, then wait for each to end; what they raised is the caller's to have reported."""
+    tasks = list(tasks)
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
