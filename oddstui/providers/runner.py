@@ -51,7 +51,7 @@ def build_clients(
         elif provider.name == "oddsstream":
             from oddstui.providers.oddsstream import OddsStreamClient
 
-            clients.append(OddsStreamClient(provider, feed, leagues=settings.leagues, **tuning))
+            clients.append(OddsStreamClient(provider, feed, sports=settings.sports, leagues=settings.leagues, **tuning))
     return clients
 
 

@@ -136,7 +136,7 @@ async def test_envelope_with_a_row_of_every_documented_field():
     assert (quote.book, quote.market, quote.selection, quote.limit) == ("Pinnacle", "Moneyline", "Arsenal", 25000.0)
     assert quote.deep_link == "https://pinnacle.example/arsenal-chelsea" and not quote.locked
     (fixture,) = store.all_fixtures()
-    assert (fixture.home, fixture.away, fixture.league, fixture.sport) == ("Arsenal", "Chelsea", "EPL", "football")
+    assert (fixture.home, fixture.away, fixture.league, fixture.sport) == ("Arsenal", "Chelsea", "EPL", "soccer")
     assert fixture.start == 1796482800.0
 
 
