@@ -95,6 +95,16 @@ async def settle(pilot, app: OddsApp, condition: Callable[[], bool] | None = Non
     raise AssertionError(f"the app did not settle: {[(h.stream, h.state.value) for h in app.store.health()]}")
 
 
+async def wait_until(pilot, condition: Callable[[], object], timeout: float = 5.0, step: float = 0.05) -> bool:
+    """Pause until `condition` holds, at most `timeout` seconds; whether it held (the caller asserts what it needs)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() >= deadline:
+            return False
+        await pilot.pause(step)
+    return True
+
+
 def env_without_keys() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
 
