@@ -10,7 +10,7 @@ import pytest
 from oddstui.ui.widgets.price_grid import COPILOT
 from tests.ui.conftest import make_app, rows_to, settle
 
-pytestmark = pytest.mark.timeout(90)
+pytestmark = [pytest.mark.timeout(90), pytest.mark.staggered]
 
 
 def open_moneyline(row) -> bool:

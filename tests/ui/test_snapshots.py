@@ -10,7 +10,7 @@ from oddstui.model import FixtureStatus
 from oddstui.ui.widgets.price_grid import COPILOT
 from tests.ui.conftest import make_app, settle, step
 
-pytestmark = pytest.mark.timeout(90)
+pytestmark = [pytest.mark.timeout(90), pytest.mark.staggered]
 SIZE = (160, 48)
 
 
