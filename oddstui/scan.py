@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import sys
 import time
 from collections.abc import Callable
@@ -93,7 +92,7 @@ async def scan(
 ) -> int:
     """Run until --count signal lines, --for seconds, `stop`, or every stream has stopped; 1 after an auth error."""
     from oddstui.providers.feed import Feed
-    from oddstui.providers.runner import build_clients
+    from oddstui.providers.runner import build_clients, stop_clients
 
     feed, store = Feed(), Store()
     clients = build_clients(settings, feed, only=options.providers, cache_dir=cache_dir, **tuning)
@@ -133,11 +132,7 @@ async def scan(
             if all(task.done() for task in tasks) or (stop is not None and stop.is_set()):
                 break
     finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await stop_clients(tasks)
     print(f"scan: {lines} signal lines, {len(shown)} signals open, in {time.monotonic() - started:.2f} s", file=err)
     return 1 if auth_errors else 0
 

@@ -20,7 +20,7 @@ from oddstui.logfile import one_line
 from oddstui.model import Event, FrameRejected, QuotesLocked, QuotesPosted, StreamHealthChanged, StreamState
 from oddstui.persist import write_atomic
 from oddstui.providers.feed import Feed
-from oddstui.providers.runner import build_clients
+from oddstui.providers.runner import build_clients, stop_clients
 from oddstui.store import Store
 
 log = logging.getLogger(__name__)
@@ -107,11 +107,7 @@ async def tail(
             if ended or (deadline is not None and time.monotonic() >= deadline) or (stop is not None and stop.is_set()):
                 break
     finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await stop_clients(tasks)
     output.take(feed.drain())  # what arrived meanwhile, still within --count
     shown = "applied" if options.quiet else "printed"
     print(

@@ -4,31 +4,13 @@ import pytest
 
 from oddstui.book_codes import BookCodes, derived_code
 from oddstui.market_view import CONSENSUS, build_grid, market_period, market_rank
-from oddstui.model import Fixture, OddsFormat, Quote
-from oddstui.odds import american_to_decimal
+from oddstui.model import Quote
+from tests.factories import american_quote, game
 
 REF = ("p", "F1")
-NBA = Fixture("p", "F1", "basketball", "NBA", "Boston Celtics", "Miami Heat", 0.0)
-EPL = Fixture("p", "F2", "soccer", "EPL", "Arsenal", "Chelsea", 0.0)
-
-
-def q(book, market, selection, american, points=None, *, player="", main=True, locked=False, stale=False):
-    return Quote(
-        "p",
-        f"{book}:{market}:{selection}:{points}",
-        "F1",
-        book,
-        market,
-        selection,
-        american_to_decimal(american),
-        raw=american,
-        raw_format=OddsFormat.AMERICAN,
-        points=points,
-        player=player,
-        is_main=main,
-        locked=locked,
-        stale=stale,
-    )
+NBA = game()
+EPL = game("F2", "EPL", "Arsenal", "Chelsea", sport="soccer")
+q = american_quote
 
 
 def live(quote: Quote) -> bool:
@@ -108,8 +90,8 @@ def ladder(book, main, lines, price=-110):
     """A spread ladder: home gives `line`, away takes it; `main` is the main line."""
     quotes = []
     for line in lines:
-        quotes.append(q(book, "Point Spread", "Boston Celtics", price, line, main=line == main))
-        quotes.append(q(book, "Point Spread", "Miami Heat", price, -line, main=line == main))
+        quotes.append(q(book, "Point Spread", "Boston Celtics", price, line, is_main=line == main))
+        quotes.append(q(book, "Point Spread", "Miami Heat", price, -line, is_main=line == main))
     return quotes
 
 
@@ -137,7 +119,7 @@ def test_lines_in_selection_names_fold_too_and_a_live_main_beats_a_locked_one():
         q("Pinnacle", "Team Total", "Miami Heat Under 97.5", -110, 97.5),
         q("Pinnacle", "Team Total", "Miami Heat Over 101.5", -105, 101.5, locked=True),
         q("Pinnacle", "Team Total", "Miami Heat Under 101.5", -115, 101.5, locked=True),
-        q("Pinnacle", "Team Total", "Miami Heat Over 93.5", -150, 93.5, main=False),
+        q("Pinnacle", "Team Total", "Miami Heat Over 93.5", -150, 93.5, is_main=False),
     ]
     section = grid(quotes).sections[0]
     assert labels(section) == ["Miami Heat Over 97.5", "Miami Heat Under 97.5"]

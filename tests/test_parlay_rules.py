@@ -6,19 +6,12 @@ import pytest
 
 from oddstui.model import Quote
 from oddstui.parlay_rules import conflict
+from tests.factories import american_quote
 
 
 def quote(market: str, selection: str, points: float | None = None, fixture: str = "g1", book: str = "DK") -> Quote:
-    return Quote(
-        "opticodds",
-        f"{fixture}:{market}:{selection}:{points}:{book}",
-        fixture,
-        book,
-        market,
-        selection,
-        2.0,
-        points=points,
-    )
+    """An even-money price: only the market, selection, line and game matter to the rules."""
+    return american_quote(book, market, selection, 100, points, provider="opticodds", fixture_id=fixture)
 
 
 @pytest.mark.parametrize(

@@ -5,10 +5,7 @@ import pytest
 from oddstui.devig import DevigMethod
 from oddstui.market_view import CONSENSUS
 from oddstui.model import (
-    Fixture,
     FixtureStatus,
-    OddsFormat,
-    Quote,
     QuotesLocked,
     QuotesMarkedStale,
     QuotesPosted,
@@ -17,34 +14,22 @@ from oddstui.model import (
     StreamHealthChanged,
     StreamState,
 )
-from oddstui.odds import american_to_decimal
 from oddstui.signals import Scanner, ScanSettings, SignalKind, scan
 from oddstui.store import Store
+from tests.factories import american_quote, game
 
 S = "p:odds"
 SPREAD, TOTAL, ML = "Point Spread", "Total Points", "Moneyline"
 
 
 def quote(book, market, selection, american, points=None, fixture_id="F1"):
-    return Quote(
-        "p",
-        f"{fixture_id}:{book}:{market}:{selection}:{points}",
-        fixture_id,
-        book,
-        market,
-        selection,
-        american_to_decimal(american),
-        raw=american,
-        raw_format=OddsFormat.AMERICAN,
-        points=points,
-        stream=S,
-    )
+    return american_quote(book, market, selection, american, points, fixture_id=fixture_id, stream=S)
 
 
 def make_store(*quotes, status=FixtureStatus.UNPLAYED):
     store = Store()
     store.apply(StreamHealthChanged(StreamHealth(S, "p", StreamState.LIVE)))
-    store.upsert_fixture(S, None, Fixture("p", "F1", "basketball", "NBA", "Denver Nuggets", "Miami Heat", 0.0, status))
+    store.upsert_fixture(S, None, game(home="Denver Nuggets", status=status))
     store.apply(QuotesPosted(S, None, list(quotes)))
     return store
 
@@ -194,7 +179,7 @@ def test_low_hold_markets_and_sorting_by_edge():
 
 def test_a_rescan_recomputes_only_changed_markets_and_drops_a_stale_leg_at_once():
     store = make_store(*demo_arb(), quote("BookA", ML, "Denver Nuggets", -110))
-    store.upsert_fixture(S, None, Fixture("p", "F2", "basketball", "NBA", "Utah Jazz", "Orlando Magic", 0.0))
+    store.upsert_fixture(S, None, game("F2", home="Utah Jazz", away="Orlando Magic"))
     store.apply(QuotesPosted(S, None, [quote("BookA", ML, "Utah Jazz", -110, fixture_id="F2")]))
     scanner = Scanner()
     assert [s.kind for s in scanner.scan(store)] == [SignalKind.ARB] and scanner.recomputed == 3

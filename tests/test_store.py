@@ -1,13 +1,13 @@
+from functools import partial
+
 import pytest
 
 from oddstui.model import (
-    Fixture,
     FixtureChange,
     FixtureChanged,
     FixtureStatus,
     FixtureUpserted,
     FrameRejected,
-    OddsFormat,
     Quote,
     QuotesLocked,
     QuotesMarkedStale,
@@ -20,8 +20,8 @@ from oddstui.model import (
     StreamHealthChanged,
     StreamState,
 )
-from oddstui.odds import american_to_decimal
 from oddstui.store import EVICT_EVERY, FixtureFilter, Store
+from tests.factories import american_quote, game
 
 S = "opticodds:odds:basketball"
 
@@ -34,45 +34,13 @@ class Clock:
         return self.now
 
 
-def quote(
-    key="k1",
-    american=-110,
-    book="Pinnacle",
-    fixture_id="F1",
-    selection="Celtics",
-    market="Moneyline",
-    group="ml",
-    points=None,
-    player="",
-    copilot_id=None,
-):
-    return Quote(
-        "opticodds",
-        key,
-        fixture_id,
-        book,
-        market,
-        selection,
-        american_to_decimal(american),
-        raw=american,
-        raw_format=OddsFormat.AMERICAN,
-        stream=S,
-        group=group,
-        points=points,
-        player=player,
-        copilot_id=copilot_id,
-    )
+def quote(key="k1", american=-110, book="Pinnacle", fixture_id="F1", selection="Celtics", market="Moneyline", **kw):
+    """A Pinnacle moneyline price on OpticOdds' basketball stream unless told otherwise."""
+    kw = {"group": "ml", "provider": "opticodds", "fixture_id": fixture_id, "key": key, "stream": S, **kw}
+    return american_quote(book, market, selection, american, **kw)
 
 
-def fixture(
-    fixture_id="F1",
-    league="NBA",
-    home="Boston Celtics",
-    away="Miami Heat",
-    status=FixtureStatus.UNPLAYED,
-    start=1_000_000.0,
-):
-    return Fixture("opticodds", fixture_id, "basketball", league, home, away, start, status)
+fixture = partial(game, provider="opticodds", start=1_000_000.0)
 
 
 @pytest.fixture

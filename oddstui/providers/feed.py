@@ -5,6 +5,8 @@ quotes than the market it has already folded, it is folded: prices coalesce to t
 and scores to the latest per fixture, so memory stays bounded by about twice the size of the market
 however slow the consumer is. Other events (fixture changes, health) keep their order and are few.
 A stale mark keeps its place after the prices it follows: a fold never lets an older price undo it.
+A game that ends (or is called off) takes its folded prices with it, so games that come and go while
+the consumer is stalled do not pile up: its locks become a stale mark, so no price of it turns live.
 """
 
 from __future__ import annotations
@@ -12,7 +14,16 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 
-from oddstui.model import Event, Quote, QuotesLocked, QuotesMarkedStale, QuotesPosted, ScoreUpdated
+from oddstui.model import (
+    Event,
+    FixtureChanged,
+    FixtureUpserted,
+    Quote,
+    QuotesLocked,
+    QuotesMarkedStale,
+    QuotesPosted,
+    ScoreUpdated,
+)
 
 MIN_BACKLOG = 64
 """Quotes (or events) that may wait unfolded before the feed has seen how large the market is."""
@@ -52,6 +63,7 @@ class Feed:
     def _fold(self) -> None:
         """Coalesce the backlog into the latest price per key and score per fixture."""
         prices = self._prices
+        departed: set[tuple[str, str]] = set()
         for event in self._backlog:
             if isinstance(event, QuotesPosted | QuotesLocked):
                 locked = isinstance(event, QuotesLocked)
@@ -65,9 +77,13 @@ class Feed:
                 self._scores[(event.provider, event.fixture_id)] = event
             else:
                 self._keep(event)
+                if isinstance(event, FixtureChanged | FixtureUpserted):
+                    _note_departure(event, departed)
+        if departed:
+            self._drop_departed(departed)
         self._backlog = []
         self._backlog_quotes = 0
-        self._fold_at = max(self._fold_at, len(prices))
+        self._fold_at = max(self._fold_at, len(self._prices))
 
     def _fold_stale(self, event: QuotesMarkedStale) -> None:
         """Keys with a folded price are marked after it; the rest keep the event's place among the others."""
@@ -77,6 +93,17 @@ class Feed:
         if len(folded) < len(event.keys):
             rest = [key for key in event.keys if (event.provider, key) not in self._prices]
             self._keep(QuotesMarkedStale(event.stream, event.provider, rest))
+
+    def _drop_departed(self, departed: set[tuple[str, str]]) -> None:
+        """Games that ended leave the fold: their prices are dropped, and their locks queued as a stale mark."""
+        locked: dict[tuple[str, str], list[str]] = {}
+        for key, (quote, is_lock) in list(self._prices.items()):
+            if (quote.provider, quote.fixture_id) in departed:
+                del self._prices[key]
+                if is_lock:
+                    locked.setdefault((quote.stream, quote.provider), []).append(quote.key)
+        for (stream, provider), keys in locked.items():
+            self._keep(QuotesMarkedStale(stream, provider, keys))
 
     def _keep(self, event: Event) -> None:
         """Queue a non-price event in order, dropping the oldest once the consumer is too far behind."""
@@ -127,3 +154,15 @@ class Feed:
         except TimeoutError:
             return False
         return True
+
+
+def _note_departure(event: FixtureChanged | FixtureUpserted, departed: set[tuple[str, str]]) -> None:
+    """Add a game that ended or was called off to `departed`; take one that is back on (a status undone) off it."""
+    if isinstance(event, FixtureChanged):
+        status, ref = event.change.new_status, (event.change.provider, event.change.fixture_id)
+    else:
+        status, ref = event.fixture.status, (event.fixture.provider, event.fixture.fixture_id)
+    if status is not None and status.is_terminal:
+        departed.add(ref)
+    elif status is not None:
+        departed.discard(ref)

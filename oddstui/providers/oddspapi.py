@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import Awaitable, Sequence
 from pathlib import Path
@@ -47,8 +48,10 @@ from oddstui.providers.oddspapi_wire import (
     Outcome,
     WireError,
     book_flags,
+    book_slugs,
     decode_frame,
     fixture_from_payload,
+    guessed_slug,
     outcome_from_wire,
     score_from_periods,
     snapshot_outcomes,
@@ -56,6 +59,7 @@ from oddstui.providers.oddspapi_wire import (
 )
 
 STREAM = "oddspapi:ws"
+log = logging.getLogger(__name__)
 CHANNELS = ("fixtures", "scores", "odds", "bookmakers")
 PRICE_CHANNELS = frozenset({"odds", "bookmakers"})
 SPORT_IDS = {"soccer": 10, "basketball": 11, "tennis": 12, "baseball": 13, "football": 14, "hockey": 15}
@@ -92,7 +96,9 @@ class OddsPapiClient:
         self.settings = settings
         self.feed = feed
         self.sport_ids = sorted({SPORT_IDS[s] for s in sports if s in SPORT_IDS}) or sorted(SPORT_IDS.values())
-        self.bookmakers = [b.lower() for b in books]
+        self.books = tuple(books)
+        self.bookmakers = [guessed_slug(book) for book in books]
+        """The login's and snapshots' bookmaker filter: slugs, as the `/bookmakers` catalog names them once read."""
         self.names = MarketNames(cache_dir / "oddspapi-markets.json" if cache_dir else None)
         self.names.load_cache()
         self.backoff = Backoff(backoff_base)
@@ -141,6 +147,8 @@ class OddsPapiClient:
     # --- one connection -------------------------------------------------------------
 
     async def _session(self) -> None:
+        if self.books and not self._names_loaded and self.connections == 0:
+            await self._load_names()  # the login filters bookmakers by slug: learn them first, once
         async with websocket_connect(self.settings.ws_url, max_size=MAX_FRAME, open_timeout=10, close_timeout=2) as ws:
             self.logged_in = False
             self._prepare_resume()
@@ -525,6 +533,10 @@ class OddsPapiClient:
                 if isinstance(row, dict) and isinstance(row.get("slug"), str):
                     self.book_names[row["slug"]] = str(row.get("bookmakerName") or row["slug"])
         self._names_loaded = True
+        if self.books and self.book_names:
+            self.bookmakers = book_slugs(self.books, self.book_names)
+            if not self.bookmakers:
+                log.warning("oddspapi: no configured book is in the /bookmakers catalog: streaming every book")
 
     async def _load_markets(self, sport_id: int) -> None:
         self.names.update(sport_id, await self.rest.get("/markets", {"sportId": sport_id}))

@@ -8,7 +8,8 @@ and raises `WireError` (never quoting the payload) for anything it cannot read.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -91,6 +92,21 @@ def _dict(value: object, name: str) -> dict:
     if not isinstance(value, dict):
         raise WireError(f"{name} is not an object")
     return value
+
+
+def guessed_slug(book: str) -> str:
+    """A bookmaker slug guessed from a name ("William Hill" -> "williamhill"), until the `/bookmakers` catalog says."""
+    return re.sub(r"[^a-z0-9]+", "", book.lower())
+
+
+def book_slugs(books: Sequence[str], catalog: dict[str, str]) -> list[str]:
+    """The catalog's slug (slug -> bookmakerName) of each configured book, named by slug or by name, any case.
+
+    A book the catalog does not list is left out: the login's `bookmakers` filter takes slugs (Auth: "stake"),
+    and a login naming a bookmaker the key may not have fails (Troubleshooting: "bookmakers not allowed").
+    """
+    known = {name.lower(): slug for slug, name in catalog.items()} | {slug.lower(): slug for slug in catalog}
+    return list(dict.fromkeys(known[book.lower()] for book in books if book.lower() in known))
 
 
 def sport_of(numeric_id: int) -> int:

@@ -11,6 +11,7 @@ import asyncio
 import math
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import httpx
 import msgspec
@@ -26,11 +27,13 @@ from oddstui.providers.health import StreamReporter
 from oddstui.providers.http import async_client, websocket_connect
 from oddstui.providers.oddsstream_wire import (
     PROVIDER,
+    SPORT_NAMES,
     STREAM,
     EventIndex,
     RowError,
     message_rows,
     parse_row,
+    sport_name,
     token_of,
 )
 
@@ -120,6 +123,23 @@ class Budget:
         return f"{self.remaining} requests left until {reset}"
 
 
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What one `/api/odds` request, or the stream, is filtered by: a competition code, a sport id, or neither."""
+
+    league: str | None = None
+    sport: str | None = None
+
+    def params(self) -> dict[str, str]:
+        """The doc's common query parameters: `competition` (exact code) and `sport` (a name, case-insensitive)."""
+        params = {}
+        if self.league:
+            params["competition"] = self.league
+        if self.sport:
+            params["sport"] = sport_name(self.sport)
+        return params
+
+
 class OddsStreamClient:
     """Streams or polls OddsStream into a Feed until cancelled or refused."""
 
@@ -128,6 +148,7 @@ class OddsStreamClient:
         settings: ProviderSettings,
         feed: Feed,
         *,
+        sports: Sequence[str] = (),
         leagues: Sequence[str] = (),
         book: str | None = None,
         backoff_base: float = 1.0,
@@ -136,6 +157,8 @@ class OddsStreamClient:
     ) -> None:
         self.settings = settings
         self.feed = feed
+        self.sports = {sport.lower() for sport in sports}
+        """Our sport ids; empty: every sport."""
         self.leagues = {lg.upper() for lg in leagues}
         self.book = book
         self.backoff = Backoff(backoff_base)
@@ -166,12 +189,21 @@ class OddsStreamClient:
 
     # --- sessions and verdicts ----------------------------------------------------
 
-    def _poll_cost(self) -> int:
-        return max(1, len(self.leagues))
+    def _scopes(self) -> list[Scope]:
+        """One request per configured league, else per configured sport (one for all when they are all it lists)."""
+        if self.leagues:
+            return [Scope(league=league) for league in sorted(self.leagues)]
+        if self.sports and not set(SPORT_NAMES) <= self.sports:
+            return [Scope(sport=sport) for sport in sorted(self.sports)]
+        return [Scope()]
 
-    def _stream_league(self) -> str | None:
-        """The competition the stream is filtered by: the one configured league, if there is exactly one."""
-        return next(iter(self.leagues)) if len(self.leagues) == 1 else None
+    def _poll_cost(self) -> int:
+        return len(self._scopes())
+
+    def _stream_scope(self) -> Scope:
+        """What the stream is filtered by: the one scope a poll asks for, if there is exactly one."""
+        scopes = self._scopes()
+        return scopes[0] if len(scopes) == 1 else Scope()
 
     def _ws_allowed(self, now: float) -> bool:
         return self.websocket and now >= self.ws_after
@@ -273,7 +305,7 @@ class OddsStreamClient:
             raise StreamFailed(f"OddsStream: {exc}") from None
 
     async def poll_once(self) -> None:
-        """One full poll: post every price and mark what is gone stale. One request per configured league.
+        """One full poll: post every price and mark what is gone stale. One request per scope (league or sport).
 
         A complete poll marks stale every known key, live or locked, that it does not list (a pulled line may
         have been locked over the stream only), except keys the stream spoke about since the poll began.
@@ -281,13 +313,10 @@ class OddsStreamClient:
         listed: set[str] = set()
         complete = True
         started = time.monotonic()
-        leagues: list[str | None] = [*sorted(self.leagues)] or [None]
-        for league in leagues:
-            params: dict = {"limit": PAGE_LIMIT}
+        for scope in self._scopes():
+            params: dict = {"limit": PAGE_LIMIT, **scope.params()}
             if self.book:
                 params["bookmaker"] = self.book
-            if league:
-                params["competition"] = league
             sent = time.monotonic()
             body = await self._request("GET", "/api/odds", params)
             rows = body.get("data") if isinstance(body, dict) else None
@@ -296,7 +325,7 @@ class OddsStreamClient:
             complete = complete and len(rows) < PAGE_LIMIT
             for row in rows:
                 try:
-                    listed.update(self._apply_row(row, league, sent))
+                    listed.update(self._apply_row(row, scope, sent))
                 except RowError as exc:
                     self.reporter.rejected(f"odds row: {exc}")
         self.streamed_at = {key: at for key, at in self.streamed_at.items() if at >= started}
@@ -336,7 +365,7 @@ class OddsStreamClient:
 
     # --- rows -------------------------------------------------------------------
 
-    def _apply_row(self, row: object, league: str | None, sent: float | None = None) -> set[str]:
+    def _apply_row(self, row: object, scope: Scope, sent: float | None = None) -> set[str]:
         """Post one row's prices (and lock its null ones); the keys it lists. RowError if its identity is unusable.
 
         `sent` is when a poll's request went out (None for a stream message): a key the stream has spoken
@@ -344,10 +373,12 @@ class OddsStreamClient:
         """
         parsed = parse_row(row, self.events.resolve(row) if isinstance(row, dict) else None)
         fixture = parsed.fixture
-        if not fixture.league and league:
-            fixture.league = league
+        fixture.league = fixture.league or scope.league or ""
+        fixture.sport = fixture.sport or scope.sport or ""
         if self.leagues and fixture.league not in self.leagues:
             return set()
+        if self.sports and fixture.sport and fixture.sport not in self.sports:
+            return set()  # a row without its sport passed the request's filter: nothing says it is another
         for _ in parsed.bad_prices:
             self.reporter.rejected("odds row: a price that is not a decimal number above 1")
         self._note_fixture(fixture, parsed.dated)
@@ -385,9 +416,7 @@ class OddsStreamClient:
     # --- WebSocket ------------------------------------------------------------
 
     async def _stream(self, token: str) -> None:
-        params = {"token": token}
-        if league := self._stream_league():
-            params["competition"] = league
+        params = {"token": token, **self._stream_scope().params()}
         if self.book:
             params["bookmaker"] = self.book
         url = f"{self.settings.ws_url}?{httpx.QueryParams(params)}"
@@ -441,7 +470,7 @@ class OddsStreamClient:
         applied = False
         for row in rows:
             try:
-                self._apply_row(row, self._stream_league())
+                self._apply_row(row, self._stream_scope())
                 applied = True
             except RowError as exc:
                 self.reporter.rejected(f"stream row: {exc}")

@@ -33,6 +33,26 @@ MARKET_NAMES = {
     "yes_no": "Yes/No",
 }
 """The doc's market_type table; an unlisted type keeps its own name."""
+SPORT_NAMES = {
+    "basketball": "Basketball",
+    "football": "AmericanFootball",
+    "hockey": "Hockey",
+    "baseball": "Baseball",
+    "soccer": "Football",
+    "tennis": "Tennis",
+}
+"""Our sport ids (OpticOdds') -> OddsStream's sport names, from the doc's competition table."""
+SPORT_IDS = {name.lower(): sport for sport, name in SPORT_NAMES.items()}
+
+
+def sport_name(sport: str) -> str:
+    """The OddsStream name of one of our sport ids, for the case-insensitive `sport` filter; others as given."""
+    return SPORT_NAMES.get(sport.lower(), sport)
+
+
+def sport_id(name: str) -> str:
+    """Our sport id for an OddsStream sport name ("Football" is soccer); an unlisted sport, lower-cased."""
+    return SPORT_IDS.get(name.lower(), name.lower())
 
 
 class RowError(ValueError):
@@ -122,7 +142,7 @@ def parse_row(row: object, fixture_id: str | None = None) -> ParsedRow:
     fixture = Fixture(
         PROVIDER,
         fixture_id,
-        _text(row, "sport").lower(),
+        sport_id(_text(row, "sport")),
         _text(row, "competition").upper(),
         home.strip(),
         away.strip(),

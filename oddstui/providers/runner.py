@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import contextlib
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -49,5 +51,15 @@ def build_clients(
         elif provider.name == "oddsstream":
             from oddstui.providers.oddsstream import OddsStreamClient
 
-            clients.append(OddsStreamClient(provider, feed, leagues=settings.leagues, **tuning))
+            clients.append(OddsStreamClient(provider, feed, sports=settings.sports, leagues=settings.leagues, **tuning))
     return clients
+
+
+async def stop_clients(tasks: Iterable[asyncio.Task[None]]) -> None:
+    """Cancel every client task, then wait for each to end; what they raised is the caller's to have reported."""
+    tasks = list(tasks)
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task

@@ -340,6 +340,7 @@ class OddsStreamSim:
                     if (
                         (params.get("bookmaker") and event.book.name != params["bookmaker"])
                         or (params.get("competition") and fx.league != params["competition"])
+                        or (params.get("sport") and SPORTS[fx.sport].lower() != params["sport"].lower())
                         or (self._is_free(plan) and event.book.name != FREE_BOOK)
                         or (fx.is_live and not plan.live)
                     ):

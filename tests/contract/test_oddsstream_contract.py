@@ -21,7 +21,7 @@ import pytest
 from oddstui.config import ProviderSettings
 from oddstui.model import StreamHealthChanged, StreamState
 from oddstui.providers.feed import Feed
-from oddstui.providers.oddsstream import OddsStreamClient
+from oddstui.providers.oddsstream import OddsStreamClient, Scope
 from oddstui.secret import Secret
 from oddstui.store import Store
 
@@ -136,7 +136,7 @@ async def test_envelope_with_a_row_of_every_documented_field():
     assert (quote.book, quote.market, quote.selection, quote.limit) == ("Pinnacle", "Moneyline", "Arsenal", 25000.0)
     assert quote.deep_link == "https://pinnacle.example/arsenal-chelsea" and not quote.locked
     (fixture,) = store.all_fixtures()
-    assert (fixture.home, fixture.away, fixture.league, fixture.sport) == ("Arsenal", "Chelsea", "EPL", "football")
+    assert (fixture.home, fixture.away, fixture.league, fixture.sport) == ("Arsenal", "Chelsea", "EPL", "soccer")
     assert fixture.start == 1796482800.0
 
 
@@ -185,7 +185,7 @@ async def test_prices_that_lie_about_their_type_are_skipped_and_counted_per_sele
     assert [(q.selection, q.decimal) for q in store.quotes()] == [("Fine", 1.95)]
     assert store.stats("oddsstream").malformed == 4
     row = notes_row(odds={"Arsenal": math.nan, "Draw": math.inf, "Chelsea": 2.5})
-    client._apply_row(row, None)  # NaN cannot travel in JSON; a decoder that lets it in is caught here
+    client._apply_row(row, Scope())  # NaN cannot travel in JSON; a decoder that lets it in is caught here
     store = applied(feed, store)
     assert store.stats("oddsstream").malformed == 6
     assert any(q.selection == "Chelsea" and q.decimal == 2.5 for q in store.quotes())

@@ -189,12 +189,14 @@ def test_feed_passes_events_through_in_order_while_the_consumer_keeps_up():
 async def test_accept_then_close_and_4003_do_not_cause_a_reconnect_storm(tmp_path):
     server, _ = logged_sim("accept_close=1")
     try:
-        client = OddsPapiClient(settings_for(server, "oddspapi").providers["oddspapi"], Feed(), cache_dir=tmp_path)
+        client = OddsPapiClient(
+            settings_for(server, "oddspapi").providers["oddspapi"], Feed(), cache_dir=tmp_path, backoff_base=0.25
+        )
         task = asyncio.create_task(client.run())
-        await asyncio.sleep(4.0)
+        await asyncio.sleep(1.0)
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
-        assert 2 <= server.simulator.oddspapi.accepted <= 4  # backoff 1 s, 2 s, ...: not hundreds
+        assert 2 <= server.simulator.oddspapi.accepted <= 4  # backoff 0.25 s, 0.5 s, ...: not hundreds
 
         url = server.urls()["oddspapi_ws"]
         login = json.dumps({"type": "login", "apiKey": KEY, "channels": ["scores"]})
@@ -211,7 +213,7 @@ async def test_accept_then_close_and_4003_do_not_cause_a_reconnect_storm(tmp_pat
             settings_for(server, "oddspapi").providers["oddspapi"], feed, cache_dir=tmp_path, backoff_base=0.01
         )
         task = asyncio.create_task(client.run())
-        await asyncio.sleep(2.0)
+        await asyncio.sleep(1.0)  # a storm at this backoff would be dozens of attempts by now
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         for ws in held:

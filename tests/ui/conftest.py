@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,12 +13,27 @@ import pytest
 from oddstui.config import ProviderSettings, Settings
 from oddstui.secret import Secret
 from oddstui.sim.app import SimOptions, SimServer, Simulator
-from oddstui.ui.app import OddsApp
+from oddstui.ui.app import REFRESH_SECONDS, OddsApp
 from oddstui.ui.themes import load_themes, theme_dirs
 
 START = 1_790_000_000.0
 FROZEN = START + 900.0
 KEY = "ui-test-key"
+STAGGER = 0.0
+"""Seconds between the OpticOdds client's stream openings; see `stream_start`."""
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "staggered: open the streams staggered, as the client does by default")
+
+
+@pytest.fixture(autouse=True)
+def stream_start(request, monkeypatch):
+    """Every stream opens at once (a loopback simulator has no connection rate to spread), which saves most of a
+    second a test; under the `staggered` mark they open as the client does by default, since the snapshots were
+    recorded so and the order prices arrive in shows on screen (which cell the cursor starts on)."""
+    if request.node.get_closest_marker("staggered"):
+        monkeypatch.setattr(sys.modules[__name__], "STAGGER", 0.05)
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +69,7 @@ def settings_for(server: SimServer, key: str = KEY, **fields) -> Settings:
 
 
 def make_app(server: SimServer, tmp_path: Path, theme: str | None = None, **settings) -> OddsApp:
-    """The app on `server`; a silent stream counts as lost after 2 s."""
+    """The app on `server` (OpticOdds only); a silent stream counts as lost after 2 s."""
     return OddsApp(
         settings_for(server, **settings),
         theme=theme,
@@ -63,22 +79,27 @@ def make_app(server: SimServer, tmp_path: Path, theme: str | None = None, **sett
         themes=load_themes(theme_dirs()[:1]),
         backoff_base=0.05,
         read_timeout=2.0,
+        stagger=STAGGER,
     )
 
 
 async def settle(pilot, app: OddsApp, condition: Callable[[], bool] | None = None, timeout: float = 10.0) -> None:
-    """Wait until every stream is live, a fixture with prices is on screen and `condition` holds."""
+    """Wait until every stream is live, a fixture with prices is on screen and `condition` holds.
+
+    A stream goes live once its snapshot is in, and the simulator stands still: so once every stream is live
+    and the app has applied all the feed held, with nothing new for two refreshes, nothing more is coming.
+    """
     deadline = time.monotonic() + timeout
     seen, quiet_since = -1, time.monotonic()
     while time.monotonic() < deadline:
-        await pilot.pause(0.1)
+        await pilot.pause(0.05)
         health = app.store.health()
         events = sum(app.store.stats(h.stream).events for h in health)
-        if events != seen:  # still taking in the snapshot: the first game may not have its prices yet
+        if events != seen or app.feed.pending:  # still taking in the snapshot: the first game may lack its prices
             seen, quiet_since = events, time.monotonic()
             continue
         ready = health and all(h.state.value == "live" for h in health) and app.store.fixtures()
-        ready = ready and time.monotonic() - quiet_since >= 0.3
+        ready = ready and time.monotonic() - quiet_since >= 2 * REFRESH_SECONDS
         if ready:
             # The first listed game with prices, whatever arrived first (the list keeps its highlight on the
             # first fixture that arrived): the same game on every run.
@@ -90,9 +111,19 @@ async def settle(pilot, app: OddsApp, condition: Callable[[], bool] | None = Non
                 app.query_one("#fixtures").highlight(priced[0])
                 continue
         if ready and (condition is None or condition()):
-            await pilot.pause(0.3)
+            await pilot.pause(2 * REFRESH_SECONDS)  # the screen drawn after the last refresh
             return
     raise AssertionError(f"the app did not settle: {[(h.stream, h.state.value) for h in app.store.health()]}")
+
+
+async def wait_until(pilot, condition: Callable[[], object], timeout: float = 5.0, step: float = 0.05) -> bool:
+    """Pause until `condition` holds, at most `timeout` seconds; whether it held (the caller asserts what it needs)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() >= deadline:
+            return False
+        await pilot.pause(step)
+    return True
 
 
 def env_without_keys() -> dict[str, str]:

@@ -11,7 +11,7 @@ from rich.console import Console
 from oddstui.sim.market import StatusChange
 from oddstui.ui.cells import quote_cell
 from oddstui.ui.widgets.price_grid import COPILOT
-from tests.ui.conftest import KEY, make_app, rows_to, settle, step
+from tests.ui.conftest import KEY, make_app, rows_to, settle, step, wait_until
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -285,10 +285,7 @@ async def test_a_lost_connection_shows_and_prices_go_stale(sim, tmp_path):
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         sim.stop()
-        for _ in range(80):
-            await pilot.pause(0.1)
-            if all(h.state.value != "live" for h in app.store.health()):
-                break
+        await wait_until(pilot, lambda: all(h.state.value != "live" for h in app.store.health()), timeout=8.0)
         await pilot.pause(0.5)
         status = static_text(app.query_one("#status"))
         assert "reconnecting" in status or "connecting" in status

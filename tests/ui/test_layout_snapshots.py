@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from oddstui.ui.widgets.price_grid import COPILOT
-from tests.ui.conftest import make_app, rows_to, settle
+from tests.ui.conftest import make_app, rows_to, settle, wait_until
 
-pytestmark = pytest.mark.timeout(90)
+pytestmark = [pytest.mark.timeout(90), pytest.mark.staggered]
 
 
 def open_moneyline(row) -> bool:
@@ -36,10 +36,7 @@ def test_screen_at_every_size(sim, tmp_path, snap_compare, size):
         grid.action_move(rows_to(grid, index), -grid.cursor_col)
         await pilot.press("p")
         slip = app.query_one("#slip")
-        for _ in range(40):
-            await pilot.pause(0.1)
-            if slip.result is not None:
-                break
+        await wait_until(pilot, lambda: slip.result is not None)
         assert slip.result is not None
         await pilot.pause(0.3)
 

@@ -12,7 +12,7 @@ from textual.widgets import Input
 from oddstui.model import FixtureChange, FixtureStatus
 from oddstui.store import start_change_text
 from oddstui.ui.widgets.price_grid import COPILOT
-from tests.ui.conftest import make_app, rows_to, settle
+from tests.ui.conftest import make_app, rows_to, settle, wait_until
 from tests.ui.test_keys import static_text
 
 pytestmark = pytest.mark.timeout(60)
@@ -124,10 +124,7 @@ async def test_stake_shows_payout_and_the_format_is_bound_into_the_slip(sim, tmp
         slip = app.query_one("#slip")
         await put_cursor_on(pilot, app, open_main("Moneyline"))
         await pilot.press("p")
-        for _ in range(40):
-            await pilot.pause(0.1)
-            if slip.result is not None:
-                break
+        await wait_until(pilot, lambda: slip.result is not None)
         assert slip.result is not None and slip.result.decimal is not None
         stake = slip.query_one("#stake", Input)
         stake.value = "25"
@@ -149,10 +146,7 @@ async def test_legs_of_different_games_show_no_correlation_effect(sim, tmp_path)
             await pilot.pause(0.2)
             await put_cursor_on(pilot, app, open_main("Moneyline"))
             await pilot.press("p")
-        for _ in range(40):
-            await pilot.pause(0.1)
-            if slip.result is not None:
-                break
+        await wait_until(pilot, lambda: slip.result is not None)
         assert slip.result is not None and slip.result.correlation_effect is not None
         assert len(slip.legs) == 3 and abs(slip.result.correlation_effect) < 0.01
 
@@ -160,10 +154,7 @@ async def test_legs_of_different_games_show_no_correlation_effect(sim, tmp_path)
 async def test_a_refused_key_says_why_in_the_status_line_and_the_grid(sim, tmp_path):
     app = make_app(sim, tmp_path, key="revoked-key")
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(50):
-            await pilot.pause(0.1)
-            if any(h.state.value == "auth error" for h in app.store.health()):
-                break
+        await wait_until(pilot, lambda: any(h.state.value == "auth error" for h in app.store.health()))
         await pilot.pause(0.3)
         status = static_text(app.query_one("#status"))
         assert "auth error" in status and "connecting" not in status

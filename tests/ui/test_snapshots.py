@@ -8,9 +8,9 @@ import pytest
 
 from oddstui.model import FixtureStatus
 from oddstui.ui.widgets.price_grid import COPILOT
-from tests.ui.conftest import make_app, settle, step
+from tests.ui.conftest import make_app, settle, step, wait_until
 
-pytestmark = pytest.mark.timeout(90)
+pytestmark = [pytest.mark.timeout(90), pytest.mark.staggered]
 SIZE = (160, 48)
 
 
@@ -161,10 +161,7 @@ def test_parlay_panel_with_an_error(sim, tmp_path, snap_compare):
             await pilot.pause(0.1)
             await pilot.press("p")
         slip = app.parlay_slip
-        for _ in range(50):
-            await pilot.pause(0.1)
-            if slip.result is not None:
-                break
+        await wait_until(pilot, lambda: slip.result is not None)
         assert [leg.key for leg in slip.legs] == [open_.key] and slip.result is not None
         assert "locked" in str(slip.reason.render())
         await pilot.pause(0.2)
