@@ -20,12 +20,13 @@ def compare(state: dict, truth: dict, status_of=lambda s: s, locked_prices_sent:
     """
     quotes = {q["key"]: q for q in state["quotes"]}
     assert quotes, "the client holds no quotes"
+    price_unknown = lambda q: q["locked"] and (q["stale"] or not locked_prices_sent)  # noqa: E731
     wrong = [
         (k, q["price_american"], q["locked"], truth["quotes"].get(k))
         for k, q in quotes.items()
         if k not in truth["quotes"]
         or q["locked"] != truth["quotes"][k]["locked"]
-        or (q["price_american"] != truth["quotes"][k]["price_american"] and not (q["locked"] and (q["stale"] or not locked_prices_sent)))
+        or (q["price_american"] != truth["quotes"][k]["price_american"] and not price_unknown(q))
     ]
     assert not wrong, f"{len(wrong)} quotes differ from the truth, e.g. {wrong[:3]}"
     live = [k for k, t in truth["quotes"].items() if not t["locked"]]

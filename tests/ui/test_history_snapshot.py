@@ -7,7 +7,7 @@ import pytest
 from tests.ui.conftest import make_app, rows_to, settle
 from tests.ui.test_history_ui import moved, moved_rows
 
-pytestmark = pytest.mark.timeout(90)
+pytestmark = [pytest.mark.timeout(90), pytest.mark.staggered]
 
 
 def test_history_pane_at_80x24(sim, tmp_path, snap_compare):
