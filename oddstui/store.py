@@ -81,6 +81,44 @@ class FixtureFilter:
     pinned_only: bool = False
 
 
+class ChangeLog:
+    """What changed for one reader (the scanner) since it last drained: quotes, whole fixtures, or everything.
+
+    Readers opt in with `Store.watch`; with none, applying events costs nothing more. Bounded: past `limit`
+    quotes it forgets them and says `everything`, so a reader that stops draining never grows it.
+    """
+
+    __slots__ = ("everything", "fixtures", "limit", "quotes")
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.quotes: list[Quote] = []
+        """Quotes posted, locked, settled or marked stale, in the order applied (one key may come many times)."""
+        self.fixtures: set[FixtureRef] = set()
+        """Fixtures whose details changed (status, teams, league) or that were evicted."""
+        self.everything = True
+        """Every quote may have changed (a stream went down or came back, or the log overflowed); at first, too."""
+        self.limit = limit
+
+    def add_quotes(self, quotes: Iterable[Quote]) -> None:
+        if not self.everything:
+            self.quotes.extend(quotes)
+            if len(self.quotes) > self.limit:
+                self.mark_everything()
+
+    def add_fixture(self, ref: FixtureRef) -> None:
+        if not self.everything:
+            self.fixtures.add(ref)
+
+    def mark_everything(self) -> None:
+        self.quotes, self.fixtures, self.everything = [], set(), True
+
+    def drain(self) -> tuple[list[Quote], set[FixtureRef], bool]:
+        """(quotes, fixtures, everything) since the last drain; the log starts empty again."""
+        drained = (self.quotes, self.fixtures, self.everything)
+        self.quotes, self.fixtures, self.everything = [], set(), False
+        return drained
+
+
 class _ProviderBook:
     """One provider's quotes, indexed by key and by fixture."""
 
@@ -151,6 +189,7 @@ class Store:
         self._next_eviction = 0.0
         self._seq = 0
         self._pending = Changes()
+        self._logs: list[ChangeLog] = []
         self._dispatch: dict[type, Callable[[object], bool]] = {
             QuotesPosted: lambda e: self.post_quotes(e.stream, e.entry_id, e.quotes),
             QuotesLocked: lambda e: self.lock_quotes(e.stream, e.entry_id, e.quotes),
@@ -233,6 +272,8 @@ class Store:
             quote.seq = seq
             table[key] = quote
             changed(quote.fixture_id)
+        for log in self._logs:
+            log.add_quotes(quotes)
         return True
 
     def lock_quotes(self, stream: str, entry_id: str | None, quotes: Sequence[Quote]) -> bool:
@@ -260,6 +301,8 @@ class Store:
             lock.seq = seq
             table[lock.key] = lock
             changed(lock.fixture_id)
+        for log in self._logs:
+            log.add_quotes(quotes)
         return True
 
     def settle_quotes(self, stream: str, entry_id: str | None, provider: str, settlements: dict[str, str]) -> bool:
@@ -276,6 +319,8 @@ class Store:
             quote.locked = True
             quote.seq = self._seq
             book.changed.add(quote.fixture_id)
+            for log in self._logs:
+                log.add_quotes((quote,))
         return True
 
     def upsert_fixture(self, stream: str, entry_id: str | None, fixture: Fixture) -> bool:
@@ -298,6 +343,8 @@ class Store:
         self._track_terminal(ref, fixture.status)
         self._pending.fixture_list = True
         self._pending.fixtures.add(ref)
+        for log in self._logs:
+            log.add_fixture(ref)
         return True
 
     def change_fixture(self, stream: str, entry_id: str | None, change: FixtureChange) -> bool:
@@ -316,6 +363,8 @@ class Store:
         self._alert_change(fixture, change)
         self._pending.fixture_list = True
         self._pending.fixtures.add(ref)
+        for log in self._logs:
+            log.add_fixture(ref)
         return True
 
     def update_score(
@@ -338,6 +387,8 @@ class Store:
             fixture.is_live = is_live
             if is_live and fixture.status is FixtureStatus.UNPLAYED:
                 fixture.status = FixtureStatus.LIVE
+                for log in self._logs:
+                    log.add_fixture(ref)
         self._pending.fixture_list = True
         self._pending.fixtures.add(ref)
         return True
@@ -355,6 +406,8 @@ class Store:
         self._pending.streams = True
         if was_healthy != health.state.is_healthy:
             self._pending.everything = True
+            for log in self._logs:
+                log.mark_everything()  # every quote of the stream went stale, or live again
         if (
             old is not None
             and old.state is not health.state
@@ -390,6 +443,8 @@ class Store:
             if quote is not None and not quote.stale:
                 quote.stale = True
                 book.changed.add(quote.fixture_id)
+                for log in self._logs:
+                    log.add_quotes((quote,))
         return True
 
     def reject_frame(self, stream: str, reason: str) -> bool:
@@ -484,6 +539,9 @@ class Store:
                 for key in book.by_fixture.pop(fixture_id, {}):
                     book.quotes.pop(key, None)
                 book.changed.discard(fixture_id)
+        for log in self._logs:
+            for ref in expired:
+                log.add_fixture(ref)
         if expired:
             self._pending.fixture_list = True
             self._pending.fixtures.update(expired)  # a view of one of them redraws, and finds it gone
@@ -498,6 +556,16 @@ class Store:
         return self.evict(now)
 
     # --- change tracking --------------------------------------------------------
+
+    def watch(self, limit: int = 200_000) -> ChangeLog:
+        """A change log of its own for a reader that recomputes only what changed; `unwatch` it when done."""
+        log = ChangeLog(limit)
+        self._logs.append(log)
+        return log
+
+    def unwatch(self, log: ChangeLog) -> None:
+        if log in self._logs:
+            self._logs.remove(log)
 
     def drain_changes(self) -> Changes:
         """Everything that changed since the last call, coalesced per fixture."""
