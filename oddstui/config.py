@@ -19,6 +19,7 @@ import msgspec
 import platformdirs
 from msgspec import UNSET, UnsetType
 
+from oddstui.devig import DevigMethod
 from oddstui.odds import OddsFormat
 from oddstui.secret import SENSITIVE_NAME, Secret, mask_url, register, register_url_credentials, scrub
 
@@ -39,6 +40,7 @@ TEMPLATE = """\
 # leagues = []               # empty: every league of those sports
 # books = ["Pinnacle", "DraftKings", "FanDuel", "BetMGM", "Caesars", "BetRivers"]
 # markets = []               # empty: every market
+# devig = "multiplicative"   # fair prices: multiplicative, additive, power or shin
 # [book_codes]               # short codes for the grid's column headers, e.g.
 # FanDuel = "FD"
 
@@ -83,6 +85,8 @@ class Settings:
     theme: str = "oddstui-dark"
     book_codes: dict[str, str] = field(default_factory=dict)
     """Book name -> the short code in the grid's headers, over the built-in ones."""
+    devig: DevigMethod = DevigMethod.MULTIPLICATIVE
+    """How a book's prices become fair ones: the grid's fair column, the scanner and `oddstui scan`."""
     source: str = "(defaults)"
     """Where these settings came from, for error messages."""
 
@@ -98,7 +102,7 @@ def config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
 
 
-SETTING_KEYS = ("sports", "leagues", "books", "markets", "odds_format", "theme")
+SETTING_KEYS = ("sports", "leagues", "books", "markets", "odds_format", "theme", "devig")
 TABLE_KEYS = ("book_codes",)
 """Top-level tables of settings other than the providers'."""
 
@@ -113,6 +117,7 @@ class FileSettings(msgspec.Struct, forbid_unknown_fields=True):
     odds_format: str | UnsetType = UNSET
     theme: str | UnsetType = UNSET
     book_codes: dict[str, str] | UnsetType = UNSET
+    devig: str | UnsetType = UNSET
 
 
 def _provider_keys(name: str) -> tuple[str, ...]:
@@ -129,6 +134,7 @@ FIXES = {
     **{key: f'write it as {key} = ["a", "b"]' for key in ("sports", "leagues", "books", "markets")},
     "odds_format": 'write it as odds_format = "decimal"',
     "theme": 'write it as theme = "oddstui-dark"',
+    "devig": 'write it as devig = "multiplicative"',
 }
 
 
@@ -196,6 +202,14 @@ def parse(data: dict, source: str, env: Mapping[str, str]) -> Settings:
         settings = replace(settings, theme=typed.theme)
     if typed.book_codes is not UNSET:
         settings = replace(settings, book_codes=_book_codes(typed.book_codes, source))
+    if typed.devig is not UNSET:
+        try:
+            settings = replace(settings, devig=DevigMethod.parse(typed.devig))
+        except ValueError:
+            choices = ", ".join(m.value for m in DevigMethod)
+            raise ConfigError(
+                source, "devig", f"unknown de-vig method {typed.devig!r}", f"use one of {choices}"
+            ) from None
     return settings
 
 

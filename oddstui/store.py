@@ -11,6 +11,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from oddstui.devig import DevigMethod
 from oddstui.market_view import SHARP_BOOKS, Grid, build_grid, fully_suspended
 from oddstui.model import (
     Event,
@@ -671,10 +672,11 @@ class Store:
         books: Sequence[str] = (),
         main_only: bool = False,
         sharp: Sequence[str] = SHARP_BOOKS,
+        method: DevigMethod = DevigMethod.MULTIPLICATIVE,
     ) -> Grid:
         """One fixture's rows by book columns, in a bettor's order, with best and a sourced fair price."""
         return build_grid(
-            ref, self._fixtures.get(ref), self.fixture_quotes(ref), self.is_live_price, books, sharp, main_only
+            ref, self._fixtures.get(ref), self.fixture_quotes(ref), self.is_live_price, books, sharp, main_only, method
         )
 
     def is_fully_suspended(self, ref: FixtureRef) -> bool:

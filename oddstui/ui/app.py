@@ -268,7 +268,7 @@ class OddsApp(App[None]):
             grid.show(None, self._blank_reason(), self.fmt)
             return
         books = [*self.view.books, COPILOT] if self.view.books else ()
-        data = self.store.grid(ref, books, main_only=self.view.main_only)
+        data = self.store.grid(ref, books, main_only=self.view.main_only, method=self.settings.devig)
         if not self.view.books:  # every book: the configured order first (the sharp book leads), then the rest
             preferred = {book: i for i, book in enumerate(self.settings.books)}
             data.books.sort(key=lambda b: (preferred.get(b, len(preferred)), b.lower()))
