@@ -25,9 +25,11 @@ from oddstui.providers.copilot import ParlayClient
 from oddstui.providers.feed import Feed
 from oddstui.providers.runner import build_clients
 from oddstui.secret import scrub
+from oddstui.signals import ScanSettings, Signal
 from oddstui.store import EVICT_EVERY, Changes, FixtureRef, Store
 from oddstui.ui.screens.help import HelpScreen, binding_rows
 from oddstui.ui.screens.picker import PickerScreen
+from oddstui.ui.screens.scanner import ScannerScreen
 from oddstui.ui.screens.search import SearchScreen
 from oddstui.ui.screens.watchlists import WatchlistScreen
 from oddstui.ui.themes import ThemeSet, load_themes
@@ -36,6 +38,7 @@ from oddstui.ui.widgets.alerts import AlertsPanel
 from oddstui.ui.widgets.fixture_list import FixtureList
 from oddstui.ui.widgets.parlay_slip import ParlaySlip
 from oddstui.ui.widgets.price_grid import COPILOT, PriceGrid
+from oddstui.ui.widgets.signal_table import SignalTable
 from oddstui.ui.widgets.status_line import StatusLine, blocked_reason
 
 REFRESH_SECONDS = 0.1
@@ -65,6 +68,9 @@ class OddsApp(App[None]):
         Binding("P", "toggle_pinned_only", "Pinned only", show=False, tooltip="pinned fixtures only, or all"),
         Binding("v", "cycle_fixture_list", "Fixtures", tooltip="fixture list: wide, narrow or hidden"),
         Binding("e", "export", "Export", tooltip="write the grid on screen (or the slip, if focused) to CSV and JSON"),
+        Binding(
+            "s", "scanner", "Scanner", tooltip="live +EV prices, arbitrages, middles and low-hold markets, all games"
+        ),
     ]
 
     fmt: reactive[OddsFormat] = reactive(OddsFormat.AMERICAN, init=False)
@@ -365,6 +371,8 @@ class OddsApp(App[None]):
         self.ui_settings.settings.odds_format = fmt.value
         self.ui_settings.save()
         self._show_grid()
+        if isinstance(self.screen, ScannerScreen):
+            self.screen.set_format(fmt)
 
     def action_cycle_fixture_list(self) -> None:
         size = self.fixture_list.cycle_size()
@@ -392,6 +400,7 @@ class OddsApp(App[None]):
     def key_list(self) -> list[tuple[str, str]]:
         """Every key from the bindings themselves: the app's, then each panel's with the panel named."""
         sections = [("", self._bindings_of(self)), ("in the slip", self._bindings_of(ParlaySlip))]
+        sections.append(("in the scanner", self._bindings_of(ScannerScreen) + self._bindings_of(SignalTable)))
         return binding_rows(sections, self.get_key_display)
 
     @staticmethod
@@ -411,6 +420,34 @@ class OddsApp(App[None]):
                     f"{binding.tooltip} (key {self.get_key_display(binding)})",
                     lambda action=binding.action: self.run_action(action),
                 )
+
+    # --- scanner ----------------------------------------------------------------------
+
+    def action_scanner(self) -> None:
+        """The scanner screen; enter there opens the signal's game here, its price selected."""
+
+        def chosen(signal: Signal | None) -> None:
+            if signal is not None:
+                self.show_signal(signal)
+
+        settings = ScanSettings(method=self.settings.devig)
+        self.push_screen(ScannerScreen(self.store, settings, self.fmt, self.price_grid.codes), chosen)
+
+    def show_signal(self, signal: Signal) -> None:
+        """Open the signal's game in the grid with the cursor on its first leg's price."""
+        self.selected_ref = signal.ref
+        if signal.ref in self.fixture_list.lines.refs:
+            self.fixture_list.lines.highlight(signal.ref)
+        self._show_grid()
+        leg = signal.legs[0]
+        grid = self.price_grid
+        grid.focus()
+        if grid.select_quote(leg.book, leg.quote_key):
+            return
+        if leg.book not in grid.columns:
+            self.notify(f"{leg.book} is not in the grid: the book filter (b) leaves it out", timeout=4)
+        else:
+            self.notify("that price has gone from the grid since", timeout=4)
 
     # --- export -----------------------------------------------------------------------
 

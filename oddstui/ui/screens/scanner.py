@@ -1,0 +1,217 @@
+"""The scanner (`s`): every live +EV price, arbitrage, middle and low-hold market across all games, best edge first.
+
+It follows the store with an incremental `Scanner` (only markets whose quotes changed are recomputed), on a timer
+of its own, at most BUDGET seconds of work per tick, so that the app never stalls: a burst larger than that is
+caught up over the next ticks (the status line says how many markets wait). Signals come only from live prices.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from oddstui.book_codes import BookCodes
+from oddstui.market_view import NOT_BOOKABLE, FixtureRef
+from oddstui.model import OddsFormat
+from oddstui.signals import Scanner, ScanSettings, Signal, SignalKind
+from oddstui.store import Store
+from oddstui.ui.screens.min_edge import MinEdgeScreen
+from oddstui.ui.screens.picker import PickerScreen
+from oddstui.ui.widgets.signal_table import KIND_LABELS, SignalTable
+
+TICK = 0.1
+"""Seconds between two refreshes: ten a second, so a change shows within about a tenth of a second plus the work."""
+BUDGET = 0.03
+"""Seconds of recomputing per tick at most; markets left over wait for the next tick, oldest change first."""
+KIND_NAMES = {
+    SignalKind.EV: "+EV price",
+    SignalKind.ARB: "arbitrage",
+    SignalKind.MIDDLE: "middle",
+    SignalKind.HOLD: "low hold",
+}
+
+
+@dataclass(slots=True)
+class SignalFilter:
+    """What the scanner lists; empty sets mean every one."""
+
+    kinds: frozenset[SignalKind] = frozenset()
+    leagues: frozenset[str] = frozenset()
+    books: frozenset[str] = frozenset()
+    """A signal with a leg at one of these books."""
+    min_edge: float | None = None
+
+    def passes(self, signal: Signal) -> bool:
+        if self.kinds and signal.kind not in self.kinds:
+            return False
+        if self.leagues and signal.league not in self.leagues:
+            return False
+        if self.books and not any(leg.book in self.books for leg in signal.legs):
+            return False
+        return self.min_edge is None or signal.edge_pct >= self.min_edge
+
+    def summary(self) -> str:
+        kinds = ", ".join(KIND_LABELS[k] for k in SignalKind if k in self.kinds) or "all kinds"
+        parts = [
+            kinds,
+            ", ".join(sorted(self.leagues)) or "all leagues",
+            ", ".join(sorted(self.books)) or "all books",
+        ]
+        parts.append("any edge" if self.min_edge is None else f"edge ≥ {self.min_edge:g}%")
+        return " · ".join(parts)
+
+
+class ScannerScreen(Screen[Signal | None]):
+    """Dismissed with the signal chosen by enter (the app opens its game), or None."""
+
+    BINDINGS = [
+        Binding("escape,s", "close", "Close", tooltip="close the scanner, back to the dashboard"),
+        Binding("t", "pick_kinds", "Kinds", tooltip="scanner: which kinds (+EV, arbitrage, middle, low hold)"),
+        Binding("l", "pick_leagues", "Leagues", tooltip="scanner: signals of these leagues only"),
+        Binding("b", "pick_books", "Books", tooltip="scanner: signals with a leg at one of these books only"),
+        Binding("m", "min_edge", "Min edge", tooltip="scanner: leave out signals below an edge, in %"),
+    ]
+    DEFAULT_CSS = """
+    ScannerScreen #scanner-status { height: auto; max-height: 2; padding: 0 1; background: $panel; }
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        settings: ScanSettings,
+        fmt: OddsFormat,
+        codes: BookCodes | None = None,
+        signal_filter: SignalFilter | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.scanner = Scanner(settings)
+        self.fmt = fmt
+        self.codes = codes or BookCodes()
+        self.filter = signal_filter or SignalFilter()
+        self.refresh_seconds: list[float] = []
+        """How long each tick that did work took (the bench reads it)."""
+        self.on_refreshed: Callable[[], None] | None = None
+        """Called after each tick that recomputed markets (the bench times wire-to-screen with it)."""
+        self._names: dict[FixtureRef, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("Scanner: scanning…", id="scanner-status", markup=False)
+        yield SignalTable(id="signals")
+        yield Footer()
+
+    @property
+    def table(self) -> SignalTable:
+        return self.query_one(SignalTable)
+
+    def on_mount(self) -> None:
+        table = self.table
+        table.codes = self.codes
+        table.game_name = self._game_name
+        table.empty_text = "no signal matches: the market has none now, or the filters leave none (t, l, b, m)"
+        self.scanner.attach(self.store)
+        self.set_interval(TICK, self.tick)
+        self.tick()
+        table.focus()
+
+    def on_unmount(self) -> None:
+        self.scanner.close()
+
+    def _game_name(self, ref: FixtureRef) -> str:
+        name = self._names.get(ref)
+        if name is None:
+            fixture = self.store.fixture(ref)
+            name = fixture.name if fixture is not None else ref[1]
+            self._names[ref] = name
+        return name
+
+    def tick(self) -> None:
+        """Recompute the markets that changed (within the budget); redraw only when a signal changed."""
+        started = time.perf_counter()
+        pending = self.scanner.pending
+        changed = self.scanner.refresh(BUDGET)
+        if changed or pending != self.scanner.pending:
+            self.show()
+        if self.scanner.recomputed:
+            self.refresh_seconds.append(time.perf_counter() - started)
+            if self.on_refreshed is not None:
+                self.on_refreshed()
+
+    def show(self) -> None:
+        """List the signals passing the filters, and say what is listed."""
+        signals = self.scanner.signals()
+        shown = [s for s in signals if self.filter.passes(s)]
+        self.table.show(shown, self.fmt)
+        waiting = f" · catching up: {self.scanner.pending:,} markets" if self.scanner.pending else ""
+        self.query_one("#scanner-status", Static).update(
+            f"Scanner · {len(shown):,} of {len(signals):,} signals, best edge first · {self.filter.summary()} · "
+            f"fair: {self.scanner.settings.method.value}{waiting}"
+        )
+
+    def set_format(self, fmt: OddsFormat) -> None:
+        self.fmt = fmt
+        self.show()
+
+    # --- filters ----------------------------------------------------------------------
+
+    def _pick(self, title: str, items: list[str], chosen: list[str], apply: Callable[[list[str]], None]) -> None:
+        def done(picked: list[str] | None) -> None:
+            if picked is not None:
+                apply(picked)
+                self.show()
+
+        self.app.push_screen(PickerScreen(title, items, chosen), done)
+
+    def action_pick_kinds(self) -> None:
+        names = {KIND_NAMES[k]: k for k in SignalKind}
+
+        def apply(picked: list[str]) -> None:
+            self.filter.kinds = frozenset(names[name] for name in picked)
+
+        chosen = [KIND_NAMES[k] for k in SignalKind if k in self.filter.kinds]
+        self._pick("Kinds", list(names), chosen, apply)
+
+    def action_pick_leagues(self) -> None:
+        def apply(picked: list[str]) -> None:
+            self.filter.leagues = frozenset(picked)
+
+        self._pick("Leagues", self.store.leagues(), sorted(self.filter.leagues), apply)
+
+    def action_pick_books(self) -> None:
+        def apply(picked: list[str]) -> None:
+            self.filter.books = frozenset(picked)
+
+        books = [b for b in self.store.books() if b not in NOT_BOOKABLE]
+        self._pick("Books", books, sorted(self.filter.books), apply)
+
+    def action_min_edge(self) -> None:
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            if not text:
+                self.filter.min_edge = None
+            else:
+                try:
+                    value = float(text)
+                except ValueError:
+                    value = math.nan
+                if not math.isfinite(value):
+                    self.notify(f"not a number: {text!r}", severity="warning", timeout=3)
+                    return
+                self.filter.min_edge = value
+            self.show()
+
+        self.app.push_screen(MinEdgeScreen(self.filter.min_edge), done)
+
+    def on_signal_table_chosen(self, event: SignalTable.Chosen) -> None:
+        self.dismiss(event.signal)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
