@@ -310,13 +310,9 @@ def market_signals(
     settings: ScanSettings,
 ) -> list[Signal]:
     """The signals of one market (of one player, for props) of a fixture, from its quotes at every book."""
-    section = build_section(market, player, quotes, fixture, settings.sharp, is_live, False, settings.method)
+    section = build_section(market, player, quotes, fixture, settings.sharp, is_live, False, settings.method, False)
     league = fixture.league if fixture is not None else ""
     return _section_signals(ref, league, fixture, section, is_live, settings)
-
-
-def _bookable(quote: Quote, is_live: LivePrice) -> bool:
-    return quote.book not in NOT_BOOKABLE and is_live(quote)
 
 
 def _section_signals(
@@ -329,15 +325,16 @@ def _section_signals(
 ) -> list[Signal]:
     market, player = section.key
     fairs: dict[int, GridRow] = {}
-    priced: list[Quote] = []
+    priced: list[tuple[Quote, GridRow, float]] = []
+    """Quotes on their row's line, with the row and its fair probability."""
     best: dict[str, dict[float | None, Quote]] = {}
     for row in (*section.rows, *section.alternates):
         for quote in row.cells.values():
-            if not _bookable(quote, is_live):
+            if quote.book in NOT_BOOKABLE or not is_live(quote):
                 continue
             if row.fair is not None and quote.points == row.points and id(quote) not in fairs:
                 fairs[id(quote)] = row
-                priced.append(quote)
+                priced.append((quote, row, 1.0 / row.fair))
             by_line = best.setdefault(row.selection, {})
             held = by_line.get(quote.points)
             if held is None or (quote.decimal, held.book) > (held.decimal, quote.book):
@@ -354,7 +351,7 @@ def _section_signals(
             kind, ref[0], ref[1], league, market, player, legs[0].points, tuple(leg(q) for q in legs), edge, **extra
         )
 
-    signals = [_ev_signal(signal, fairs[id(q)], q, settings) for q in priced]
+    signals = [_ev_signal(signal, row, q, settings) for q, row, probability in priced if probability * q.decimal > 1.0]
     sets: dict[str, list[str]] = {}
     for selection in sorted(best, key=lambda s: side_key(s, fixture)):
         sets.setdefault(outcome_stem(selection) if over_under(selection) is not None else "", []).append(selection)

@@ -96,10 +96,8 @@ class ScannerScreen(Screen[Signal | None]):
         self.fmt = fmt
         self.codes = codes or BookCodes()
         self.filter = signal_filter or SignalFilter()
-        self.refresh_seconds: list[float] = []
-        """How long each tick that did work took (the bench reads it)."""
-        self.on_refreshed: Callable[[], None] | None = None
-        """Called after each tick that recomputed markets (the bench times wire-to-screen with it)."""
+        self.on_refreshed: Callable[[float], None] | None = None
+        """Called with the seconds taken by each tick that recomputed markets (the bench times the ticks)."""
         self._names: dict[FixtureRef, str] = {}
 
     def compose(self) -> ComposeResult:
@@ -139,10 +137,8 @@ class ScannerScreen(Screen[Signal | None]):
         changed = self.scanner.refresh(BUDGET)
         if changed or pending != self.scanner.pending:
             self.show()
-        if self.scanner.recomputed:
-            self.refresh_seconds.append(time.perf_counter() - started)
-            if self.on_refreshed is not None:
-                self.on_refreshed()
+        if self.scanner.recomputed and self.on_refreshed is not None:
+            self.on_refreshed(time.perf_counter() - started)
 
     def show(self) -> None:
         """List the signals passing the filters, and say what is listed."""
