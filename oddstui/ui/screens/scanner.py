@@ -1,8 +1,9 @@
 """The scanner (`s`): every live +EV price, arbitrage, middle and low-hold market across all games, best edge first.
 
-It follows the store with an incremental `Scanner` (only markets whose quotes changed are recomputed), on a timer
-of its own, at most BUDGET seconds of work per tick, so that the app never stalls: a burst larger than that is
-caught up over the next ticks (the status line says how many markets wait). Signals come only from live prices.
+It follows the store with an incremental `Scanner` (only markets whose quotes changed are recomputed) on a timer
+of its own. A tick works at most BUDGET seconds, so the app never stalls; a burst larger than that is caught up
+in further slices CATCH_UP seconds apart, keys and the app's own refresh running in between (the status line
+says how many markets wait). Signals come only from live prices.
 """
 
 from __future__ import annotations
@@ -28,8 +29,12 @@ from oddstui.ui.widgets.signal_table import KIND_LABELS, SignalTable
 
 TICK = 0.1
 """Seconds between two refreshes: ten a second, so a change shows within about a tenth of a second plus the work."""
-BUDGET = 0.03
-"""Seconds of recomputing per tick at most; markets left over wait for the next tick, oldest change first."""
+BUDGET = 0.025
+"""Seconds of recomputing per tick at most; markets left over wait for the next slice, oldest change first."""
+CATCH_UP = 0.01
+"""Seconds between two slices of work while markets wait: room for keys and the app's refresh."""
+SHOW_EVERY = 0.1
+"""Seconds at least between two listings of the table (each repaints the lines that changed)."""
 KIND_NAMES = {
     SignalKind.EV: "+EV price",
     SignalKind.ARB: "arbitrage",
@@ -99,6 +104,10 @@ class ScannerScreen(Screen[Signal | None]):
         self.on_refreshed: Callable[[float], None] | None = None
         """Called with the seconds taken by each tick that recomputed markets (the bench times the ticks)."""
         self._names: dict[FixtureRef, str] = {}
+        self._catching_up = False
+        self._unshown = False
+        """Signals changed since the table last listed them."""
+        self._shown_at = 0.0
 
     def compose(self) -> ComposeResult:
         yield Static("Scanner: scanning…", id="scanner-status", markup=False)
@@ -131,17 +140,25 @@ class ScannerScreen(Screen[Signal | None]):
         return name
 
     def tick(self) -> None:
-        """Recompute the markets that changed (within the budget); redraw only when a signal changed."""
+        """Recompute the markets that changed (within the budget); list them again when a signal changed."""
         started = time.perf_counter()
         pending = self.scanner.pending
-        changed = self.scanner.refresh(BUDGET)
-        if changed or pending != self.scanner.pending:
+        self._unshown |= self.scanner.refresh(BUDGET) or pending != self.scanner.pending
+        if self._unshown and started - self._shown_at >= SHOW_EVERY:
             self.show()
         if self.scanner.recomputed and self.on_refreshed is not None:
             self.on_refreshed(time.perf_counter() - started)
+        if (self.scanner.pending or self._unshown) and not self._catching_up:
+            self._catching_up = True
+            self.set_timer(CATCH_UP, self._catch_up)
+
+    def _catch_up(self) -> None:
+        self._catching_up = False
+        self.tick()
 
     def show(self) -> None:
         """List the signals passing the filters, and say what is listed."""
+        self._unshown, self._shown_at = False, time.perf_counter()
         signals = self.scanner.signals()
         shown = [s for s in signals if self.filter.passes(s)]
         self.table.show(shown, self.fmt)

@@ -38,6 +38,9 @@ SHORT_MARKETS = (
 WIDE = 100
 """From this width the game and market are written out in full."""
 HEADER_LINES = 1
+HEIGHT_STEP = 64
+"""The scrollable height grows and shrinks in steps of this many lines: a new layout for every change in the
+number of signals would cost a full repaint several times a second."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,22 +189,33 @@ class SignalTable(ScrollView, can_focus=True):
         self.codes = BookCodes()
         self.game_name: Callable[[FixtureRef], str] = lambda ref: ref[1]
         self.empty_text = "no signal yet"
-        self._cache: dict[int, Strip] = {}
+        self._cache: dict[int, tuple[Signal, bool, Strip]] = {}
+        """Each drawn line: the signal it shows, whether the cursor was on it, and the strip."""
+        self._styles: dict[str, Style] = {}
         self._width = 0
 
     def show(self, signals: list[Signal], fmt: OddsFormat) -> None:
         """New signals: the cursor stays on the same signal where it is still listed, else at the same place."""
         kept = self.selected
+        if fmt is not self.fmt:
+            self._cache.clear()
         self.signals, self.fmt = signals, fmt
         if kept is not None:
             where = next((i for i, s in enumerate(signals) if s.key == kept.key), None)
             if where is not None:
                 self.cursor = where
         self.cursor = max(0, min(self.cursor, len(signals) - 1))
-        self._cache.clear()
-        self.virtual_size = Size(self.scrollable_content_region.width, len(signals) + HEADER_LINES)
-        self.refresh()
+        self._resize_virtual()
+        self.refresh()  # lines whose signal is the same object as before are drawn from the cache
         self._scroll_to_cursor()
+
+    def _resize_virtual(self) -> None:
+        lines = len(self.signals) + HEADER_LINES
+        if lines > self.size.height:  # scrolling: in steps, past the last signal
+            lines = -(-lines // HEIGHT_STEP) * HEIGHT_STEP
+        size = Size(self.scrollable_content_region.width, lines)
+        if size != self.virtual_size:
+            self.virtual_size = size
 
     @property
     def selected(self) -> Signal | None:
@@ -210,25 +224,32 @@ class SignalTable(ScrollView, can_focus=True):
     # --- drawing ------------------------------------------------------------------
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"signal-table--{name}", partial=True)
+        """The widget's style with the component class `name` over it (the cursor's alone, to go over a line's)."""
+        style = self._styles.get(name)
+        if style is None:
+            own = self.get_component_rich_style(f"signal-table--{name}", partial=True)
+            style = self._styles[name] = own if name == "cursor" else self.rich_style + own
+        return style
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if width != self._width:
             self._width = width
             self._cache.clear()
-        base = self.rich_style
         if y == 0:
             header = " " + self._join(self._header(), layout(width - 1))
-            return Strip([Segment(fit(header, width), base + self._style("header"))])
+            return Strip([Segment(fit(header, width), self._style("header"))])
         index = self.scroll_offset.y + y - HEADER_LINES
         if index >= len(self.signals):
             if index == 0:
-                return Strip([Segment(fit(" " + self.empty_text, width), base + self._style("empty"))])
-            return Strip.blank(width, base)
-        strip = self._cache.get(index)
-        if strip is None:
-            strip = self._cache[index] = self._row_strip(index, width)
+                return Strip([Segment(fit(" " + self.empty_text, width), self._style("empty"))])
+            return Strip.blank(width, self.rich_style)
+        signal, cursor = self.signals[index], index == self.cursor
+        held = self._cache.get(index)
+        if held is not None and held[0] is signal and held[1] == cursor:
+            return held[2]
+        strip = self._row_strip(index, width)
+        self._cache[index] = (signal, cursor, strip)
         return strip
 
     @staticmethod
@@ -258,7 +279,7 @@ class SignalTable(ScrollView, can_focus=True):
 
     def _row_strip(self, index: int, width: int) -> Strip:
         signal = self.signals[index]
-        style = self.rich_style + self._style(signal.kind.value)
+        style = self._style(signal.kind.value)
         if index == self.cursor and self.has_focus:
             style += self._style("cursor")
         marker = "▌" if index == self.cursor else " "
@@ -293,12 +314,13 @@ class SignalTable(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._cache.clear()
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.signals) + HEADER_LINES)
+        self._resize_virtual()
         self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cache.clear()
+        self._styles.clear()
         self.refresh()
 
     def on_focus(self) -> None:
