@@ -110,6 +110,8 @@ class OddsApp(App[None]):
         )
         self._last_status = 0.0
         self._toasted_alerts = 0
+        self._covered = False
+        """The scanner covered the dashboard since its last redraw."""
 
     # --- set-up -----------------------------------------------------------------
 
@@ -229,6 +231,8 @@ class OddsApp(App[None]):
             changes.fixture_list |= forced.fixture_list
             changes.alerts |= forced.alerts
         now = self.clock()
+        if self._behind_scanner(changes):
+            changes = Changes(alerts=changes.alerts, streams=changes.streams)
         if changes.fixture_list or changes.everything or self._suspension_changed(changes.fixtures):
             self._show_fixtures()
         grid = self.price_grid
@@ -245,6 +249,16 @@ class OddsApp(App[None]):
             self._last_status = now
             self.status_line.show_streams(now)
         self.parlay_slip.follow()
+
+    def _behind_scanner(self, changes: Changes) -> bool:
+        """True while the scanner covers the dashboard: its list and grid wait, and are redrawn whole after."""
+        if any(isinstance(screen, ScannerScreen) for screen in self.screen_stack):
+            self._covered = True
+            return True
+        if self._covered:
+            self._covered = False
+            changes.everything = changes.fixture_list = True
+        return False
 
     def _suspension_changed(self, changed: set[FixtureRef]) -> bool:
         """Re-check 'every price suspended' for the fixtures whose quotes changed; True if a mark flips."""

@@ -13,10 +13,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from textual.app import ComposeResult
+from rich.text import Text
+from textual.app import ComposeResult, RenderResult
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widget import Widget
+from textual.widgets import Footer
 
 from oddstui.book_codes import BookCodes
 from oddstui.market_view import NOT_BOOKABLE, FixtureRef
@@ -32,7 +35,8 @@ TICK = 0.1
 BUDGET = 0.025
 """Seconds of recomputing per tick at most; markets left over wait for the next slice, oldest change first."""
 CATCH_UP = 0.01
-"""Seconds between two slices of work while markets wait: room for keys and the app's refresh."""
+"""Seconds at least between two slices of work while markets wait (and at least as long as the slice took):
+room for keys and the app's refresh."""
 SHOW_EVERY = 0.1
 """Seconds at least between two listings of the table (each repaints the lines that changed)."""
 KIND_NAMES = {
@@ -73,6 +77,15 @@ class SignalFilter:
         return " · ".join(parts)
 
 
+class ScanStatus(Widget):
+    """What the scanner lists and how: a fixed height, so that a new text never lays the screen out again."""
+
+    text: reactive[str] = reactive("Scanner: scanning…", layout=False)
+
+    def render(self) -> RenderResult:
+        return Text(self.text)
+
+
 class ScannerScreen(Screen[Signal | None]):
     """Dismissed with the signal chosen by enter (the app opens its game), or None."""
 
@@ -84,7 +97,7 @@ class ScannerScreen(Screen[Signal | None]):
         Binding("m", "min_edge", "Min edge", tooltip="scanner: leave out signals below an edge, in %"),
     ]
     DEFAULT_CSS = """
-    ScannerScreen #scanner-status { height: auto; max-height: 2; padding: 0 1; background: $panel; }
+    ScannerScreen #scanner-status { height: 2; padding: 0 1; background: $panel; }
     """
 
     def __init__(
@@ -110,7 +123,7 @@ class ScannerScreen(Screen[Signal | None]):
         self._shown_at = 0.0
 
     def compose(self) -> ComposeResult:
-        yield Static("Scanner: scanning…", id="scanner-status", markup=False)
+        yield ScanStatus(id="scanner-status")
         yield SignalTable(id="signals")
         yield Footer()
 
@@ -146,11 +159,12 @@ class ScannerScreen(Screen[Signal | None]):
         self._unshown |= self.scanner.refresh(BUDGET) or pending != self.scanner.pending
         if self._unshown and started - self._shown_at >= SHOW_EVERY:
             self.show()
+        took = time.perf_counter() - started
         if self.scanner.recomputed and self.on_refreshed is not None:
-            self.on_refreshed(time.perf_counter() - started)
+            self.on_refreshed(took)
         if (self.scanner.pending or self._unshown) and not self._catching_up:
             self._catching_up = True
-            self.set_timer(CATCH_UP, self._catch_up)
+            self.set_timer(max(CATCH_UP, took), self._catch_up)
 
     def _catch_up(self) -> None:
         self._catching_up = False
@@ -163,7 +177,7 @@ class ScannerScreen(Screen[Signal | None]):
         shown = [s for s in signals if self.filter.passes(s)]
         self.table.show(shown, self.fmt)
         waiting = f" · catching up: {self.scanner.pending:,} markets" if self.scanner.pending else ""
-        self.query_one("#scanner-status", Static).update(
+        self.query_one(ScanStatus).text = (
             f"Scanner · {len(shown):,} of {len(signals):,} signals, best edge first · {self.filter.summary()} · "
             f"fair: {self.scanner.settings.method.value}{waiting}"
         )
