@@ -208,3 +208,21 @@ async def test_help_lists_the_scanner_keys(tmp_path):
     assert "live +EV prices, arbitrages, middles and low-hold markets, all games" in keys.values()
     assert any("minimum" in text or "below an edge" in text for text in keys.values())
     assert any(text.endswith("(in the scanner)") for text in keys.values())
+
+
+async def test_the_dashboard_behind_the_scanner_is_redrawn_when_it_closes(tmp_path):
+    app = quiet_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        app.fixture_list.lines.highlight(("t", "F1"))
+        await pilot.pause(0.3)
+        assert app.selected_ref == ("t", "F1")
+        await open_scanner(pilot, app)
+        app.feed.put(QuotesPosted(S, None, [quote("BookB", SPREAD, "Miami Heat", 125, 17.5)]))
+        await pilot.pause(0.3)
+        shown = {r.selection: r.cells["BookB"].american for r in app.price_grid.grid_data.rows}
+        assert shown["Miami Heat"] == 111  # covered: the grid waits
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        shown = {r.selection: r.cells["BookB"].american for r in app.price_grid.grid_data.rows}
+        assert shown["Miami Heat"] == 125
