@@ -226,3 +226,14 @@ async def test_the_dashboard_behind_the_scanner_is_redrawn_when_it_closes(tmp_pa
         await pilot.pause(0.3)
         shown = {r.selection: r.cells["BookB"].american for r in app.price_grid.grid_data.rows}
         assert shown["Miami Heat"] == 125
+
+
+async def test_a_lost_stream_empties_the_scanner_and_says_so(tmp_path):
+    app = quiet_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_scanner(pilot, app)
+        assert listed(app)
+        app.feed.put(StreamHealthChanged(StreamHealth(S, "t", StreamState.DOWN)))
+        await pilot.pause(0.4)
+        assert listed(app) == []
+        assert screen.query_one("#scanner-status").text.startswith("⚠ not live: t:odds")

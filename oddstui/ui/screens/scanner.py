@@ -177,8 +177,10 @@ class ScannerScreen(Screen[Signal | None]):
         shown = [s for s in signals if self.filter.passes(s)]
         self.table.show(shown, self.fmt)
         waiting = f" · catching up: {self.scanner.pending:,} markets" if self.scanner.pending else ""
+        down = [h.stream for h in self.store.health() if not h.state.is_healthy]
+        lost = f"⚠ not live: {', '.join(down)} (no signal from its prices) · " if down else ""
         self.query_one(ScanStatus).text = (
-            f"Scanner · {len(shown):,} of {len(signals):,} signals, best edge first · {self.filter.summary()} · "
+            f"{lost}Scanner · {len(shown):,} of {len(signals):,} signals, best edge first · {self.filter.summary()} · "
             f"fair: {self.scanner.settings.method.value}{waiting}"
         )
 
