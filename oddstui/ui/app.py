@@ -414,7 +414,8 @@ class OddsApp(App[None]):
     def key_list(self) -> list[tuple[str, str]]:
         """Every key from the bindings themselves: the app's, then each panel's with the panel named."""
         sections = [("", self._bindings_of(self)), ("in the slip", self._bindings_of(ParlaySlip))]
-        sections.append(("in the scanner", self._bindings_of(ScannerScreen) + self._bindings_of(SignalTable)))
+        table = [b for b in self._bindings_of(SignalTable) if b.show]  # its moves are the grid's, said once
+        sections.append(("in the scanner", self._bindings_of(ScannerScreen) + table))
         return binding_rows(sections, self.get_key_display)
 
     @staticmethod

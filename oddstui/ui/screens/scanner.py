@@ -91,10 +91,10 @@ class ScannerScreen(Screen[Signal | None]):
 
     BINDINGS = [
         Binding("escape,s", "close", "Close", tooltip="close the scanner, back to the dashboard"),
-        Binding("t", "pick_kinds", "Kinds", tooltip="scanner: which kinds (+EV, arbitrage, middle, low hold)"),
-        Binding("l", "pick_leagues", "Leagues", tooltip="scanner: signals of these leagues only"),
-        Binding("b", "pick_books", "Books", tooltip="scanner: signals with a leg at one of these books only"),
-        Binding("m", "min_edge", "Min edge", tooltip="scanner: leave out signals below an edge, in %"),
+        Binding("t", "pick_kinds", "Kinds", tooltip="which kinds (+EV, arbitrage, middle, low hold)"),
+        Binding("l", "pick_leagues", "Leagues", tooltip="signals of these leagues only"),
+        Binding("b", "pick_books", "Books", tooltip="signals with a leg at one of these books only"),
+        Binding("m", "min_edge", "Min edge", tooltip="leave out signals below an edge, in %"),
     ]
     DEFAULT_CSS = """
     ScannerScreen #scanner-status { height: 2; padding: 0 1; background: $panel; }
