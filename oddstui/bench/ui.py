@@ -241,13 +241,13 @@ def instrument_scanner(
 
     app.refresh_from_store = applying_refresh  # type: ignore[method-assign, assignment]
     computed: list[tuple] = []
-    pending = [0]
+    scanners: list = []
 
     def after_tick(seconds: float) -> None:
         now = time.perf_counter()
         if recording:
             samples.refresh.append(seconds * 1000)
-            samples.pending.append(pending[0])
+            samples.pending.append(scanners[0].pending)
             for key in computed:
                 arrived = in_store.pop(key, None)
                 if arrived is not None:
@@ -260,8 +260,9 @@ def instrument_scanner(
 
         def noted_compute(store, key, is_live):
             computed.append(key)
-            pending[0] = scanner.pending
             return compute(store, key, is_live)
+
+        scanners.append(scanner)
 
         scanner._compute = noted_compute  # type: ignore[method-assign]
         screen.on_refreshed = after_tick
