@@ -189,6 +189,21 @@ class Scanner:
             self._sorted.sort(key=_by_edge)
         return list(self._sorted)
 
+    def still_live(self, signal: Signal) -> bool:
+        """False once a leg's price is no longer live (locked, stale, settled, gone) or its game is suspended or
+        over, even before its market is recomputed: a refresh on a budget may leave it waiting."""
+        store = self._store
+        if store is None:
+            return False
+        fixture = store.fixture(signal.ref)
+        if fixture is None or fixture.status in _DISABLED:
+            return False
+        for leg in signal.legs:
+            quote = store.quote(signal.provider, leg.quote_key)
+            if quote is None or not store.is_live_price(quote):
+                return False
+        return True
+
     def refresh(self, budget: float | None = None) -> bool:
         """Recompute the changed markets, oldest change first, stopping after `budget` seconds (None: all of them).
 

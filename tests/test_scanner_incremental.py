@@ -198,3 +198,23 @@ def test_a_closed_scanner_stops_its_change_log():
     assert len(store._logs) == 1
     scanner.close()
     assert store._logs == []
+
+
+def test_a_signal_whose_leg_locks_is_no_longer_live_before_its_market_is_recomputed():
+    rng = random.Random(2)
+    store = new_store([1000.0])
+    scanner = Scanner(ScanSettings(low_hold=0.05, middle_cost=0.1))
+    for _ in range(40):
+        fixture_id = rng.choice(FIXTURES[:2])
+        picked = [(fixture_id, b, r) for b in BOOKS for r in selections(fixture_id) if r[0] == "p:odds"]
+        store.apply(QuotesPosted("p:odds", None, [make_quote(rng, *p) for p in picked]))
+    signal = scanner.scan(store)[0]
+    assert scanner.still_live(signal)
+    leg = signal.legs[0]
+    locked = next(q for q in store.fixture_quotes(signal.ref) if q.key == leg.quote_key)
+    store.apply(QuotesLocked("p:odds", None, [make_quote(rng, signal.fixture_id, leg.book, _row_of(locked))]))
+    assert not scanner.still_live(signal)  # no refresh yet
+    store.apply(QuotesPosted("p:odds", None, [make_quote(rng, signal.fixture_id, leg.book, _row_of(locked))]))
+    assert scanner.still_live(signal)
+    store.apply(FixtureChanged("p:odds", None, FixtureChange("p", signal.fixture_id, None, FixtureStatus.SUSPENDED)))
+    assert not scanner.still_live(signal)

@@ -156,7 +156,9 @@ class ScannerScreen(Screen[Signal | None]):
         """Recompute the markets that changed (within the budget); list them again when a signal changed."""
         started = time.perf_counter()
         pending = self.scanner.pending
-        self._unshown |= self.scanner.refresh(BUDGET) or pending != self.scanner.pending
+        changed = self.scanner.refresh(BUDGET)
+        # while markets wait, list again each time: a leg may have locked in one of them (`still_live`)
+        self._unshown |= changed or bool(pending) or bool(self.scanner.pending)
         if self._unshown and started - self._shown_at >= SHOW_EVERY:
             self.show()
         took = time.perf_counter() - started
@@ -173,7 +175,8 @@ class ScannerScreen(Screen[Signal | None]):
     def show(self) -> None:
         """List the signals passing the filters, and say what is listed."""
         self._unshown, self._shown_at = False, time.perf_counter()
-        signals = self.scanner.signals()
+        live = self.scanner.still_live
+        signals = [s for s in self.scanner.signals() if live(s)]  # a leg locked in a market still waiting
         shown = [s for s in signals if self.filter.passes(s)]
         self.table.show(shown, self.fmt)
         waiting = f" · catching up: {self.scanner.pending:,} markets" if self.scanner.pending else ""
