@@ -14,8 +14,8 @@ A third run opens the scanner screen (`s`) at the full load and reports:
 
 - scanner refresh: one tick of the scanner screen that recomputed markets (the changed markets, within its time
   budget, and re-listing the table);
-- wire-to-screen: from an odds update being decoded off the socket to the end of the scanner tick that
-  recomputed its market and re-listed the table (drawn at the next paint);
+- wire-to-screen: from an odds update being decoded off the socket to the table being listed again after
+  the scanner tick that recomputed its market (drawn at the next paint);
 - key-press-to-screen latency for `j` on the scanner's table.
 
 Cycles with nothing to apply or paint are counted but left out of the refresh and frame figures.
@@ -244,10 +244,14 @@ def instrument_scanner(
     scanners: list = []
 
     def after_tick(seconds: float) -> None:
-        now = time.perf_counter()
         if recording:
             samples.refresh.append(seconds * 1000)
             samples.pending.append(scanners[0].pending)
+
+    def shown() -> None:
+        """The table lists what the ticks since the last listing recomputed."""
+        now = time.perf_counter()
+        if recording:
             for key in computed:
                 arrived = in_store.pop(key, None)
                 if arrived is not None:
@@ -263,9 +267,15 @@ def instrument_scanner(
             return compute(store, key, is_live)
 
         scanners.append(scanner)
-
         scanner._compute = noted_compute  # type: ignore[method-assign]
         screen.on_refreshed = after_tick
+        show = screen.show
+
+        def timed_show() -> None:
+            show()
+            shown()
+
+        screen.show = timed_show  # type: ignore[method-assign]
 
     def record(on: bool) -> None:
         nonlocal recording

@@ -30,14 +30,14 @@ from oddstui.ui.screens.min_edge import MinEdgeScreen
 from oddstui.ui.screens.picker import PickerScreen
 from oddstui.ui.widgets.signal_table import KIND_LABELS, SignalTable
 
-TICK = 0.1
-"""Seconds between two refreshes: ten a second, so a change shows within about a tenth of a second plus the work."""
-BUDGET = 0.025
+TICK = 0.05
+"""Seconds between two refreshes: twenty a second, so a change is taken up within about 50 ms of the store's."""
+BUDGET = 0.02
 """Seconds of recomputing per tick at most; markets left over wait for the next slice, oldest change first."""
 CATCH_UP = 0.01
 """Seconds at least between two slices of work while markets wait (and at least as long as the slice took):
 room for keys and the app's refresh."""
-SHOW_EVERY = 0.1
+SHOW_EVERY = 0.05
 """Seconds at least between two listings of the table (each repaints the lines that changed)."""
 KIND_NAMES = {
     SignalKind.EV: "+EV price",
