@@ -183,11 +183,17 @@ class Scanner:
         return self.signals()
 
     def signals(self) -> list[Signal]:
-        """The current signals, best edge first."""
+        """The current signals, best edge first; of markets still waiting to be recomputed, only those whose legs
+        are all still live (`still_live`)."""
         if self._sorted is None:
             self._sorted = [signal for found in self._found.values() for signal in found]
             self._sorted.sort(key=_by_edge)
-        return list(self._sorted)
+        dirty = self._dirty
+        if not dirty:
+            return list(self._sorted)
+        return [
+            s for s in self._sorted if (s.provider, s.fixture_id, s.market, s.player) not in dirty or self.still_live(s)
+        ]
 
     def still_live(self, signal: Signal) -> bool:
         """False once a leg's price is no longer live (locked, stale, settled, gone) or its game is suspended or

@@ -287,32 +287,38 @@ def instrument_scanner(
 
 
 async def press_j_in_scanner(table: SignalTable, pilot, samples: Samples, presses: int, gap: float) -> None:
-    """Press j on the scanner's table; each sample ends when the new cursor row is drawn."""
+    """Press j on the scanner's table; each sample ends when the cursor's row is drawn after the move (the list
+    may reorder meanwhile: the cursor follows its signal, so the row drawn is wherever the cursor is then)."""
     table.focus()
-    build = table._row_strip
-    waiting: dict[str, float | int] = {}
+    build, move = table._row_strip, table.action_move
+    waiting: dict[str, float] = {}
+
+    def watched_move(step: int) -> None:
+        move(step)
+        if "t0" in waiting:
+            waiting["moved"] = 1.0
 
     def watched_build(index: int, width: int):
         strip = build(index, width)
-        if waiting.get("row") == index and "t0" in waiting:
+        if "moved" in waiting and index == table.cursor:
             samples.keys.append((time.perf_counter() - waiting.pop("t0")) * 1000)
-            waiting.pop("row")
+            waiting.pop("moved")
         return strip
 
     table._row_strip = watched_build  # type: ignore[method-assign]
+    table.action_move = watched_move  # type: ignore[method-assign]
     for _ in range(presses):
         await pilot.pause(gap)
         if len(table.signals) < 3:
             continue
         if table.cursor >= min(len(table.signals), table.size.height - 2) - 2:
-            table.action_move(-len(table.signals))
+            move(-len(table.signals))
             await pilot.pause(0.05)
-        waiting.pop("t0", None)
-        waiting["row"] = table.cursor + 1
+        waiting.clear()
         waiting["t0"] = time.perf_counter()
         await pilot.press("j")
     await pilot.pause(0.3)
-    table._row_strip = build  # type: ignore[method-assign]
+    table._row_strip, table.action_move = build, move  # type: ignore[method-assign]
 
 
 async def measure_scanner(rate: float, fixtures: int, seconds: float, presses: int) -> Samples:

@@ -175,8 +175,7 @@ class ScannerScreen(Screen[Signal | None]):
     def show(self) -> None:
         """List the signals passing the filters, and say what is listed."""
         self._unshown, self._shown_at = False, time.perf_counter()
-        live = self.scanner.still_live
-        signals = [s for s in self.scanner.signals() if live(s)]  # a leg locked in a market still waiting
+        signals = self.scanner.signals()
         shown = [s for s in signals if self.filter.passes(s)]
         self.table.show(shown, self.fmt)
         waiting = f" · catching up: {self.scanner.pending:,} markets" if self.scanner.pending else ""

@@ -201,7 +201,15 @@ class SignalTable(ScrollView, can_focus=True):
             self._cache.clear()
         self.signals, self.fmt = signals, fmt
         if kept is not None:
-            where = next((i for i, s in enumerate(signals) if s.key == kept.key), None)
+            key, fixture_id, market = kept.key, kept.fixture_id, kept.market
+            where = next(
+                (
+                    i
+                    for i, s in enumerate(signals)
+                    if s.fixture_id == fixture_id and s.market == market and s.key == key
+                ),
+                None,
+            )
             if where is not None:
                 self.cursor = where
         self.cursor = max(0, min(self.cursor, len(signals) - 1))
