@@ -123,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--min-edge", type=PERCENT, metavar="PCT", help="leave out signals below this edge, in %%")
     scan.add_argument("--stake", type=AMOUNT, default=100.0, metavar="AMOUNT", help="total stake to split (100)")
     scan.add_argument("--unit", type=AMOUNT, default=1.0, help="round stakes to a multiple of this (1)")
-    scan.add_argument("--devig", default="multiplicative", choices=DEVIG_METHODS)
+    scan.add_argument("--devig", choices=DEVIG_METHODS, help="de-vig method for fair prices (default: the config's)")
     scan.add_argument("--provider", action="append", default=[], choices=PROVIDERS)
     scan.add_argument("--for", dest="seconds", type=SECONDS, metavar="S", help="exit after this many seconds")
     scan.add_argument("--count", type=COUNT, metavar="N", help="exit after this many signal lines")
@@ -198,6 +198,7 @@ def run_config(args: argparse.Namespace) -> int:
     enabled = ", ".join(p.name for p in settings.enabled) or "none: oddstui runs on the built-in simulator"
     print(f"{where}: valid\nproviders with a key: {enabled}")
     print(f"sharp books (the fair price's source, first live one wins): {', '.join(settings.sharp_books) or 'none'}")
+    print(f"de-vig method (fair prices in the grid, the scanner and scan): {settings.devig.value}")
     for line in config_check.report(settings, SettingsFile().settings):
         print(line)
     return 0

@@ -20,6 +20,7 @@ import platformdirs
 from msgspec import UNSET, UnsetType
 
 from oddstui.alert_rule import DEFAULT_MOVE, DEFAULT_STEAM, AlertKind, AlertRule, SteamSettings
+from oddstui.devig import DevigMethod
 from oddstui.market_view import SHARP_BOOKS
 from oddstui.odds import OddsError, OddsFormat, american_to_decimal, check_decimal
 from oddstui.secret import SENSITIVE_NAME, Secret, mask_url, register, register_url_credentials, scrub
@@ -42,6 +43,7 @@ TEMPLATE = """\
 # books = ["Pinnacle", "DraftKings", "FanDuel", "BetMGM", "Caesars", "BetRivers"]
 # sharp_books = ["Pinnacle", "Circa Sports", "Betfair Exchange"]   # fair price: the first that prices live
 # markets = []               # empty: every market
+# devig = "multiplicative"   # fair prices: multiplicative, additive, power or shin
 # [book_codes]               # short codes for the grid's column headers, e.g.
 # FanDuel = "FD"
 # [steam]                    # a sharp book's price shortens, and other books follow
@@ -102,6 +104,8 @@ class Settings:
     alerts: tuple[AlertRule, ...] = ()
     """The [[alerts]] tables: price alerts the file sets."""
     steam: SteamSettings = DEFAULT_STEAM
+    devig: DevigMethod = DevigMethod.MULTIPLICATIVE
+    """How a book's prices become fair ones: the grid's fair column, the scanner and `oddstui scan`."""
     source: str = "(defaults)"
     """Where these settings came from, for error messages."""
 
@@ -117,7 +121,7 @@ def config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
 
 
-SETTING_KEYS = ("sports", "leagues", "books", "markets", "odds_format", "theme", "sharp_books")
+SETTING_KEYS = ("sports", "leagues", "books", "markets", "odds_format", "theme", "sharp_books", "devig")
 TABLE_KEYS = ("book_codes", "alerts", "steam")
 """Top-level tables of settings other than the providers'."""
 
@@ -135,6 +139,7 @@ class FileSettings(msgspec.Struct, forbid_unknown_fields=True):
     sharp_books: list[str] | UnsetType = UNSET
     alerts: list[dict[str, Any]] | UnsetType = UNSET
     steam: dict[str, Any] | UnsetType = UNSET
+    devig: str | UnsetType = UNSET
 
 
 def _provider_keys(name: str) -> tuple[str, ...]:
@@ -154,6 +159,7 @@ FIXES = {
     "theme": 'write it as theme = "oddstui-dark"',
     "alerts": 'write each alert as a table of its own: a line [[alerts]], then kind = "price" and its settings',
     "steam": "write it as a [steam] table: min_move = 2.0, followers = 2, window = 60",
+    "devig": 'write it as devig = "multiplicative"',
 }
 
 
@@ -228,6 +234,14 @@ def parse(data: dict, source: str, env: Mapping[str, str]) -> Settings:
         )
     if typed.steam is not UNSET:
         settings = replace(settings, steam=_steam(typed.steam, source))
+    if typed.devig is not UNSET:
+        try:
+            settings = replace(settings, devig=DevigMethod.parse(typed.devig))
+        except ValueError:
+            choices = ", ".join(m.value for m in DevigMethod)
+            raise ConfigError(
+                source, "devig", f"unknown de-vig method {typed.devig!r}", f"use one of {choices}"
+            ) from None
     return settings
 
 

@@ -180,6 +180,7 @@ def side_key(selection: str, fixture: Fixture | None) -> tuple:
 _TRAILING_NUMBER = re.compile(r"\s*\(?([+-]?\d+(?:\.\d+)?)\)?$")
 
 
+@functools.lru_cache(maxsize=65536)
 def base_selection(selection: str, points: float | None) -> str:
     """The selection without the line some feeds put in its name ('Over 220.5' -> 'Over')."""
     if points is None:
@@ -263,26 +264,39 @@ def _book_line(rows: list[GridRow], book: str, is_live: LivePrice, ou: bool) -> 
 
 
 def _set_fair_and_hold(
-    rows: list[GridRow], books: Iterable[str], sharp: Sequence[str], is_live: LivePrice, method: DevigMethod
+    rows: list[GridRow],
+    books: Sequence[str],
+    sharp: Sequence[str],
+    is_live: LivePrice,
+    method: DevigMethod,
+    holds: bool = True,
 ) -> None:
-    """Fair (no-vig) price and its source, and each book's hold, for one line of one outcome set."""
+    """Fair (no-vig) price and its source, and each book's hold (unless `holds` is False), for one line of one
+    outcome set. Without holds a sharp book's live line is enough: the other books are read only for a consensus."""
     if len(rows) not in (2, 3):
         return
     ou = all(over_under(r.selection) is not None for r in rows)
-    priced = {book: line for book in books if (line := _book_line(rows, book, is_live, ou)) is not None}
-    for book, line in priced.items():
-        if book not in NOT_BOOKABLE:
-            try:
-                book_hold = hold([q.decimal for q in line])
-            except OddsError:
-                continue
-            for row in rows:
-                row.holds[book] = book_hold
-    by_lower = {book.lower(): book for book in priced}
+    if holds:
+        priced = {book: line for book in books if (line := _book_line(rows, book, is_live, ou)) is not None}
+        for book, line in priced.items():
+            if book not in NOT_BOOKABLE:
+                try:
+                    book_hold = hold([q.decimal for q in line])
+                except OddsError:
+                    continue
+                for row in rows:
+                    row.holds[book] = book_hold
+    lowered = {name.lower() for name in sharp}
+    sharp_books = [book for book in books if book.lower() in lowered]
+    lines = {book: _book_line(rows, book, is_live, ou) for book in sharp_books} if not holds else priced
+    by_lower = {book.lower(): book for book in sharp_books if lines.get(book) is not None}
     for name in sharp:
         sharp_book = by_lower.get(name.lower())
-        if sharp_book is not None and _apply_fair(rows, [priced[sharp_book]], sharp_book, method):
+        line = lines.get(sharp_book) if sharp_book is not None else None
+        if sharp_book is not None and line is not None and _apply_fair(rows, [line], sharp_book, method):
             return
+    if not holds:
+        priced = {book: line for book in books if (line := _book_line(rows, book, is_live, ou)) is not None}
     on_row_line = [
         line
         for book, line in priced.items()
@@ -345,8 +359,13 @@ def build_section(
     is_live: LivePrice,
     main_only: bool,
     method: DevigMethod,
+    grid_extras: bool = True,
 ) -> Section:
-    """One market's rows (of one player, for props) from its quotes at every book."""
+    """One market's rows (of one player, for props) from its quotes at every book.
+
+    `grid_extras` False leaves out what only the grid shows, each book's hold and each row's best cell: the
+    scanner's signals need only the rows and their fair prices.
+    """
     by_selection: dict[str, list[Quote]] = {}
     for quote in quotes:
         by_selection.setdefault(base_selection(quote.selection, quote.points), []).append(quote)
@@ -382,7 +401,8 @@ def build_section(
     ladder: dict[int, float] = {}
     for members in sets.values():
         ou = all(over_under(s) is not None for s in members)
-        _set_fair_and_hold([main_rows[s] for s in members if s in main_rows], books, sharp, is_live, method)
+        main_set = [main_rows[s] for s in members if s in main_rows]
+        _set_fair_and_hold(main_set, books, sharp, is_live, method, grid_extras)
         by_pair: dict[float | None, list[GridRow]] = {}
         for row in alternates:
             if row.selection in members:
@@ -392,9 +412,9 @@ def build_section(
         for pair in by_pair.values():
             if len(pair) == len(members):
                 pair.sort(key=lambda r: members.index(r.selection))
-                _set_fair_and_hold(pair, books, sharp, is_live, method)
+                _set_fair_and_hold(pair, books, sharp, is_live, method, grid_extras)
     rows = [main_rows[s] for s in selections if s in main_rows]
-    for row in (*rows, *alternates):
+    for row in (*rows, *alternates) if grid_extras else ():
         _set_best(row, is_live)
     order = {s: i for i, s in enumerate(selections)}
     alternates.sort(key=lambda r: (r.points is None, ladder.get(id(r), 0.0), order[r.selection]))

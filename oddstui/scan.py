@@ -66,9 +66,7 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings | None]) 
         args.count,
         args.json,
     )
-    scan_settings = ScanSettings(
-        method=DevigMethod(args.devig), stake=args.stake, unit=args.unit, sharp=settings.sharp_books
-    )
+    scan_settings = scan_settings_for(args, settings)
     try:
         return asyncio.run(
             scan(settings, options, scan_settings, cache_dir=Path(platformdirs.user_cache_dir(APP_NAME)))
@@ -78,6 +76,12 @@ def run(args: argparse.Namespace, load_settings: Callable[[], Settings | None]) 
     finally:
         if server is not None:
             server.stop()
+
+
+def scan_settings_for(args: argparse.Namespace, settings: Settings) -> ScanSettings:
+    """The command's options over the config: --devig, else the config's de-vig method."""
+    method = DevigMethod(args.devig) if args.devig else settings.devig
+    return ScanSettings(method=method, stake=args.stake, unit=args.unit, sharp=settings.sharp_books)
 
 
 async def scan(

@@ -1,9 +1,10 @@
 """Market signals from live prices: +EV prices, arbitrages, middles and low-hold markets. Pure: no I/O, no UI.
 
-Signals are recomputed from the store's current quotes (`fixture_signals`, `scan`), so a signal whose price
-goes locked, stale, suspended or settled disappears at the next call: only `Store.is_live_price` prices and
-bookable books count. Fair prices come from the grid (`market_view.build_grid`: the sharp books in order, else
-a consensus of at least three live books), the one implementation of the fair source.
+Signals are computed from the store's current quotes: `scan` in one full pass, `Scanner` incrementally (each
+refresh recomputes only the markets whose quotes or fixture changed). A signal whose price goes locked, stale,
+suspended or settled disappears at the next refresh: only `Store.is_live_price` prices and bookable books count.
+Fair prices come from the grid (`market_view.build_grid`: the sharp books in order, else a consensus of at
+least three live books), the one implementation of the fair source.
 
 Edge, by kind, as % of the stake:
 - ev: fair probability x decimal - 1;
@@ -14,6 +15,7 @@ Edge, by kind, as % of the stake:
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -35,7 +37,7 @@ from oddstui.market_view import (
 )
 from oddstui.model import Fixture, FixtureStatus, Quote
 from oddstui.odds import OddsError, hold
-from oddstui.store import Store
+from oddstui.store import ChangeLog, Store
 
 
 class SignalKind(StrEnum):
@@ -113,72 +115,191 @@ _DISABLED = frozenset({FixtureStatus.SUSPENDED}) | {s for s in FixtureStatus if 
 """Fixtures whose prices make no signal, even where a feed has not locked them yet."""
 
 
+MarketKey = tuple[str, str, str, str]
+"""(provider, fixture_id, market, player): the unit the scanner recomputes (a period is a market of its own)."""
+
+
 def scan(store: Store, settings: ScanSettings = ScanSettings()) -> list[Signal]:
-    """Every signal across the store's fixtures, best edge first."""
-    return Scanner(settings).scan(store)
+    """Every signal across the store's fixtures, best edge first: one full pass (what `Scanner` keeps up to date)."""
+    signals: list[Signal] = []
+    is_live = store.is_live_price
+    for fixture in store.all_fixtures():
+        ref = (fixture.provider, fixture.fixture_id)
+        signals.extend(fixture_signals(ref, fixture, store.fixture_quotes(ref), is_live, settings))
+    signals.sort(key=_by_edge)
+    return signals
 
 
-_Stamp = tuple[int, int, int]
-"""(quotes, highest seq, live quotes): a new price or lock bumps a quote's seq; going stale or a stream going
-down changes the live count. Equal stamps mean the same signals."""
-_Markets = dict[tuple[str, str], tuple[_Stamp, list[Signal]]]
-
-
-def _stamp(quotes: list[Quote], is_live: LivePrice) -> _Stamp:
-    return (len(quotes), max((q.seq for q in quotes), default=0), sum(map(is_live, quotes)))
+def _by_edge(signal: Signal) -> float:
+    return -signal.edge_pct
 
 
 class Scanner:
-    """Scans a store again and again, recomputing only the markets whose prices or liveness changed."""
+    """A store's signals kept up to date: each refresh recomputes only the markets whose quotes changed.
+
+    It reads a change log of its own (`Store.watch`): a quote posted, locked, settled or marked stale makes
+    its market dirty; a fixture whose status or details change, or that is evicted, makes all its markets
+    dirty; a stream going down or coming back makes every market dirty. A quote's key names one selection of
+    one market, as the store assumes. `close` stops the log.
+    """
 
     def __init__(self, settings: ScanSettings = ScanSettings()) -> None:
         self.settings = settings
-        self._held: dict[FixtureRef, tuple[_Stamp, _Markets]] = {}
+        self._store: Store | None = None
+        self._log: ChangeLog | None = None
+        self._members: dict[MarketKey, dict[str, None]] = {}
+        """The keys of each market's quotes, in the order the store first saw them."""
+        self._by_fixture: dict[FixtureRef, set[MarketKey]] = {}
+        self._dirty: dict[MarketKey, None] = {}
+        """Markets to recompute, oldest change first."""
+        self._found: dict[MarketKey, list[Signal]] = {}
+        self._sorted: list[Signal] | None = []
         self.recomputed = 0
-        """Markets recomputed by the last scan."""
+        """Markets recomputed by the last refresh."""
+
+    def attach(self, store: Store) -> None:
+        """Follow `store` (from scratch: its every market is recomputed at the next refresh)."""
+        if store is self._store:
+            return
+        self.close()
+        self._store, self._log = store, store.watch()
+        self._members, self._by_fixture, self._found, self._sorted = {}, {}, {}, []
+
+    def close(self) -> None:
+        if self._store is not None and self._log is not None:
+            self._store.unwatch(self._log)
+        self._store = self._log = None
+        self._dirty = {}
+
+    @property
+    def pending(self) -> int:
+        """Markets changed but not recomputed yet (a refresh with a budget may leave some)."""
+        return len(self._dirty)
 
     def scan(self, store: Store) -> list[Signal]:
-        """Every signal across the store's fixtures, best edge first."""
-        held: dict[FixtureRef, tuple[_Stamp, _Markets]] = {}
-        signals: list[Signal] = []
-        self.recomputed = 0
-        is_live = store.is_live_price
-        for fixture in store.all_fixtures():
-            if fixture.status in _DISABLED:
-                continue
-            ref = (fixture.provider, fixture.fixture_id)
-            quotes = store.fixture_quotes(ref)
-            stamp = _stamp(quotes, is_live)
-            previous = self._held.get(ref)
-            if previous is not None and previous[0] == stamp:
-                markets = previous[1]
-            else:
-                markets = self._rescan(ref, fixture, quotes, is_live, {} if previous is None else previous[1])
-            held[ref] = (stamp, markets)
-            for _, found in markets.values():
-                signals.extend(found)
-        self._held = held
-        signals.sort(key=lambda s: -s.edge_pct)
-        return signals
+        """Every signal across the store's fixtures, best edge first, recomputing what changed since the last call."""
+        self.attach(store)
+        self.refresh()
+        return self.signals()
 
-    def _rescan(
-        self, ref: FixtureRef, fixture: Fixture, quotes: list[Quote], is_live: LivePrice, before: _Markets
-    ) -> _Markets:
-        """A changed fixture: recompute the markets whose stamp changed, keep the others."""
-        grouped: dict[tuple[str, str], list[Quote]] = {}
+    def signals(self) -> list[Signal]:
+        """The current signals, best edge first; of markets still waiting to be recomputed, only those whose legs
+        are all still live (`still_live`)."""
+        if self._sorted is None:
+            self._sorted = [signal for found in self._found.values() for signal in found]
+            self._sorted.sort(key=_by_edge)
+        dirty = self._dirty
+        if not dirty:
+            return list(self._sorted)
+        return [
+            s for s in self._sorted if (s.provider, s.fixture_id, s.market, s.player) not in dirty or self.still_live(s)
+        ]
+
+    def still_live(self, signal: Signal) -> bool:
+        """False once a leg's price is no longer live (locked, stale, settled, gone) or its game is suspended or
+        over, even before its market is recomputed: a refresh on a budget may leave it waiting."""
+        store = self._store
+        if store is None:
+            return False
+        fixture = store.fixture(signal.ref)
+        if fixture is None or fixture.status in _DISABLED:
+            return False
+        for leg in signal.legs:
+            quote = store.quote(signal.provider, leg.quote_key)
+            if quote is None or not store.is_live_price(quote):
+                return False
+        return True
+
+    def refresh(self, budget: float | None = None) -> bool:
+        """Recompute the changed markets, oldest change first, stopping after `budget` seconds (None: all of them).
+
+        True when any signal appeared, changed or went.
+        """
+        store = self._store
+        if store is None or self._log is None:
+            raise RuntimeError("the scanner follows no store: attach one first")
+        self._take_changes(store, self._log)
+        deadline = None if budget is None else time.perf_counter() + budget
+        is_live, found, dirty = store.is_live_price, self._found, self._dirty
+        order = list(dirty)
+        changed = False
+        done = 0
+        for key in order:
+            signals = self._compute(store, key, is_live)
+            done += 1
+            if signals != found.get(key, []):
+                changed = True
+                if signals:
+                    found[key] = signals
+                else:
+                    del found[key]
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
+        if done == len(order):
+            dirty.clear()
+        else:
+            for key in order[:done]:
+                del dirty[key]
+        self.recomputed = done
+        if changed:
+            self._sorted = None
+        return changed
+
+    def _take_changes(self, store: Store, log: ChangeLog) -> None:
+        quotes, fixtures, everything = log.drain()
+        if everything:
+            self._rebuild(store)
+            return
+        members, dirty = self._members, self._dirty
         for quote in quotes:
-            grouped.setdefault((quote.market, quote.player), []).append(quote)
-        markets: _Markets = {}
-        for (market, player), market_quotes in grouped.items():
-            stamp = _stamp(market_quotes, is_live)
-            previous = before.get((market, player))
-            if previous is not None and previous[0] == stamp:
-                markets[(market, player)] = previous
-                continue
-            found = market_signals(ref, fixture, market, player, market_quotes, is_live, self.settings)
-            markets[(market, player)] = (stamp, found)
-            self.recomputed += 1
-        return markets
+            key = (quote.provider, quote.fixture_id, quote.market, quote.player)
+            keys = members.get(key)
+            if keys is None:
+                keys = self._join(key)
+            keys[quote.key] = None
+            dirty[key] = None
+        for ref in fixtures:
+            for key in self._by_fixture.pop(ref, ()):
+                members.pop(key, None)
+                dirty[key] = None
+            for quote in store.fixture_quotes(ref):
+                self._add(quote)
+
+    def _join(self, key: MarketKey) -> dict[str, None]:
+        """A market seen for the first time."""
+        keys = self._members[key] = {}
+        self._by_fixture.setdefault((key[0], key[1]), set()).add(key)
+        return keys
+
+    def _add(self, quote: Quote) -> None:
+        key = (quote.provider, quote.fixture_id, quote.market, quote.player)
+        keys = self._members.get(key)
+        if keys is None:
+            keys = self._join(key)
+        keys[quote.key] = None
+        self._dirty[key] = None
+
+    def _rebuild(self, store: Store) -> None:
+        """Every market again: those holding signals now, and every market of the store's quotes."""
+        self._members, self._by_fixture = {}, {}
+        self._dirty = dict.fromkeys(self._found)
+        for quote in store.quotes():
+            self._add(quote)
+
+    def _compute(self, store: Store, key: MarketKey, is_live: LivePrice) -> list[Signal]:
+        provider, fixture_id, market, player = key
+        keys = self._members.get(key)
+        fixture = store.fixture((provider, fixture_id))
+        if not keys or fixture is None or fixture.status in _DISABLED:
+            return []
+        quotes = []
+        for quote_key in keys:
+            quote = store.quote(provider, quote_key)
+            if quote is not None and quote.market == market and quote.player == player:
+                quotes.append(quote)
+        if not quotes:
+            return []
+        return market_signals((provider, fixture_id), fixture, market, player, quotes, is_live, self.settings)
 
 
 def fixture_signals(
@@ -210,13 +331,9 @@ def market_signals(
     settings: ScanSettings,
 ) -> list[Signal]:
     """The signals of one market (of one player, for props) of a fixture, from its quotes at every book."""
-    section = build_section(market, player, quotes, fixture, settings.sharp, is_live, False, settings.method)
+    section = build_section(market, player, quotes, fixture, settings.sharp, is_live, False, settings.method, False)
     league = fixture.league if fixture is not None else ""
     return _section_signals(ref, league, fixture, section, is_live, settings)
-
-
-def _bookable(quote: Quote, is_live: LivePrice) -> bool:
-    return quote.book not in NOT_BOOKABLE and is_live(quote)
 
 
 def _section_signals(
@@ -229,15 +346,16 @@ def _section_signals(
 ) -> list[Signal]:
     market, player = section.key
     fairs: dict[int, GridRow] = {}
-    priced: list[Quote] = []
+    priced: list[tuple[Quote, GridRow, float]] = []
+    """Quotes on their row's line, with the row and its fair probability."""
     best: dict[str, dict[float | None, Quote]] = {}
     for row in (*section.rows, *section.alternates):
         for quote in row.cells.values():
-            if not _bookable(quote, is_live):
+            if quote.book in NOT_BOOKABLE or not is_live(quote):
                 continue
             if row.fair is not None and quote.points == row.points and id(quote) not in fairs:
                 fairs[id(quote)] = row
-                priced.append(quote)
+                priced.append((quote, row, 1.0 / row.fair))
             by_line = best.setdefault(row.selection, {})
             held = by_line.get(quote.points)
             if held is None or (quote.decimal, held.book) > (held.decimal, quote.book):
@@ -254,7 +372,7 @@ def _section_signals(
             kind, ref[0], ref[1], league, market, player, legs[0].points, tuple(leg(q) for q in legs), edge, **extra
         )
 
-    signals = [_ev_signal(signal, fairs[id(q)], q, settings) for q in priced]
+    signals = [_ev_signal(signal, row, q, settings) for q, row, probability in priced if probability * q.decimal > 1.0]
     sets: dict[str, list[str]] = {}
     for selection in sorted(best, key=lambda s: side_key(s, fixture)):
         sets.setdefault(outcome_stem(selection) if over_under(selection) is not None else "", []).append(selection)

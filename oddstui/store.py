@@ -11,6 +11,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
+from oddstui.devig import DevigMethod
 from oddstui.history import LineHistory
 from oddstui.market_view import SHARP_BOOKS, Grid, build_grid, fully_suspended
 from oddstui.model import (
@@ -80,6 +81,44 @@ class FixtureFilter:
     live_only: bool = False
     pinned: frozenset[FixtureRef] = frozenset()
     pinned_only: bool = False
+
+
+class ChangeLog:
+    """What changed for one reader (the scanner) since it last drained: quotes, whole fixtures, or everything.
+
+    Readers opt in with `Store.watch`; with none, applying events costs nothing more. Bounded: past `limit`
+    quotes it forgets them and says `everything`, so a reader that stops draining never grows it.
+    """
+
+    __slots__ = ("everything", "fixtures", "limit", "quotes")
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.quotes: list[Quote] = []
+        """Quotes posted, locked, settled or marked stale, in the order applied (one key may come many times)."""
+        self.fixtures: set[FixtureRef] = set()
+        """Fixtures whose details changed (status, teams, league) or that were evicted."""
+        self.everything = True
+        """Every quote may have changed (a stream went down or came back, or the log overflowed); at first, too."""
+        self.limit = limit
+
+    def add_quotes(self, quotes: Iterable[Quote]) -> None:
+        if not self.everything:
+            self.quotes.extend(quotes)
+            if len(self.quotes) > self.limit:
+                self.mark_everything()
+
+    def add_fixture(self, ref: FixtureRef) -> None:
+        if not self.everything:
+            self.fixtures.add(ref)
+
+    def mark_everything(self) -> None:
+        self.quotes, self.fixtures, self.everything = [], set(), True
+
+    def drain(self) -> tuple[list[Quote], set[FixtureRef], bool]:
+        """(quotes, fixtures, everything) since the last drain; the log starts empty again."""
+        drained = (self.quotes, self.fixtures, self.everything)
+        self.quotes, self.fixtures, self.everything = [], set(), False
+        return drained
 
 
 class _ProviderBook:
@@ -160,6 +199,7 @@ class Store:
         self._moves: list[Quote] | None = None
         """The quote each price change replaced, once `track_moves` is on (recording one allocates nothing)."""
         self._moves_capacity = 0
+        self._logs: list[ChangeLog] = []
         self._dispatch: dict[type, Callable[[object], bool]] = {
             QuotesPosted: lambda e: self.post_quotes(e.stream, e.entry_id, e.quotes),
             QuotesLocked: lambda e: self.lock_quotes(e.stream, e.entry_id, e.quotes),
@@ -254,6 +294,8 @@ class Store:
             changed(quote.fixture_id)
         if moves is not None and len(moves) > self._moves_capacity:
             del moves[: len(moves) - self._moves_capacity]  # nobody drains them: keep the newest
+        for log in self._logs:
+            log.add_quotes(quotes)
         return True
 
     def lock_quotes(self, stream: str, entry_id: str | None, quotes: Sequence[Quote]) -> bool:
@@ -287,6 +329,8 @@ class Store:
             lock.seq = seq
             table[lock.key] = lock
             changed(lock.fixture_id)
+        for log in self._logs:
+            log.add_quotes(quotes)
         return True
 
     def settle_quotes(self, stream: str, entry_id: str | None, provider: str, settlements: dict[str, str]) -> bool:
@@ -303,6 +347,8 @@ class Store:
             quote.locked = True
             quote.seq = self._seq
             book.changed.add(quote.fixture_id)
+            for log in self._logs:
+                log.add_quotes((quote,))
         return True
 
     def upsert_fixture(self, stream: str, entry_id: str | None, fixture: Fixture) -> bool:
@@ -327,6 +373,8 @@ class Store:
         self._track_terminal(ref, fixture.status)
         self._pending.fixture_list = True
         self._pending.fixtures.add(ref)
+        for log in self._logs:
+            log.add_fixture(ref)
         return True
 
     def change_fixture(self, stream: str, entry_id: str | None, change: FixtureChange) -> bool:
@@ -345,6 +393,8 @@ class Store:
         self._alert_change(fixture, change)
         self._pending.fixture_list = True
         self._pending.fixtures.add(ref)
+        for log in self._logs:
+            log.add_fixture(ref)
         return True
 
     def update_score(
@@ -367,6 +417,8 @@ class Store:
             fixture.is_live = is_live
             if is_live and fixture.status is FixtureStatus.UNPLAYED:
                 fixture.status = FixtureStatus.LIVE
+                for log in self._logs:
+                    log.add_fixture(ref)
         self._pending.fixture_list = True
         self._pending.fixtures.add(ref)
         return True
@@ -384,6 +436,8 @@ class Store:
         self._pending.streams = True
         if was_healthy != health.state.is_healthy:
             self._pending.everything = True
+            for log in self._logs:
+                log.mark_everything()  # every quote of the stream went stale, or live again
         if (
             old is not None
             and old.state is not health.state
@@ -419,6 +473,8 @@ class Store:
             if quote is not None and not quote.stale:
                 quote.stale = True
                 book.changed.add(quote.fixture_id)
+                for log in self._logs:
+                    log.add_quotes((quote,))
         return True
 
     def reject_frame(self, stream: str, reason: str) -> bool:
@@ -535,6 +591,9 @@ class Store:
                 dropped = [book.quotes.pop(key, None) for key in book.by_fixture.pop(fixture_id, {})]
                 self.history.forget(quote for quote in dropped if quote is not None)
                 book.changed.discard(fixture_id)
+        for log in self._logs:
+            for ref in expired:
+                log.add_fixture(ref)
         if expired:
             self._pending.fixture_list = True
             self._pending.fixtures.update(expired)  # a view of one of them redraws, and finds it gone
@@ -549,6 +608,16 @@ class Store:
         return self.evict(now)
 
     # --- change tracking --------------------------------------------------------
+
+    def watch(self, limit: int = 200_000) -> ChangeLog:
+        """A change log of its own for a reader that recomputes only what changed; `unwatch` it when done."""
+        log = ChangeLog(limit)
+        self._logs.append(log)
+        return log
+
+    def unwatch(self, log: ChangeLog) -> None:
+        if log in self._logs:
+            self._logs.remove(log)
 
     def drain_changes(self) -> Changes:
         """Everything that changed since the last call, coalesced per fixture."""
@@ -677,10 +746,11 @@ class Store:
         books: Sequence[str] = (),
         main_only: bool = False,
         sharp: Sequence[str] = SHARP_BOOKS,
+        method: DevigMethod = DevigMethod.MULTIPLICATIVE,
     ) -> Grid:
         """One fixture's rows by book columns, in a bettor's order, with best and a sourced fair price."""
         return build_grid(
-            ref, self._fixtures.get(ref), self.fixture_quotes(ref), self.is_live_price, books, sharp, main_only
+            ref, self._fixtures.get(ref), self.fixture_quotes(ref), self.is_live_price, books, sharp, main_only, method
         )
 
     def is_fully_suspended(self, ref: FixtureRef) -> bool:

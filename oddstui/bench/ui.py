@@ -10,6 +10,14 @@ The simulator runs as `oddstui sim` in its own process. The app runs headless (T
   the compositor paints that follow it;
 - key-press-to-screen latency for `j`: from the key press to the grid repainting the new cursor row.
 
+A third run opens the scanner screen (`s`) at the full load and reports:
+
+- scanner refresh: one tick of the scanner screen that recomputed markets (the changed markets, within its time
+  budget, and re-listing the table);
+- wire-to-screen: from an odds update being decoded off the socket to the table being listed again after
+  the scanner tick that recomputed its market (drawn at the next paint);
+- key-press-to-screen latency for `j` on the scanner's table.
+
 Cycles with nothing to apply or paint are counted but left out of the refresh and frame figures.
 The same app at a tenth of the load is measured first, in the same run, as the baseline.
 """
@@ -30,10 +38,13 @@ from oddstui.config import ProviderSettings, Settings
 from oddstui.model import QuotesLocked, QuotesPosted
 from oddstui.secret import Secret
 from oddstui.ui.app import OddsApp
+from oddstui.ui.screens.scanner import ScannerScreen
 from oddstui.ui.widgets.price_grid import HEADER_LINES
+from oddstui.ui.widgets.signal_table import SignalTable
 
 WIRE_TARGET_MS = 250.0
 KEY_TARGET_MS = 100.0
+SCANNER_TARGET_MS = 50.0
 LEAGUES = 7
 IDLE_SECONDS = 0.0002
 """A cycle shorter than this applied and painted nothing."""
@@ -49,6 +60,10 @@ class Samples:
     updates: int = 0
     seconds: float = 0.0
     """How long `updates` were counted."""
+    pending: list[int] = field(default_factory=list)
+    """Scanner only: markets left for the next tick after each tick."""
+    listed: int = 0
+    """Scanner only: signals listed at the end."""
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -194,6 +209,154 @@ async def measure(rate: float, fixtures: int, seconds: float, presses: int) -> S
     return samples
 
 
+def instrument_scanner(
+    app: OddsApp, samples: Samples
+) -> tuple[Callable[[ScannerScreen], None], Callable[[bool], None]]:
+    """Time each scanner tick, and each update from the feed to the tick that recomputed its market.
+
+    Returns (attach, record): call attach with the scanner screen once open, record(True) to start counting.
+    """
+    in_feed: dict[tuple, float] = {}
+    """Markets with an update on the feed, not yet applied to the store: the time of the first."""
+    in_store: dict[tuple, float] = {}
+    recording = False
+    put = app.feed.put
+
+    def timed_put(event, data: bool = True) -> None:
+        if recording and isinstance(event, QuotesPosted | QuotesLocked):
+            now = time.perf_counter()
+            for quote in event.quotes:
+                samples.updates += 1
+                in_feed.setdefault((quote.provider, quote.fixture_id, quote.market, quote.player), now)
+        put(event, data)
+
+    app.feed.put = timed_put  # type: ignore[method-assign]
+    refresh = app.refresh_from_store
+
+    def applying_refresh(*args) -> None:
+        for key, arrived in in_feed.items():
+            in_store.setdefault(key, arrived)
+        in_feed.clear()
+        refresh(*args)
+
+    app.refresh_from_store = applying_refresh  # type: ignore[method-assign, assignment]
+    computed: list[tuple] = []
+    scanners: list = []
+
+    def after_tick(seconds: float) -> None:
+        if recording:
+            samples.refresh.append(seconds * 1000)
+            samples.pending.append(scanners[0].pending)
+
+    def shown() -> None:
+        """The table lists what the ticks since the last listing recomputed."""
+        now = time.perf_counter()
+        if recording:
+            for key in computed:
+                arrived = in_store.pop(key, None)
+                if arrived is not None:
+                    samples.wire.append((now - arrived) * 1000)
+        computed.clear()
+
+    def attach(screen: ScannerScreen) -> None:
+        scanner = screen.scanner
+        compute = scanner._compute
+
+        def noted_compute(store, key, is_live):
+            computed.append(key)
+            return compute(store, key, is_live)
+
+        scanners.append(scanner)
+        scanner._compute = noted_compute  # type: ignore[method-assign]
+        screen.on_refreshed = after_tick
+        show = screen.show
+
+        def timed_show() -> None:
+            show()
+            shown()
+
+        screen.show = timed_show  # type: ignore[method-assign]
+
+    def record(on: bool) -> None:
+        nonlocal recording
+        recording = on
+        in_feed.clear()
+        in_store.clear()
+
+    return attach, record
+
+
+async def press_j_in_scanner(table: SignalTable, pilot, samples: Samples, presses: int, gap: float) -> None:
+    """Press j on the scanner's table; each sample ends when the cursor's row is drawn after the move (the list
+    may reorder meanwhile: the cursor follows its signal, so the row drawn is wherever the cursor is then)."""
+    table.focus()
+    build, move = table._row_strip, table.action_move
+    waiting: dict[str, float] = {}
+
+    def watched_move(step: int) -> None:
+        move(step)
+        if "t0" in waiting:
+            waiting["moved"] = 1.0
+
+    def watched_build(index: int, width: int):
+        strip = build(index, width)
+        if "moved" in waiting and index == table.cursor:
+            samples.keys.append((time.perf_counter() - waiting.pop("t0")) * 1000)
+            waiting.pop("moved")
+        return strip
+
+    table._row_strip = watched_build  # type: ignore[method-assign]
+    table.action_move = watched_move  # type: ignore[method-assign]
+    for _ in range(presses):
+        await pilot.pause(gap)
+        if len(table.signals) < 3:
+            continue
+        if table.cursor >= min(len(table.signals), table.size.height - 2) - 2:
+            move(-len(table.signals))
+            await pilot.pause(0.05)
+        waiting.clear()
+        waiting["t0"] = time.perf_counter()
+        await pilot.press("j")
+    await pilot.pause(0.3)
+    table._row_strip, table.action_move = build, move  # type: ignore[method-assign]
+
+
+async def measure_scanner(rate: float, fixtures: int, seconds: float, presses: int) -> Samples:
+    """The scanner screen open on the simulator at `rate`: its ticks, wire-to-screen and keys."""
+    samples = Samples()
+    with running_sim(rate, max(1, fixtures // LEAGUES)) as base:
+        providers = {name: ProviderSettings(name) for name in ("opticodds", "oddspapi", "oddsstream")}
+        providers["opticodds"] = ProviderSettings("opticodds", Secret("bench-key"), base + "/opticodds/api/v3")
+        with tempfile.TemporaryDirectory() as tmp:
+            app = OddsApp(Settings(providers), data_dir=Path(tmp) / "data", cache_dir=Path(tmp) / "cache")
+            attach, record = instrument_scanner(app, samples)
+            async with app.run_test(size=(160, 48)) as pilot:
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline and not (
+                    app.store.health() and all(h.state.value == "live" for h in app.store.health())
+                ):
+                    await pilot.pause(0.2)
+                await pilot.pause(1.0)
+                await pilot.press("s")
+                await pilot.pause(0.2)
+                screen = app.screen
+                if not isinstance(screen, ScannerScreen):
+                    raise RuntimeError("s did not open the scanner")
+                attach(screen)
+                deadline = time.monotonic() + 20
+                while screen.scanner.pending and time.monotonic() < deadline:  # the first scan of every market
+                    await pilot.pause(0.1)
+                await pilot.pause(1.0)
+                record(True)
+                began = time.perf_counter()
+                table = screen.query_one(SignalTable)
+                await press_j_in_scanner(table, pilot, samples, presses, gap=seconds / max(1, presses))
+                samples.seconds = time.perf_counter() - began
+                record(False)
+                samples.listed = len(table.signals)
+    return samples
+
+
 def report(name: str, samples: Samples) -> None:
     def p(values: list[float]) -> str:
         return f"p50 {percentile(values, 0.5):7.1f} ms  p99 {percentile(values, 0.99):7.1f} ms  (n={len(values)})"
@@ -213,10 +376,13 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--fixtures", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--presses", type=int, default=100)
+
+    parser.add_argument("--no-scanner", action="store_true", help="leave out the run with the scanner open")
     args = parser.parse_args(argv)
 
     baseline = asyncio.run(measure(args.rate / 10, args.fixtures, args.seconds / 2, args.presses // 2))
     loaded = asyncio.run(measure(args.rate, args.fixtures, args.seconds, args.presses))
+    scanning = None if args.no_scanner else asyncio.run(measure_scanner(args.rate, args.fixtures, args.seconds, 50))
     report(f"baseline ({args.rate / 10:,.0f} updates/s asked)", baseline)
     report(f"load ({args.rate:,.0f} updates/s asked)", loaded)
     wire99, key99 = percentile(loaded.wire, 0.99), percentile(loaded.keys, 0.99)
@@ -227,4 +393,28 @@ def main(argv: Sequence[str]) -> int:
         f"targets: wire-to-screen p99 <= {WIRE_TARGET_MS:.0f} ms: {'met' if wire99 <= WIRE_TARGET_MS else 'MISSED'}; "
         f"key p99 <= {KEY_TARGET_MS:.0f} ms: {'met' if key99 <= KEY_TARGET_MS else 'MISSED'}"
     )
+    if scanning is not None:
+        ok = report_scanner(args.rate, scanning, baseline) and ok
     return 0 if ok else 1
+
+
+def report_scanner(rate: float, samples: Samples, baseline: Samples) -> bool:
+    """The scanner run's figures and targets; True when every target is met."""
+
+    def p(values: list[float]) -> str:
+        return f"p50 {percentile(values, 0.5):7.1f} ms  p99 {percentile(values, 0.99):7.1f} ms  (n={len(values)})"
+
+    left = sum(1 for n in samples.pending if n) / max(1, len(samples.pending))
+    print(f"scanner open ({rate:,.0f} updates/s asked): {samples.updates / samples.seconds:,.0f} quote updates/s")
+    print(f"  scanner refresh {p(samples.refresh)}; {left:.0%} of ticks left markets for the next")
+    print(f"  wire-to-screen  {p(samples.wire)}")
+    print(f"  key j           {p(samples.keys)}; {samples.listed:,} signals listed at the end")
+    refresh99, wire99, key99 = (percentile(v, 0.99) for v in (samples.refresh, samples.wire, samples.keys))
+    print(f"key j p99 with the scanner open / baseline: {key99 / percentile(baseline.keys, 0.99):.2f}x")
+    met = {
+        f"scanner refresh p99 <= {SCANNER_TARGET_MS:.0f} ms": refresh99 <= SCANNER_TARGET_MS,
+        f"wire-to-screen p99 <= {WIRE_TARGET_MS:.0f} ms": wire99 <= WIRE_TARGET_MS,
+        f"key p99 <= {KEY_TARGET_MS:.0f} ms": key99 <= KEY_TARGET_MS,
+    }
+    print("scanner targets: " + "; ".join(f"{name}: {'met' if ok else 'MISSED'}" for name, ok in met.items()))
+    return all(met.values())

@@ -30,12 +30,13 @@ from oddstui.providers.feed import Feed
 from oddstui.providers.runner import build_clients
 from oddstui.secret import scrub
 from oddstui.short_names import short_teams
-from oddstui.signals import ScanSettings
+from oddstui.signals import ScanSettings, Signal
 from oddstui.store import EVICT_EVERY, Changes, FixtureRef, Store
 from oddstui.ui.screens.alert_dialog import AlertDialog
 from oddstui.ui.screens.alert_rules import AlertRulesScreen
 from oddstui.ui.screens.help import HelpScreen, binding_rows
 from oddstui.ui.screens.picker import PickerScreen
+from oddstui.ui.screens.scanner import ScannerScreen
 from oddstui.ui.screens.search import SearchScreen
 from oddstui.ui.screens.watchlists import WatchlistScreen
 from oddstui.ui.themes import ThemeSet, load_themes
@@ -45,6 +46,7 @@ from oddstui.ui.widgets.fixture_list import FixtureList
 from oddstui.ui.widgets.history_pane import HistoryPane
 from oddstui.ui.widgets.parlay_slip import ParlaySlip
 from oddstui.ui.widgets.price_grid import COPILOT, PriceGrid
+from oddstui.ui.widgets.signal_table import SignalTable
 from oddstui.ui.widgets.status_line import StatusLine, blocked_reason
 
 REFRESH_SECONDS = 0.1
@@ -75,6 +77,9 @@ class OddsApp(App[None]):
         Binding("v", "cycle_fixture_list", "Fixtures", tooltip="fixture list: wide, narrow or hidden"),
         Binding("e", "export", "Export", tooltip="write the grid on screen (or the slip, if focused) to CSV and JSON"),
         Binding("A", "alert_rules", "Alerts", show=False, tooltip="price alerts: list, delete (a on a price sets one)"),
+        Binding(
+            "s", "scanner", "Scanner", tooltip="live +EV prices, arbitrages, middles and low-hold markets, all games"
+        ),
     ]
 
     fmt: reactive[OddsFormat] = reactive(OddsFormat.AMERICAN, init=False)
@@ -117,8 +122,13 @@ class OddsApp(App[None]):
         self.alert_book = AlertBook(data_dir)
         # Steam starts at the sharp books the grid's fair price comes from; EV alerts judge against that fair.
         self.price_watch = PriceWatch(
-            self.store, self._alert_rules(), settings.steam, ScanSettings(sharp=settings.sharp_books)
+            self.store,
+            self._alert_rules(),
+            settings.steam,
+            ScanSettings(sharp=settings.sharp_books, method=settings.devig),
         )
+        self._covered = False
+        """The scanner covered the dashboard since its last redraw."""
 
     # --- set-up -----------------------------------------------------------------
 
@@ -251,6 +261,8 @@ class OddsApp(App[None]):
         changes.fixture_list |= watched.marks_changed
         if watched.fired:
             self.bell()
+        if self._behind_scanner(changes):
+            changes = Changes(alerts=changes.alerts, streams=changes.streams)
         if changes.fixture_list or changes.everything or self._suspension_changed(changes.fixtures):
             self._show_fixtures()
         grid = self.price_grid
@@ -300,6 +312,16 @@ class OddsApp(App[None]):
 
         self.push_screen(AlertRulesScreen(self.alert_book, self.settings.alerts, self._price_text, changed))
 
+    def _behind_scanner(self, changes: Changes) -> bool:
+        """True while the scanner covers the dashboard: its list and grid wait, and are redrawn whole after."""
+        if any(isinstance(screen, ScannerScreen) for screen in self.screen_stack):
+            self._covered = True
+            return True
+        if self._covered:
+            self._covered = False
+            changes.everything = changes.fixture_list = True
+        return False
+
     def _suspension_changed(self, changed: set[FixtureRef]) -> bool:
         """Re-check 'every price suspended' for the fixtures whose quotes changed; True if a mark flips."""
         flipped = False
@@ -329,7 +351,9 @@ class OddsApp(App[None]):
             grid.show(None, self._blank_reason())
             return
         books = [*self.view.books, COPILOT] if self.view.books else ()
-        data = self.store.grid(ref, books, main_only=self.view.main_only, sharp=self.settings.sharp_books)
+        data = self.store.grid(
+            ref, books, main_only=self.view.main_only, sharp=self.settings.sharp_books, method=self.settings.devig
+        )
         if not self.view.books:  # every book: the configured order first (the sharp book leads), then the rest
             preferred = {book: i for i, book in enumerate(self.settings.books)}
             data.books.sort(key=lambda b: (preferred.get(b, len(preferred)), b.lower()))
@@ -445,6 +469,8 @@ class OddsApp(App[None]):
         """The grid and the slip follow through their bindings; here the choice is only remembered."""
         self.ui_settings.settings.odds_format = fmt.value
         self.ui_settings.save()
+        if isinstance(self.screen, ScannerScreen):
+            self.screen.set_format(fmt)
 
     def action_cycle_fixture_list(self) -> None:
         size = self.fixture_list.cycle_size()
@@ -476,6 +502,8 @@ class OddsApp(App[None]):
             ("in the grid", [b for b in self._bindings_of(PriceGrid) if not b.action.startswith("move")]),
             ("in the slip", self._bindings_of(ParlaySlip)),
         ]
+        table = [b for b in self._bindings_of(SignalTable) if b.show]  # its moves are the grid's, said once
+        sections.append(("in the scanner", self._bindings_of(ScannerScreen) + table))
         return binding_rows(sections, self.get_key_display)
 
     @staticmethod
@@ -496,6 +524,34 @@ class OddsApp(App[None]):
                     f"{binding.tooltip} (key {self.get_key_display(binding)})",
                     lambda action=binding.action: self.run_action(action),
                 )
+
+    # --- scanner ----------------------------------------------------------------------
+
+    def action_scanner(self) -> None:
+        """The scanner screen; enter there opens the signal's game here, its price selected."""
+
+        def chosen(signal: Signal | None) -> None:
+            if signal is not None:
+                self.show_signal(signal)
+
+        settings = ScanSettings(method=self.settings.devig, sharp=self.settings.sharp_books)
+        self.push_screen(ScannerScreen(self.store, settings, self.fmt, self.price_grid.codes), chosen)
+
+    def show_signal(self, signal: Signal) -> None:
+        """Open the signal's game in the grid with the cursor on its first leg's price."""
+        self.selected_ref = signal.ref
+        if signal.ref in self.fixture_list.lines.refs:
+            self.fixture_list.lines.highlight(signal.ref)
+        self._show_grid()
+        leg = signal.legs[0]
+        grid = self.price_grid
+        grid.focus()
+        if grid.select_quote(leg.book, leg.quote_key):
+            return
+        if leg.book not in grid.columns:
+            self.notify(f"{leg.book} is not in the grid: the book filter (b) leaves it out", timeout=4)
+        else:
+            self.notify("that price has gone from the grid since", timeout=4)
 
     # --- export -----------------------------------------------------------------------
 

@@ -272,6 +272,28 @@ class PriceGrid(ScrollView, can_focus=True):
         row = self.rows[self.cursor_row].row
         return None if row is None else (row, self.columns[self.cursor_col])
 
+    def select_quote(self, book: str, quote_key: str) -> bool:
+        """Put the cursor on `book`'s cell holding the quote `quote_key` (unfolding its market's alternate lines
+        if it is one); False when the grid shows no such cell."""
+        if self.grid_data is None or book not in self.columns:
+            return False
+        for section in self.grid_data.sections:
+            for row in (*section.rows, *section.alternates):
+                quote = row.cells.get(book)
+                if quote is None or quote.key != quote_key:
+                    continue
+                if not row.is_main and not self._open(section):
+                    self.expanded.add(section.key)
+                    self.show(self.grid_data, self.title, self.fmt)
+                index = next(i for i, line in enumerate(self.rows) if line.row is row)
+                old = self.cursor_row
+                self.cursor_row, self.cursor_col = index, self.columns.index(book)
+                self._invalidate(old)
+                self._invalidate(index)
+                self._scroll_to_cursor()
+                return True
+        return False
+
     # --- geometry -----------------------------------------------------------------
 
     def _widths(self, row: GridRow, now: float) -> tuple[int, int, int]:
