@@ -6,7 +6,7 @@ import pytest
 
 from tests.ui.test_scanner_screen import open_scanner, quiet_app
 
-pytestmark = pytest.mark.timeout(60)
+pytestmark = [pytest.mark.timeout(60), pytest.mark.staggered]
 
 
 def test_the_scanner_fits_80_columns(tmp_path, snap_compare):
