@@ -186,6 +186,8 @@ class Store:
         self._unhealthy: set[str] = set()
         self._lost: set[str] = set()
         self._alerts: deque[Alert] = deque(maxlen=alert_capacity)
+        self.alerts_added = 0
+        """Alerts logged since start: it counts on when the log is full and drops its oldest."""
         self._unlisted_names: dict[FixtureRef, str] = {}
         """Games alerts could only describe (not listed yet), and how: renamed when the fixture arrives."""
         self._unread: set[FixtureRef] = set()
@@ -529,6 +531,7 @@ class Store:
 
     def _add_alert(self, alert: Alert) -> None:
         self._alerts.appendleft(alert)
+        self.alerts_added += 1
         self._pending.alerts = True
 
     def add_alert(self, alert: Alert) -> None:

@@ -31,7 +31,7 @@ from oddstui.providers.runner import build_clients
 from oddstui.secret import scrub
 from oddstui.short_names import short_teams
 from oddstui.signals import ScanSettings, Signal
-from oddstui.store import EVICT_EVERY, Changes, FixtureRef, Store
+from oddstui.store import EVICT_EVERY, Alert, Changes, FixtureRef, Store
 from oddstui.ui.screens.alert_dialog import AlertDialog
 from oddstui.ui.screens.alert_rules import AlertRulesScreen
 from oddstui.ui.screens.help import HelpScreen, binding_rows
@@ -55,6 +55,8 @@ START_UP_SECONDS = 2.0
 DEFAULT_THEME = "oddstui-dark"
 NARROW_SCREEN = 130
 """Below this many columns the fixture list starts narrow, leaving the grid room for more books."""
+STEAM_TOAST_EVERY = 20.0
+"""Seconds between steam toasts: a busy slate's steam stays in the alerts panel and on the fixtures."""
 
 
 class OddsApp(App[None]):
@@ -119,6 +121,9 @@ class OddsApp(App[None]):
         )
         self._last_status = 0.0
         self._toasted_alerts = 0
+        """`Store.alerts_added` when the last toasts were shown."""
+        self._next_steam_toast = 0.0
+        self._steam_untoasted = 0
         self.alert_book = AlertBook(data_dir)
         # Steam starts at the sharp books the grid's fair price comes from; EV alerts judge against that fair.
         self.price_watch = PriceWatch(
@@ -390,10 +395,24 @@ class OddsApp(App[None]):
     def _show_alerts(self) -> None:
         alerts = self.store.alerts()
         self.alerts_panel.show(alerts)
-        fresh = [a for a in alerts[: max(0, len(alerts) - self._toasted_alerts)] if a.important]
-        self._toasted_alerts = len(alerts)
-        for alert in fresh[:3]:
+        added = self.store.alerts_added
+        fresh = [a for a in alerts[: added - self._toasted_alerts] if a.important]
+        self._toasted_alerts = added
+        for alert in [a for a in fresh if a.kind != "steam"][:3]:
             self.notify(alert.text, title=alert.kind, severity="error" if alert.kind == "connection" else "warning")
+        self._toast_steam([a for a in fresh if a.kind == "steam"])
+
+    def _toast_steam(self, steam: list[Alert]) -> None:
+        """Steam gets one toast per `STEAM_TOAST_EVERY` seconds, naming how many more the alerts panel lists."""
+        self._steam_untoasted += len(steam)
+        now = self.clock()
+        if not steam or now < self._next_steam_toast:
+            return
+        more = self._steam_untoasted - 1
+        title = f"steam (+{more} more in Alerts)" if more else "steam"
+        self.notify(steam[0].text, title=title, severity="warning")
+        self._steam_untoasted = 0
+        self._next_steam_toast = now + STEAM_TOAST_EVERY
 
     def on_fixture_list_selected(self, event: FixtureList.Selected) -> None:
         self.selected_ref = event.ref
