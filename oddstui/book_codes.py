@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+SHARP_BOOKS = ("Pinnacle", "Circa Sports", "Betfair Exchange")
+"""Books whose no-vig price is taken as fair, in order of preference: the config's `sharp_books` default."""
+
 DEFAULT_BOOK_CODES: dict[str, str] = {
     "Pinnacle": "PIN",
     "DraftKings": "DK",

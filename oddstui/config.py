@@ -20,8 +20,8 @@ import platformdirs
 from msgspec import UNSET, UnsetType
 
 from oddstui.alert_rule import DEFAULT_MOVE, DEFAULT_STEAM, AlertKind, AlertRule, SteamSettings
+from oddstui.book_codes import SHARP_BOOKS
 from oddstui.devig import DevigMethod
-from oddstui.market_view import SHARP_BOOKS
 from oddstui.odds import OddsError, OddsFormat, american_to_decimal, check_decimal
 from oddstui.secret import SENSITIVE_NAME, Secret, mask_url, register, register_url_credentials, scrub
 

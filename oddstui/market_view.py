@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from oddstui.book_codes import SHARP_BOOKS as SHARP_BOOKS  # its home: light enough for the config to load
 from oddstui.devig import DevigMethod, fair_probabilities
 from oddstui.model import Fixture, Quote
 from oddstui.odds import OddsError, hold
@@ -27,8 +28,6 @@ FixtureRef = tuple[str, str]
 LivePrice = Callable[[Quote], bool]
 """True for a price one could bet now: not locked, settled or stale."""
 
-SHARP_BOOKS = ("Pinnacle", "Circa Sports", "Betfair Exchange")
-"""Books whose no-vig price is taken as fair, in order of preference: the config's `sharp_books` default."""
 NOT_BOOKABLE = frozenset({"Copilot"})
 """Model prices shown beside the books but never offered as the best price, nor counted in a consensus."""
 CONSENSUS = "consensus"

@@ -86,6 +86,8 @@ def team_code(team: str, sport: str = "") -> str:
 def team_codes(away: str, home: str, sport: str = "") -> tuple[str, str] | None:
     """Both sides' codes, told apart where their places are alike ('MCI' and 'MUN'); None when they cannot be."""
     codes = team_code(away, sport), team_code(home, sport)
+    if not all(codes):  # a side with no name (a feed that left its participants out)
+        return None
     if codes[0] != codes[1]:
         return codes
     away_words, home_words = _code_words(away, sport), _code_words(home, sport)

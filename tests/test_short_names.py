@@ -79,3 +79,9 @@ def test_the_narrow_list_shows_a_code_where_a_short_name_does_not_fit_beside_the
     assert away.split() == ["Wolverhampton"] and home.split() == ["TOT", "00:00"]
     derby = Fixture("p", "2", "soccer", "EFL", "Bristol Rovers", "Bristol City", 0.0)
     assert [line.plain.split() for line in narrow_label(derby, False, False)] == [["Bristol", "City"], ["BRO", "00:00"]]
+
+
+def test_a_game_whose_feed_left_out_its_teams_has_no_codes_and_still_draws():
+    assert team_codes("", "") is None and team_codes("", "Boston Celtics") is None
+    nameless = Fixture("oddspapi", "3", "basketball", "NBA", "", "", 0.0)  # OddsPapi without participants
+    assert [line.plain.split() for line in narrow_label(nameless, False, False)] == [[], ["00:00"]]

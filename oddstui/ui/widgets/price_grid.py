@@ -284,7 +284,7 @@ class PriceGrid(ScrollView, can_focus=True):
                     continue
                 if not row.is_main and not self._open(section):
                     self.expanded.add(section.key)
-                    self.show(self.grid_data, self.title, self.fmt)
+                    self.show(self.grid_data, self.title, short_title=self.short_title)
                 index = next(i for i, line in enumerate(self.rows) if line.row is row)
                 old = self.cursor_row
                 self.cursor_row, self.cursor_col = index, self.columns.index(book)
