@@ -87,6 +87,12 @@ class OddsApp(App[None]):
     fmt: reactive[OddsFormat] = reactive(OddsFormat.AMERICAN, init=False)
     """The odds format: one value, bound into every widget that shows prices."""
 
+    DASHBOARD_ACTIONS = frozenset(b.action for b in BINDINGS) - {"help", "quit", "cycle_format", "alert_rules"}
+    """App keys that act on the dashboard (p, f, e, v, L, ...): only while it is shown, not under the scanner."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action not in self.DASHBOARD_ACTIONS or len(self.screen_stack) == 1
+
     def __init__(
         self,
         settings: Settings,

@@ -237,3 +237,22 @@ async def test_a_lost_stream_empties_the_scanner_and_says_so(tmp_path):
         await pilot.pause(0.4)
         assert listed(app) == []
         assert screen.query_one("#scanner-status").text.startswith("⚠ not live: t:odds")
+
+
+async def test_dashboard_keys_do_nothing_while_the_scanner_covers_the_dashboard(tmp_path):
+    app = quiet_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        app.price_grid.focus()
+        await open_scanner(pilot, app)
+        legs, pinned, size = len(app.parlay_slip.legs), set(app.view.pinned), app.fixture_list.size_name
+        await pilot.press("p", "f", "v", "L", "e")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ScannerScreen), "no dashboard key opened or closed a screen"
+        assert (len(app.parlay_slip.legs), set(app.view.pinned), app.fixture_list.size_name) == (legs, pinned, size)
+        assert not app.view.live_only
+        await pilot.press("s")
+        await pilot.pause(0.1)
+        await pilot.press("f")
+        await pilot.pause(0.1)
+        assert set(app.view.pinned) != pinned, "back on the dashboard, f pins again"
