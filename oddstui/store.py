@@ -38,6 +38,9 @@ from oddstui.model import (
 FixtureRef = tuple[str, str]
 """(provider, fixture_id): fixture ids are only unique within a provider."""
 
+CLOSED = frozenset({FixtureStatus.SUSPENDED}) | {status for status in FixtureStatus if status.is_terminal}
+"""Games whose prices are never live, even where a feed has not locked them yet."""
+
 
 @dataclass(slots=True)
 class StreamStats:
@@ -680,12 +683,17 @@ class Store:
         return list(self._fixtures.values())
 
     def is_stale(self, quote: Quote) -> bool:
-        """A quote is stale when flagged so, or when its stream is not live."""
-        return quote.stale or quote.stream in self._unhealthy
+        """A quote is stale when flagged so, when its stream is not live, or when its game is suspended or over
+        while the feed left the price unlocked: nothing confirms it can be bet."""
+        return quote.stale or quote.stream in self._unhealthy or self._closed(quote)
 
     def is_live_price(self, quote: Quote) -> bool:
         """True only for a price one could bet now: not locked, settled or stale."""
-        return not quote.locked and not quote.stale and quote.stream not in self._unhealthy
+        return not quote.locked and not quote.stale and quote.stream not in self._unhealthy and not self._closed(quote)
+
+    def _closed(self, quote: Quote) -> bool:
+        fixture = self._fixtures.get((quote.provider, quote.fixture_id))
+        return fixture is not None and fixture.status in CLOSED
 
     def health(self) -> list[StreamHealth]:
         return list(self._health.values())

@@ -349,3 +349,18 @@ def test_a_lock_carries_its_price_when_the_feed_folded_the_last_post_into_it():
     quote = store.quote("p", "k")
     assert quote.locked and quote.decimal == 2.5 and quote.move == 1
     assert not store.is_live_price(quote)
+
+
+@pytest.mark.parametrize("status", [FixtureStatus.SUSPENDED, FixtureStatus.COMPLETED, FixtureStatus.CANCELLED])
+def test_a_suspended_or_finished_games_unlocked_prices_are_never_live(status):
+    store = Store()
+    store.apply(FixtureUpserted(S, None, game(provider="opticodds", status=FixtureStatus.LIVE)))
+    prices = [quote("a", -110), quote("b", -105, book="DraftKings"), quote("c", -108, book="FanDuel")]
+    store.apply(QuotesPosted(S, None, [*prices, quote("h", -110, selection="Heat")]))
+    assert store.grid(("opticodds", "F1")).rows[0].best_book is not None
+    store.apply(FixtureChanged(S, None, FixtureChange("opticodds", "F1", FixtureStatus.LIVE, status)))
+    held = store.quote("opticodds", "a")
+    assert held is not None and not held.locked, "the feed left the price unlocked"
+    assert store.is_stale(held) and not store.is_live_price(held), "shown stale, never live"
+    row = store.grid(("opticodds", "F1")).rows[0]
+    assert row.best_book is None and row.fair is None, "no best or fair built on them"

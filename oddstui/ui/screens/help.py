@@ -22,7 +22,7 @@ MARK_WIDTH = 16
 """The first column: the widest key or mark, so none is cut."""
 LEGEND = [
     ("🔒-110", "locked (suspended): never a live price"),
-    ("≈-110", "stale: its stream is down, reconnecting or unconfirmed"),
+    ("≈-110", "stale: its stream is down, reconnecting or unconfirmed, or its game suspended or over"),
     ("-105▲ / -115▼", "moved up / down in the last 2 seconds"),
     ("-110→-125 ↗ ↘", "open → now (O): where the price opened this session, where it is; ↗/↘ alone where too narrow"),
     ("highlighted", "the best live price of the row"),
