@@ -12,6 +12,7 @@ Nothing here builds on a locked, settled or stale price.
 from __future__ import annotations
 
 import functools
+import math
 import re
 import statistics
 from collections import Counter
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from oddstui.devig import DevigMethod, fair_probabilities
 from oddstui.model import Fixture, Quote
 from oddstui.odds import OddsError, hold
+from oddstui.render_guard import placeholder
 
 FixtureRef = tuple[str, str]
 LivePrice = Callable[[Quote], bool]
@@ -193,8 +195,12 @@ def outcome_stem(selection: str) -> str:
 
 
 def points_text(points: float | None, signed: bool = False) -> str:
-    """'-3.5', '+3.5' for a handicap (`signed`), '220.5' for a total; '' for no line."""
-    return "" if points is None else f"{points:+g}" if signed or points < 0 else f"{points:g}"
+    """'-3.5', '+3.5' for a handicap (`signed`), '220.5' for a total; '' for no line; the placeholder for NaN or inf."""
+    if points is None:
+        return ""
+    if not math.isfinite(points):
+        return placeholder(("line", repr(points)))
+    return f"{points:+g}" if signed or points < 0 else f"{points:g}"
 
 
 def line_text(selection: str, points: float | None) -> str:

@@ -6,7 +6,6 @@ only the lines of fixtures that changed are redrawn (an OptionList re-measures e
 
 from __future__ import annotations
 
-import time
 from collections.abc import Set
 from dataclasses import dataclass
 
@@ -25,6 +24,8 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from oddstui.model import Fixture, FixtureStatus
+from oddstui.render_guard import clock_text, safe_text
+from oddstui.ui.guard import failed_line, failed_text
 
 FixtureRef = tuple[str, str]
 WIDTHS = ("wide", "narrow", "hidden")
@@ -41,8 +42,8 @@ STATUS_STYLES = {
 
 
 def local_time(epoch: float) -> str:
-    """Start time in the user's local time, as 'Mon 24 19:30'."""
-    return time.strftime("%a %d %H:%M", time.localtime(epoch))
+    """Start time in the user's local time, as 'Mon 24 19:30' (the placeholder for a time no clock can show)."""
+    return clock_text("%a %d %H:%M", epoch)
 
 
 def fixture_label(fixture: Fixture, pinned: bool, unread: bool, suspended: bool = False) -> list[Text]:
@@ -54,7 +55,7 @@ def fixture_label(fixture: Fixture, pinned: bool, unread: bool, suspended: bool 
     top.append("● " if fixture.is_live else "  ", style="bold red" if fixture.is_live else "")
     top.append("★" if pinned else " ", style="bold yellow")
     top.append("!" if unread else " ", style="bold magenta")
-    top.append(f" {fixture.away} @ {fixture.home}")
+    top.append(safe_text(f" {fixture.away} @ {fixture.home}"))
     status = fixture.status
     detail = local_time(fixture.start)
     if fixture.score is not None and (fixture.is_live or status is FixtureStatus.COMPLETED):
@@ -221,7 +222,10 @@ class FixtureLines(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         strip = self._cache.get(line)
         if strip is None:
-            strip = self._cache[line] = self._draw_line(line, width)
+            try:
+                strip = self._cache[line] = self._draw_line(line, width)
+            except Exception as exc:  # rendering never raises: the line shows the placeholder, counted and logged
+                return failed_line(self, exc, width)
         return strip
 
     def _draw_line(self, line: int, width: int) -> Strip:
@@ -291,12 +295,16 @@ class FixtureList(Vertical):
         for fixture in fixtures:
             if fixture.league != league:
                 league = fixture.league
-                entries.append(Entry(None, [Text(f" {league or 'other'} ")], (league,)))
+                entries.append(Entry(None, [Text(safe_text(f" {league or 'other'} "))], (league,)))
             ref = (fixture.provider, fixture.fixture_id)
             flags = (ref in pinned, ref in unread, ref in suspended)
             score = (fixture.score.home, fixture.score.away) if fixture.score else None
             signature = (fixture.home, fixture.away, fixture.start, fixture.status, fixture.is_live, score, *flags)
-            entries.append(Entry(ref, fixture_label(fixture, *flags), signature))
+            try:
+                lines = fixture_label(fixture, *flags)
+            except Exception as exc:  # rendering never raises: the fixture shows the placeholder, counted and logged
+                lines = [failed_text(self, exc), Text()]
+            entries.append(Entry(ref, lines, signature))
         self.lines.show(entries)
 
     @property
