@@ -16,6 +16,14 @@ its first event) and printed, so short runs can be judged too.
 Every run gets a fresh simulator with the same seed (one left running slows down over minutes), on
 a CPU of its own when there are two. The consumers take turns for `--rounds` rounds and each is
 judged by its best round: on a shared machine noise only ever adds CPU time.
+
+Both consumers run as installed: their modules byte-compiled once, in a cache of the run's own
+(`PYTHONPYCACHEPREFIX`), before anything is measured. A development checkout run with
+`PYTHONDONTWRITEBYTECODE` would otherwise compile every oddstui module at each start, which no
+installed copy does, while the sample's libraries come compiled from their wheels.
+
+Then the event shapes: one recording of the stream, replayed in-process through both consumers as
+served and with one odd an event (`oddstui.bench.ingest_replay`).
 """
 
 from __future__ import annotations
@@ -26,9 +34,11 @@ import re
 import resource
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from oddstui.bench import ingest_replay
 from oddstui.bench.sim import running_sim
 
 BOOKS = ("Pinnacle", "DraftKings", "FanDuel", "BetMGM", "Caesars")
@@ -118,10 +128,12 @@ def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m oddstui.bench ingest", description=__doc__)
     parser.add_argument("--events", type=int, default=20_000, help="data events each consumer reads")
     parser.add_argument("--rounds", type=int, default=3, help="runs of each consumer, alternating")
+    parser.add_argument("--shape-rounds", type=int, default=5, help="replays of each event shape (0: none)")
     args = parser.parse_args(argv)
 
-    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
-    env |= {"OPTICODDS_API_KEY": "bench-key", "PYTHONUNBUFFERED": "1"}
+    pycache = tempfile.TemporaryDirectory(prefix="oddstui-bench-pyc-")
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY") and k != "PYTHONDONTWRITEBYTECODE"}
+    env |= {"OPTICODDS_API_KEY": "bench-key", "PYTHONUNBUFFERED": "1", "PYTHONPYCACHEPREFIX": pycache.name}
     books = [arg for book in BOOKS for arg in ("--book", book)]
 
     def sample(events: int) -> Run:
@@ -146,8 +158,10 @@ def main(argv: Sequence[str]) -> int:
             env,
         )
 
-    startup = sample(1), ours(1)
-    rounds = [(sample(args.events), ours(args.events)) for _ in range(args.rounds)]
+    with pycache:
+        sample(1), ours(1)  # byte-compiles each consumer's modules, as installing them does
+        startup = sample(1), ours(1)
+        rounds = [(sample(args.events), ours(args.events)) for _ in range(args.rounds)]
     for number, (theirs, mine) in enumerate(rounds, 1):
         print(
             f"round {number}: sample {theirs.updates:,} updates in {theirs.cpu:.2f} CPU s ({theirs.rate:,.0f}/s), "
@@ -169,4 +183,19 @@ def main(argv: Sequence[str]) -> int:
     )
     ratio = best_ours.rate / best_sample.rate
     print(f"ratio: {ratio:.2f}x (target >= {TARGET}x: {'met' if ratio >= TARGET else 'MISSED'})")
+    if args.shape_rounds:
+        print_shapes(args.shape_rounds)
     return 0 if ratio >= TARGET else 1
+
+
+def print_shapes(rounds: int) -> None:
+    """Both consumers on one recording, as served and one odd an event, in-process: best of `rounds` each."""
+    with running_sim(RATE) as sim:
+        body = ingest_replay.record(f"{sim}/opticodds/api/v3", BOOKS, seconds=20)
+    for shape in ingest_replay.shapes(body):
+        theirs = max(ingest_replay.sample_rate(shape.body) for _ in range(rounds))
+        mine = max(ingest_replay.oddstui_rate(shape.body, BOOKS) for _ in range(rounds))
+        print(
+            f"replayed, {shape.name} ({shape.events:,} events, {shape.odds:,} odds): sample {theirs:,.0f}, "
+            f"oddstui {mine:,.0f} updates per CPU second: {mine / theirs:.2f}x"
+        )

@@ -114,20 +114,18 @@ def decode_price_event(data: str | bytes) -> TypedPriceEvent | PriceEvent:
 
 def odds_from_stream(items: list[WireOdd] | list[msgspec.Raw], stream: str, fmt: OddsFormat) -> Converted:
     """Quotes from the odds of one price event, decoded or raw; a bad odd is skipped, the others still count."""
-    odds, rejected = [], []
+    rejected = []
+    decoded: list[WireOdd] = []
     for item in items:
-        if isinstance(item, WireOdd):
-            odd = item
-        else:
-            try:
-                odd = odd_decoder.decode(item)
-            except msgspec.DecodeError as exc:
-                rejected.append(f"odd skipped: {_shape(exc)}")
-                continue
-        if not odd.fixture_id:
-            rejected.append("odd skipped: no fixture_id")
-            continue
-        odds.append(odd)
+        if isinstance(item, WireOdd):  # a typed event: every item is decoded (the fast path)
+            decoded = items  # type: ignore[assignment]
+            break
+        try:
+            decoded.append(odd_decoder.decode(item))
+        except msgspec.DecodeError as exc:
+            rejected.append(f"odd skipped: {_shape(exc)}")
+    odds = [odd for odd in decoded if odd.fixture_id]
+    rejected += ["odd skipped: no fixture_id"] * (len(decoded) - len(odds))
     converted = odds_to_quotes(odds, stream, fmt)
     converted.rejected[:0] = rejected
     return converted
@@ -167,6 +165,7 @@ def odds_to_quotes(odds: list[WireOdd], stream: str, fmt: OddsFormat) -> Convert
     quotes: list[Quote] = []
     rejected: list[str] = []
     append = quotes.append
+    isfinite = math.isfinite
     for odd in odds:
         if not odd.id:
             rejected.append("odd skipped: empty id")
@@ -199,7 +198,7 @@ def odds_to_quotes(odds: list[WireOdd], stream: str, fmt: OddsFormat) -> Convert
                 decimal,
                 price,
                 fmt,  # raw, raw_format
-                odd.points if odd.points is None or math.isfinite(odd.points) else None,
+                odd.points if odd.points is None or isfinite(odd.points) else None,
                 odd.grouping_key or "",  # points, group
                 (odd.selection or "") if odd.player_id else "",  # player
                 stream,
@@ -207,8 +206,8 @@ def odds_to_quotes(odds: list[WireOdd], stream: str, fmt: OddsFormat) -> Convert
                 odd.is_live is True,  # stream, is_main, is_live
                 False,
                 False,
-                ts if ts is not None and math.isfinite(ts) else 0.0,  # locked, stale, ts
-                stake if stake is not None and math.isfinite(stake) else None,  # limit
+                ts if ts is not None and isfinite(ts) else 0.0,  # locked, stale, ts
+                stake if stake is not None and isfinite(stake) else None,  # limit
                 link.desktop if link is not None else None,  # deep_link
                 odd_id if book == COPILOT else None,  # copilot_id
             )
