@@ -17,11 +17,6 @@ Every run gets a fresh simulator with the same seed (one left running slows down
 a CPU of its own when there are two. The consumers take turns for `--rounds` rounds and each is
 judged by its best round: on a shared machine noise only ever adds CPU time.
 
-Both consumers run as installed: their modules byte-compiled once, in a cache of the run's own
-(`PYTHONPYCACHEPREFIX`), before anything is measured. A development checkout run with
-`PYTHONDONTWRITEBYTECODE` would otherwise compile every oddstui module at each start, which no
-installed copy does, while the sample's libraries come compiled from their wheels.
-
 Then the event shapes: one recording of the stream, replayed in-process through both consumers as
 served and with one odd an event (`oddstui.bench.ingest_replay`).
 """
@@ -34,7 +29,6 @@ import re
 import resource
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -131,9 +125,8 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--shape-rounds", type=int, default=5, help="replays of each event shape (0: none)")
     args = parser.parse_args(argv)
 
-    pycache = tempfile.TemporaryDirectory(prefix="oddstui-bench-pyc-")
-    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY") and k != "PYTHONDONTWRITEBYTECODE"}
-    env |= {"OPTICODDS_API_KEY": "bench-key", "PYTHONUNBUFFERED": "1", "PYTHONPYCACHEPREFIX": pycache.name}
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    env |= {"OPTICODDS_API_KEY": "bench-key", "PYTHONUNBUFFERED": "1"}
     books = [arg for book in BOOKS for arg in ("--book", book)]
 
     def sample(events: int) -> Run:
@@ -158,10 +151,8 @@ def main(argv: Sequence[str]) -> int:
             env,
         )
 
-    with pycache:
-        sample(1), ours(1)  # byte-compiles each consumer's modules, as installing them does
-        startup = sample(1), ours(1)
-        rounds = [(sample(args.events), ours(args.events)) for _ in range(args.rounds)]
+    startup = sample(1), ours(1)
+    rounds = [(sample(args.events), ours(args.events)) for _ in range(args.rounds)]
     for number, (theirs, mine) in enumerate(rounds, 1):
         print(
             f"round {number}: sample {theirs.updates:,} updates in {theirs.cpu:.2f} CPU s ({theirs.rate:,.0f}/s), "

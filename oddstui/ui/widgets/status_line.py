@@ -157,6 +157,8 @@ class StatusLine(Static):
         self.now = 0.0
         self._rates: dict[str, tuple[float, int, float]] = {}
         """Per stream: when the rate was last measured, the event count then, and the rate."""
+        self._render_errors_before = RENDER_ERRORS.count
+        """The process's count when this dashboard started: the line shows this dashboard's own."""
 
     def show_streams(self, now: float) -> None:
         """Measure each stream's event rate over the last second or more, group them, and redraw."""
@@ -180,7 +182,8 @@ class StatusLine(Static):
         width = max(1, self.content_region.width)
         try:
             for level in (0, 1, 2, 3):
-                line = status_text(self.groups, self.demo, self.now, level, RENDER_ERRORS.count)
+                errors = RENDER_ERRORS.count - self._render_errors_before
+                line = status_text(self.groups, self.demo, self.now, level, errors)
                 if line.cell_len <= width:
                     break
         except Exception as exc:  # rendering never raises: the line shows the placeholder, counted and logged
