@@ -196,7 +196,7 @@ def test_a_missing_or_malformed_score_is_never_read_as_0_0(score):
 
 
 def test_the_names_a_quote_keeps_are_held_once_by_every_update():
-    """Two updates of one price, decoded apart, share their fixture, book, market, selection and group strings."""
+    """Two updates of one price, decoded apart, share the strings they keep rather than a copy each."""
     first, second = decode_one(PLAYER_ODD), decode_one(PLAYER_ODD | {"price": -120})
-    for field in ("fixture_id", "book", "market", "selection", "group"):
+    for field in ("key", "fixture_id", "book", "market", "selection", "group", "deep_link"):
         assert getattr(first, field) is getattr(second, field), field
