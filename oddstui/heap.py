@@ -33,12 +33,16 @@ def _malloc_trim() -> Callable[[int], int] | None:
 _TRIM = _malloc_trim()
 
 
+RELEASE_EVERY = 10.0
+"""Seconds between handing free pages back: a pass costs a few milliseconds."""
+
+
 def release_free_memory() -> None:
     """Give the C allocator's free pages back to the system (glibc; elsewhere there is nothing to do).
 
     A steady market frees as much as it allocates, but glibc keeps what is freed in the middle of its
     heap (event payloads, growing tables) unless asked: without this the resident size creeps up
-    through the first quarter hour of a run before it levels off. Called after each eviction pass.
+    through the first quarter hour of a run before it levels off. The app calls it every RELEASE_EVERY.
     """
     if _TRIM is not None:
         _TRIM(0)

@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 from oddstui.book_codes import BookCodes
 from oddstui.config import Settings
 from oddstui.export import grid_rows, write_export
-from oddstui.heap import freeze_start_up, release_free_memory
+from oddstui.heap import RELEASE_EVERY, freeze_start_up, release_free_memory
 from oddstui.model import OddsFormat
 from oddstui.persist import SettingsFile, WatchlistBook
 from oddstui.providers.copilot import ParlayClient
@@ -168,15 +168,11 @@ class OddsApp(App[None]):
         for client in build_clients(self.settings, self.feed, cache_dir=self.cache_dir, **self.tuning):
             self.run_worker(client.run(), group="providers", name=type(client).__name__, exit_on_error=False)
         self.set_interval(REFRESH_SECONDS, self.refresh_from_store)
-        self.set_interval(EVICT_EVERY, self._evict)
+        self.set_interval(EVICT_EVERY, self.store.evict)
+        self.set_interval(RELEASE_EVERY, release_free_memory)
         self.refresh_from_store(Changes(everything=True, fixture_list=True, alerts=True, streams=True))
         grid.focus()
         self.set_timer(START_UP_SECONDS, freeze_start_up)
-
-    def _evict(self) -> None:
-        """Drop finished fixtures past their grace period, then hand what that freed back to the system."""
-        self.store.evict()
-        release_free_memory()
 
     def _say_what_overrides_the_config(self, theme: str) -> None:
         """The remembered theme and odds format win over the config file's: say so rather than ignore it."""
