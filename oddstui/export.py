@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,8 +29,14 @@ from oddstui.model import (
     ScoreUpdated,
     StreamHealthChanged,
 )
-from oddstui.odds import OddsError, format_price
+from oddstui.odds import format_price
+from oddstui.render_guard import placeholder
 from oddstui.store import Grid, Store
+
+
+def finite_price(value: float | None) -> float | None:
+    """A price for an export, rounded; None for none, or for one that is not a finite number (no NaN in JSON)."""
+    return round(value, 6) if value is not None and math.isfinite(value) else None
 
 
 def quote_json(quote: Quote, stale: bool | None = None) -> dict:
@@ -141,22 +148,22 @@ def grid_rows(grid: Grid, fixture: Fixture | None, fmt: OddsFormat) -> list[dict
                 continue
             try:
                 shown = format_price(quote.decimal, fmt, quote.american if fmt is OddsFormat.AMERICAN else None)
-            except OddsError:
-                shown = ""
+            except (ArithmeticError, ValueError, TypeError):  # OddsError, NaN or inf in int(), a raw value's type
+                shown = placeholder(("price", quote.provider, quote.key, repr(quote.decimal), repr(quote.raw), fmt))
             rows.append(
                 {
                     "game": game,
                     "market": row.market,
                     "selection": row.selection,
-                    "points": quote.points,
+                    "points": quote.points if quote.points is None or math.isfinite(quote.points) else None,
                     "main": row.is_main,
                     "book": book,
                     "price": shown,
-                    "price_decimal": round(quote.decimal, 6),
+                    "price_decimal": finite_price(quote.decimal),
                     "locked": quote.locked or quote.settlement is not None,
                     "stale": quote.stale,
                     "best": row.best_book == book,
-                    "fair_decimal": None if row.fair is None else round(row.fair, 6),
+                    "fair_decimal": finite_price(row.fair),
                 }
             )
     return rows

@@ -12,6 +12,7 @@ Nothing here builds on a locked, settled or stale price.
 from __future__ import annotations
 
 import functools
+import math
 import re
 import statistics
 from collections import Counter
@@ -22,6 +23,7 @@ from oddstui.book_codes import SHARP_BOOKS as SHARP_BOOKS  # its home: light eno
 from oddstui.devig import DevigMethod, fair_probabilities
 from oddstui.model import Fixture, Quote
 from oddstui.odds import OddsError, hold
+from oddstui.render_guard import placeholder
 from oddstui.short_names import short_teams
 
 FixtureRef = tuple[str, str]
@@ -196,8 +198,12 @@ def outcome_stem(selection: str) -> str:
 
 
 def points_text(points: float | None, signed: bool = False) -> str:
-    """'-3.5', '+3.5' for a handicap (`signed`), '220.5' for a total; '' for no line."""
-    return "" if points is None else f"{points:+g}" if signed or points < 0 else f"{points:g}"
+    """'-3.5', '+3.5' for a handicap (`signed`), '220.5' for a total; '' for no line; the placeholder for NaN or inf."""
+    if points is None:
+        return ""
+    if not math.isfinite(points):
+        return placeholder(("line", repr(points)))
+    return f"{points:+g}" if signed or points < 0 else f"{points:g}"
 
 
 def line_text(selection: str, points: float | None) -> str:

@@ -6,6 +6,7 @@ Pure Python, no I/O and no UI. Ingest workers call `apply`; the UI calls
 
 from __future__ import annotations
 
+import math
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -34,6 +35,7 @@ from oddstui.model import (
     StreamState,
     entry_order,
 )
+from oddstui.render_guard import PLACEHOLDER, clock_text
 
 FixtureRef = tuple[str, str]
 """(provider, fixture_id): fixture ids are only unique within a provider."""
@@ -777,12 +779,17 @@ def unlisted_name(change: FixtureChange) -> str:
 
 
 def start_change_text(old: float | None, new: float) -> str:
-    """'start 19:30 → 20:15 (45 min later)'; with the day when it moved to another day; never '20:11 → 20:11'."""
+    """'start 19:30 → 20:15 (45 min later)'; with the day when it moved to another day; never '20:11 → 20:11'.
+
+    A time no clock can show (NaN, beyond the platform's range) reads as the placeholder, counted.
+    """
     if old is None:
-        return f"start now {time.strftime('%a %d %H:%M', time.localtime(new))}"
-    same_day = time.localtime(old)[:3] == time.localtime(new)[:3]
+        return f"start now {clock_text('%a %d %H:%M', new)}"
+    same_day = clock_text("%Y%m%d", old) == clock_text("%Y%m%d", new) != PLACEHOLDER
     shown = "%H:%M" if same_day else "%a %d %H:%M"
-    text = f"start {time.strftime(shown, time.localtime(old))} → {time.strftime(shown, time.localtime(new))}"
+    text = f"start {clock_text(shown, old)} → {clock_text(shown, new)}"
+    if not math.isfinite(new - old):
+        return text
     minutes = round((new - old) / 60)
     if minutes == 0:
         seconds = round(new - old)

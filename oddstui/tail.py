@@ -24,6 +24,8 @@ from oddstui.providers.runner import build_clients, stop_clients
 from oddstui.store import Store
 
 log = logging.getLogger(__name__)
+BATCH_SECONDS = 0.01
+"""Once events are waiting, how long more may gather: the loop runs per batch, not per network read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +101,8 @@ async def tail(
     failed = ended = False
     try:
         while not (output.done or output.auth_error or failed):
-            await feed.wait(0.2)
+            if await feed.wait(0.2):
+                await asyncio.sleep(BATCH_SECONDS)
             output.take(feed.drain())
             store.evict_due()
             failed = _report_failures(tasks, err)

@@ -16,6 +16,9 @@ its first event) and printed, so short runs can be judged too.
 Every run gets a fresh simulator with the same seed (one left running slows down over minutes), on
 a CPU of its own when there are two. The consumers take turns for `--rounds` rounds and each is
 judged by its best round: on a shared machine noise only ever adds CPU time.
+
+Then the event shapes: one recording of the stream, replayed in-process through both consumers as
+served and with one odd an event (`oddstui.bench.ingest_replay`).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from oddstui.bench import ingest_replay
 from oddstui.bench.sim import running_sim
 
 BOOKS = ("Pinnacle", "DraftKings", "FanDuel", "BetMGM", "Caesars")
@@ -118,6 +122,7 @@ def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m oddstui.bench ingest", description=__doc__)
     parser.add_argument("--events", type=int, default=20_000, help="data events each consumer reads")
     parser.add_argument("--rounds", type=int, default=3, help="runs of each consumer, alternating")
+    parser.add_argument("--shape-rounds", type=int, default=5, help="replays of each event shape (0: none)")
     args = parser.parse_args(argv)
 
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
@@ -169,4 +174,22 @@ def main(argv: Sequence[str]) -> int:
     )
     ratio = best_ours.rate / best_sample.rate
     print(f"ratio: {ratio:.2f}x (target >= {TARGET}x: {'met' if ratio >= TARGET else 'MISSED'})")
+    if args.shape_rounds:
+        print_shapes(args.shape_rounds)
     return 0 if ratio >= TARGET else 1
+
+
+def print_shapes(rounds: int) -> None:
+    """Both consumers on one recording, as served and one odd an event, in-process, taking turns: best of `rounds`."""
+    with running_sim(RATE) as sim:
+        body = ingest_replay.record(f"{sim}/opticodds/api/v3", BOOKS, seconds=20)
+    for shape in ingest_replay.shapes(body):
+        runs = [
+            (ingest_replay.sample_rate(shape.body), ingest_replay.oddstui_rate(shape.body, BOOKS))
+            for _ in range(rounds)
+        ]
+        theirs, mine = max(run[0] for run in runs), max(run[1] for run in runs)
+        print(
+            f"replayed, {shape.name} ({shape.events:,} events, {shape.odds:,} odds): sample {theirs:,.0f}, "
+            f"oddstui {mine:,.0f} updates per CPU second: {mine / theirs:.2f}x"
+        )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import operator
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -84,6 +85,8 @@ Query = list[tuple[str, str | int | float | bool | None]]
 """Query parameters, repeated keys allowed (httpx's own type for them)."""
 KEY_HINT = "set a valid OPTICODDS_API_KEY or [opticodds] api_key"
 MALFORMED = (KeyError, TypeError, ValueError, AttributeError)
+_KEY = operator.attrgetter("key")
+_FIXTURE_ID = operator.attrgetter("fixture_id")
 """What reading a payload of the wrong shape raises (msgspec's errors are ValueErrors)."""
 
 
@@ -365,10 +368,12 @@ class OpticOddsClient:
                 state.touched = None
 
     async def _read(self, state: _StreamState, response: httpx.Response) -> None:
+        retry = None
         async for sse in iter_sse(response):
-            if sse.retry is not None:
-                state.retry_floor = clamp_retry_field(sse.retry)
-            name = sse.event or "message"
+            if sse.retry is not None and sse.retry != retry:  # sent with every event: clamped once per value
+                retry = sse.retry
+                state.retry_floor = clamp_retry_field(retry)
+            name = sse.event
             if name in ("connected", "ping") or not sse.data:
                 continue
             if self._handle(state, name, sse.data):
@@ -418,7 +423,8 @@ class OpticOddsClient:
             return False
         if not isinstance(entry_id, str) or not entry_id:
             entry_id = None
-        if entry_id is not None and self._seen(state, name, entry_id):
+        order = None if entry_id is None else entry_order(entry_id)
+        if entry_id is not None and self._seen(state, name, entry_id, order):
             state.duplicates += 1
             return False
         try:
@@ -431,18 +437,15 @@ class OpticOddsClient:
             return False
         for event in events:
             self.feed.put(event)
-        if entry_id is not None:
-            order = entry_order(entry_id)
-            if order is None or state.last_entry_order is None or order > state.last_entry_order:
-                state.last_entry, state.last_entry_order = entry_id, order
+        if entry_id is not None and (order is None or state.last_entry_order is None or order > state.last_entry_order):
+            state.last_entry, state.last_entry_order = entry_id, order
         state.last_event_at = time.monotonic()
         return True
 
     @staticmethod
-    def _seen(state: _StreamState, name: str, entry_id: str) -> bool:
+    def _seen(state: _StreamState, name: str, entry_id: str, order: tuple[int, int] | None) -> bool:
         """Whether (event name, entry_id) was applied before; records it. The Copilot doc reuses one
-        entry_id for a locked and a settled event, so the name is part of the key."""
-        order = entry_order(entry_id)
+        entry_id for a locked and a settled event, so the name is part of the key. `order` is the id's."""
         if order is not None:
             last = state.last_order.get(name)
             if last is not None and order <= last:
@@ -471,14 +474,14 @@ class OpticOddsClient:
             quotes = converted.quotes
             if not quotes:
                 return []
+            keys = list(map(_KEY, quotes))
             if state.touched is not None:
-                state.touched.update(q.key for q in quotes)
+                state.touched.update(keys)
             if name.endswith("locked-odds"):
-                for quote in quotes:
-                    state.held.pop(quote.key, None)
+                for key in keys:
+                    state.held.pop(key, None)
                 return [QuotesLocked(stream, None, quotes)]
-            for quote in quotes:
-                state.held[quote.key] = quote
+            state.held.update(zip(keys, quotes, strict=True))
             self._note_fixtures(quotes)
             return [QuotesPosted(stream, None, quotes)]
         if name == "copilot-settled-odds":
@@ -558,9 +561,8 @@ class OpticOddsClient:
     # --- fixtures and snapshots ---------------------------------------------------
 
     def _note_fixtures(self, quotes: list[Quote]) -> None:
-        for quote in quotes:
-            if quote.fixture_id not in self.known_fixtures:
-                self._want_fixture(quote.fixture_id)
+        for fixture_id in set(map(_FIXTURE_ID, quotes)).difference(self.known_fixtures):
+            self._want_fixture(fixture_id)
 
     def _want_fixture(self, fixture_id: str) -> None:
         if fixture_id not in self._missing_fixtures:

@@ -19,7 +19,6 @@ from collections.abc import AsyncIterator
 
 import httpx
 from httpx_sse import ServerSentEvent
-from httpx_sse._decoders import SSEDecoder
 
 from oddstui.providers.errors import StreamFailed
 
@@ -86,31 +85,46 @@ class _Lines:
         return lines
 
 
-def _valid_retry(line: str) -> bool:
-    """WHATWG: a `retry:` value counts only if it is ASCII digits (httpx-sse would take `-1` or `+5`)."""
-    value = line[6:].removeprefix(" ")
-    return value.isascii() and value.isdigit()
-
-
 async def iter_sse(
     response: httpx.Response, *, max_line: int = MAX_LINE_CHARS, max_event: int = MAX_EVENT_CHARS
 ) -> AsyncIterator[ServerSentEvent]:
-    """The events of an event-stream response; raises StreamFailed subclasses for what is not one."""
+    """The events of an event-stream response; raises StreamFailed subclasses for what is not one.
+
+    The fields are read as WHATWG's event-stream interpretation says, in this one loop rather than a
+    method call per line (httpx-sse's decoder): this is the ingest hot path, five lines an event.
+    As httpx-sse does, a blank line dispatches whatever was set (callers skip events without data),
+    and the last event id carries over to the events after it.
+    """
     check_event_stream(response)
     text = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
     lines = _Lines(max_line)
-    fields = SSEDecoder()
+    event, data, last_id, retry = "", [], "", None
     size = 0  # characters in the lines of the event being read
     async for chunk in response.aiter_raw():
         for line in lines.feed(text.decode(chunk)):
-            if line:
-                size += len(line)
-                if size > max_event:
-                    raise EventTooLarge(f"an event grew past {max_event} characters without ending")
-                if line.startswith("retry:") and not _valid_retry(line):
-                    continue
-            else:
+            if not line:
                 size = 0
-            event = fields.decode(line)
-            if event is not None:
-                yield event
+                if event or data or last_id or retry is not None:
+                    yield ServerSentEvent(event, "\n".join(data), last_id, retry)
+                    event, data, retry = "", [], None
+                continue
+            size += len(line)
+            if size > max_event:
+                raise EventTooLarge(f"an event grew past {max_event} characters without ending")
+            if line.startswith("data:"):  # most lines, and the long ones: sliced once, never partitioned
+                data.append(line[6:] if line.startswith(" ", 5) else line[5:])
+                continue
+            name, colon, value = line.partition(":")
+            if not name and colon:  # a comment
+                continue
+            if value[:1] == " ":
+                value = value[1:]
+            if name == "data":  # a bare `data` line: an empty value
+                data.append(value)
+            elif name == "event":
+                event = value
+            elif name == "id":
+                if "\0" not in value:
+                    last_id = value
+            elif name == "retry" and value.isascii() and value.isdigit():  # WHATWG: ASCII digits, or ignored
+                retry = int(value)

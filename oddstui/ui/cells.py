@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 
 from oddstui.model import OddsFormat, Quote
-from oddstui.odds import OddsError, format_price
+from oddstui.odds import format_price
+from oddstui.render_guard import placeholder, safe_text
 
 FLASH_SECONDS = 2.0
 """How long a moved price shows its arrow and colour."""
@@ -20,6 +21,8 @@ SETTLEMENT_MARKS = {
     "half lost": "½LST",
 }
 """Four-column marks for the settlements Copilot sends; any other word shows its first four letters."""
+MAX_PRICE_CELLS = 10
+"""A price longer than this (a decimal of 1e300 written out) is not a price a cell can show."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +33,23 @@ class Cell:
 
 
 def price_text(quote: Quote, fmt: OddsFormat) -> str:
+    """The quote's price in `fmt`; the placeholder (counted) for one that cannot be shown."""
     try:
-        return format_price(quote.decimal, fmt, quote.american if fmt is OddsFormat.AMERICAN else None)
-    except OddsError:
-        return "?"
+        text = format_price(quote.decimal, fmt, quote.american if fmt is OddsFormat.AMERICAN else None)
+    except (ArithmeticError, ValueError, TypeError):  # OddsError, NaN or inf in int(), a raw value of a wrong type
+        text = ""
+    if 0 < len(text) <= MAX_PRICE_CELLS:
+        return text
+    return placeholder(("price", quote.provider, quote.key, repr(quote.decimal), repr(quote.raw), fmt.value))
+
+
+def decimal_text(decimal: float, fmt: OddsFormat, american: float | None = None) -> str:
+    """A price that is no book's quote (fair, a parlay's) in `fmt`; the placeholder (counted) if it cannot be shown."""
+    try:
+        text = format_price(decimal, fmt, None if american is None else int(american))
+    except (ArithmeticError, ValueError, TypeError):
+        text = ""
+    return text if 0 < len(text) <= MAX_PRICE_CELLS else placeholder(("price", repr(decimal), repr(american), fmt))
 
 
 def quote_cell(quote: Quote | None, fmt: OddsFormat, now: float, stale: bool, best: bool, line: str = "") -> Cell:
@@ -45,7 +61,7 @@ def quote_cell(quote: Quote | None, fmt: OddsFormat, now: float, stale: bool, be
         return Cell("", "empty")
     text = f"{line} {price_text(quote, fmt)}" if line else price_text(quote, fmt)
     if quote.settlement is not None:
-        word = quote.settlement.strip().lower()
+        word = safe_text(quote.settlement.strip().lower())
         return Cell(f"🔒{SETTLEMENT_MARKS.get(word, word[:4].upper())}", "locked")
     if quote.locked:
         return Cell(f"🔒{text}", "locked")

@@ -194,3 +194,10 @@ def test_score_nested_as_in_fixtures_results_or_flat(score, expected):
 )
 def test_a_missing_or_malformed_score_is_never_read_as_0_0(score):
     assert parse_score(score) is None
+
+
+def test_the_names_a_quote_keeps_are_held_once_by_every_update():
+    """Two updates of one price, decoded apart, share the strings they keep rather than a copy each."""
+    first, second = decode_one(PLAYER_ODD), decode_one(PLAYER_ODD | {"price": -120})
+    for field in ("key", "fixture_id", "book", "market", "selection", "group", "deep_link"):
+        assert getattr(first, field) is getattr(second, field), field

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 from rich.text import Text
 from textual.widgets import Static
 
+from oddstui.render_guard import clock_text, safe_text
 from oddstui.store import Alert
+from oddstui.ui.guard import failed_text
 
 SHOWN = 40
 IMPORTANT = {"connection": "bold red", "steam": "bold magenta", "price alert": "bold green"}
@@ -15,11 +15,11 @@ IMPORTANT = {"connection": "bold red", "steam": "bold magenta", "price alert": "
 
 
 def alert_line(alert: Alert) -> Text:
-    text = Text(time.strftime("%H:%M:%S ", time.localtime(alert.ts)), style="dim")
+    text = Text(clock_text("%H:%M:%S ", alert.ts), style="dim")
     style = {"connection": "cyan", "status": "", "start": "yellow"}.get(alert.kind, "")
     if alert.important:
         style = IMPORTANT.get(alert.kind, "bold yellow")
-    text.append(alert.text, style=style)
+    text.append(safe_text(alert.text), style=style)
     return text
 
 
@@ -30,4 +30,10 @@ class AlertsPanel(Static):
         if not alerts:
             self.update(Text("no alerts yet", style="dim"))
             return
-        self.update(Text("\n").join(alert_line(a) for a in alerts[:SHOWN]))
+        self.update(Text("\n").join(self._line(a) for a in alerts[:SHOWN]))
+
+    def _line(self, alert: Alert) -> Text:
+        try:
+            return alert_line(alert)
+        except Exception as exc:  # rendering never raises: the alert shows the placeholder, counted and logged
+            return failed_text(self, exc)

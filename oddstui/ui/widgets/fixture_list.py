@@ -6,7 +6,6 @@ only the lines of fixtures that changed are redrawn (an OptionList re-measures e
 
 from __future__ import annotations
 
-import time
 from collections.abc import Set
 from dataclasses import dataclass
 
@@ -26,7 +25,9 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from oddstui.model import Fixture, FixtureStatus
+from oddstui.render_guard import clock_text, safe_text
 from oddstui.short_names import short_teams, team_codes
+from oddstui.ui.guard import failed_line, failed_text
 
 FixtureRef = tuple[str, str]
 WIDTHS = ("wide", "narrow", "hidden")
@@ -43,8 +44,8 @@ STATUS_STYLES = {
 
 
 def local_time(epoch: float) -> str:
-    """Start time in the user's local time, as 'Mon 24 19:30'."""
-    return time.strftime("%a %d %H:%M", time.localtime(epoch))
+    """Start time in the user's local time, as 'Mon 24 19:30' (the placeholder for a time no clock can show)."""
+    return clock_text("%a %d %H:%M", epoch)
 
 
 WIDE_TEXT = 37
@@ -99,7 +100,7 @@ def fixture_label(
     if cell_len(names) > WIDE_TEXT - 5:
         names = " @ ".join(short_teams(fixture.away, fixture.home, fixture.sport, fixture.league))
     top = _markers(fixture, pinned, unread, steam, " ")
-    top.append(f" {names}")
+    top.append(safe_text(f" {names}"))
     status = fixture.status
     detail = local_time(fixture.start)
     if _shown_score(fixture) and fixture.score is not None:
@@ -119,10 +120,10 @@ def narrow_label(
     The teams' short names, or their codes where a name does not fit ('TOT 14:48'); a lock before the home team
     when every price is suspended.
     """
-    away, home = short_teams(fixture.away, fixture.home, fixture.sport, fixture.league)
+    away, home = (safe_text(name) for name in short_teams(fixture.away, fixture.home, fixture.sport, fixture.league))
     codes = team_codes(fixture.away, fixture.home, fixture.sport) or (away, home)
     code = STATUS_CODES.get(fixture.status.value, "")
-    start = time.strftime("%H:%M", time.localtime(fixture.start))  # the day: in the wide list (v)
+    start = clock_text("%H:%M", fixture.start)  # the day: in the wide list (v)
     score = fixture.score if _shown_score(fixture) else None
     rights = (f"{code} {score.away}".lstrip(), str(score.home)) if score is not None else (code, start)
     top = _markers(fixture, pinned, unread, steam, "")
@@ -293,7 +294,10 @@ class FixtureLines(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         strip = self._cache.get(line)
         if strip is None:
-            strip = self._cache[line] = self._draw_line(line, width)
+            try:
+                strip = self._cache[line] = self._draw_line(line, width)
+            except Exception as exc:  # rendering never raises: the line shows the placeholder, counted and logged
+                return failed_line(self, exc, width)
         return strip
 
     def _draw_line(self, line: int, width: int) -> Strip:
@@ -370,12 +374,16 @@ class FixtureList(Vertical):
         for fixture in fixtures:
             if fixture.league != league:
                 league = fixture.league
-                entries.append(Entry(None, [Text(f" {league or 'other'} ")], (league,)))
+                entries.append(Entry(None, [Text(safe_text(f" {league or 'other'} "))], (league,)))
             ref = (fixture.provider, fixture.fixture_id)
             flags = (ref in pinned, ref in unread, ref in suspended, ref in steam)
             score = (fixture.score.home, fixture.score.away) if fixture.score else None
             signature = (fixture.home, fixture.away, fixture.start, fixture.status, fixture.is_live, score, *flags)
-            entries.append(Entry(ref, label(fixture, *flags), (label, *signature)))
+            try:
+                lines = label(fixture, *flags)
+            except Exception as exc:  # rendering never raises: the fixture shows the placeholder, counted and logged
+                lines = [failed_text(self, exc), Text()]
+            entries.append(Entry(ref, lines, (label, *signature)))
         self.lines.show(entries)
 
     @property

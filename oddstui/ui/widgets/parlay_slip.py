@@ -21,14 +21,17 @@ from textual.reactive import reactive
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from oddstui.export import finite_price
 from oddstui.market_view import market_kind, market_period, short_label
 from oddstui.model import Fixture, OddsFormat, Quote
-from oddstui.odds import OddsError, format_price
+from oddstui.odds import OddsError
 from oddstui.parlay_rules import first_conflict
 from oddstui.providers.copilot import ParlayClient, ParlayError, ParlayQuote
+from oddstui.render_guard import safe_text
 from oddstui.short_names import short_teams, stat_name, surname
 from oddstui.store import Store
-from oddstui.ui.cells import price_text
+from oddstui.ui.cells import decimal_text, price_text
+from oddstui.ui.guard import failed_text
 
 REPRICE_AFTER = 1.0
 """A leg's price moved: re-price the parlay after this quiet time."""
@@ -50,14 +53,10 @@ class Leg:
     """The teams' short names, a prop's surname and stat: shown where the full ones would be cut."""
 
 
-def points_text(points: float | None) -> str:
-    return "" if points is None else f" {points:+g}" if points < 0 else f" {points:g}"
-
-
 def leg_label(quote: Quote) -> str:
     """'Moneyline: Boston Celtics', 'Spread: Boston Celtics -3.5': the line only where the name lacks it."""
-    points = points_text(quote.points)
-    selection = quote.selection if points.strip() in quote.selection else quote.selection + points
+    line = points_text(quote.points)
+    selection = quote.selection if line in quote.selection else f"{quote.selection} {line}"
     return f"{quote.market}: {selection}"
 
 
@@ -78,7 +77,10 @@ def leg_text(leg: Leg, quote: Quote | None, fmt: OddsFormat, missing: bool, widt
     The short names where the full ones would be cut; cut only if even those do not fit.
     """
     game = f"{leg.game} · {leg.book}"
-    top = Text(game if cell_len(game) <= width else f"{leg.short_game or leg.game} · {leg.book}", style="dim")
+    top = Text(
+        safe_text(game) if cell_len(game) <= width else safe_text(f"{leg.short_game or leg.game} · {leg.book}"),
+        style="dim",
+    )
     bottom = Text()
     if quote is None:
         bottom.append("gone ", style="bold red")
@@ -88,7 +90,9 @@ def leg_text(leg: Leg, quote: Quote | None, fmt: OddsFormat, missing: bool, widt
         bottom.append(f"{price_text(quote, fmt)} ", style="bold")
     if missing:
         bottom.append("not priced by Copilot ", style="bold red")
-    bottom.append(leg.label if bottom.cell_len + cell_len(leg.label) <= width else leg.short_label or leg.label)
+    bottom.append(
+        safe_text(leg.label if bottom.cell_len + cell_len(leg.label) <= width else leg.short_label or leg.label)
+    )
     for line in (top, bottom):
         line.truncate(width, overflow="ellipsis")
     return Text("\n").join((top, bottom))
@@ -105,22 +109,22 @@ def parse_stake(text: str) -> float | None:
 def summary(result: ParlayQuote | None, error: str | None, pricing: bool, fmt: OddsFormat, stake: str) -> Table | Text:
     """Copilot's combined price; 'independent', the product of Copilot's own leg prices; their ratio; the payout."""
     if error:
-        return Text(f"⚠ {error}", style="bold red")
+        return Text(safe_text(f"⚠ {error}"), style="bold red")
     if result is None:
         return Text("pricing…" if pricing else "not priced yet", style="dim")
     table = Table.grid(padding=(0, 1))
     table.add_column()
     table.add_column(justify="right")
     if result.error:
-        table.add_row(Text("Copilot error", style="bold red"), Text(result.error[:60], style="red"))
+        table.add_row(Text("Copilot error", style="bold red"), Text(safe_text(result.error[:60]), style="red"))
     if result.missing_entries:
         table.add_row(Text("missing", style="bold red"), Text(f"{len(result.missing_entries)} leg(s)", style="red"))
     decimal = result.decimal
     if decimal is not None and result.american is not None:
-        american = int(result.american) if fmt is OddsFormat.AMERICAN else None
-        table.add_row("Copilot", Text(format_price(decimal, fmt, american), style="bold"))
+        american = result.american if fmt is OddsFormat.AMERICAN else None
+        table.add_row("Copilot", Text(decimal_text(decimal, fmt, american), style="bold"))
     if result.independent_decimal is not None and not result.missing_entries:
-        table.add_row("independent", format_price(result.independent_decimal, fmt))
+        table.add_row("independent", decimal_text(result.independent_decimal, fmt))
     if result.correlation_effect is not None and len(result.legs) > 1:
         effect = result.correlation_effect
         style = "dim" if abs(effect) < 0.005 else "green" if effect > 0 else "red"
@@ -302,12 +306,7 @@ class ParlaySlip(VerticalScroll):
         highlighted = legs.highlighted
         missing = set(self.result.missing_entries) if self.result else set()
         width = max(12, self.scrollable_content_region.width - 1)
-        legs.set_options(
-            [
-                Option(leg_text(leg, self.store.quote(leg.provider, leg.key), self.fmt, leg.odd_id in missing, width))
-                for leg in self.legs
-            ]
-        )
+        legs.set_options([Option(self._leg_text(leg, leg.odd_id in missing, width)) for leg in self.legs])
         if highlighted is not None and self.legs:
             legs.highlighted = min(highlighted, len(self.legs) - 1)
         legs.display = bool(self.legs)
@@ -315,8 +314,17 @@ class ParlaySlip(VerticalScroll):
         if not self.legs:
             content = Text("p on a price adds it here; x removes a leg, c clears", style="dim")
         else:
-            content = summary(self.result, self.error, self.pricing, self.fmt, self.stake.value)
+            try:
+                content = summary(self.result, self.error, self.pricing, self.fmt, self.stake.value)
+            except Exception as exc:  # rendering never raises: the summary shows the placeholder, counted and logged
+                content = failed_text(self, exc)
         self.summary.update(content)
+
+    def _leg_text(self, leg: Leg, missing: bool, width: int) -> Text:
+        try:
+            return leg_text(leg, self.store.quote(leg.provider, leg.key), self.fmt, missing, width)
+        except Exception as exc:  # rendering never raises: the leg shows the placeholder, counted and logged
+            return failed_text(self, exc)
 
     def rows(self) -> list[dict[str, object]]:
         """The slip as plain rows, for export: one per leg, then the combined prices."""
@@ -328,16 +336,17 @@ class ParlaySlip(VerticalScroll):
                     "game": leg.game,
                     "book": leg.book,
                     "bet": leg.label,
-                    "price_decimal": None if quote is None else round(quote.decimal, 6),
+                    "price_decimal": None if quote is None else finite_price(quote.decimal),
                     "locked": quote is None or quote.locked or quote.settlement is not None,
                     "copilot_id": leg.odd_id,
                 }
             )
         result = self.result
         if result is not None:
-            for name, value in (("Copilot parlay", result.decimal), ("independent", result.independent_decimal)):
-                try:
-                    rows.append({"game": "", "book": "", "bet": name, "price_decimal": value and round(value, 6)})
-                except OddsError:
-                    continue
+            try:
+                combined = result.decimal
+            except OddsError:  # the endpoint's combined price is not a price
+                combined = None
+            for name, value in (("Copilot parlay", combined), ("independent", result.independent_decimal)):
+                rows.append({"game": "", "book": "", "bet": name, "price_decimal": finite_price(value)})
         return rows

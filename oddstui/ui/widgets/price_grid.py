@@ -7,6 +7,7 @@ flash ended, or that the cursor crossed are redrawn. Styles come from COMPONENT_
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +26,9 @@ from oddstui.book_codes import BookCodes
 from oddstui.market_view import CONSENSUS, NOT_BOOKABLE, Grid, GridRow, Section, line_text
 from oddstui.model import OddsFormat, Quote
 from oddstui.odds import format_price
-from oddstui.ui.cells import Cell, flash_ends, quote_cell, since_open_cell
+from oddstui.render_guard import placeholder, safe_text
+from oddstui.ui.cells import Cell, decimal_text, flash_ends, quote_cell, since_open_cell
+from oddstui.ui.guard import failed_line
 
 COPILOT = "Copilot"
 HEADER_LINES = 2
@@ -39,9 +42,10 @@ SUSPENDED = "ALL PRICES SUSPENDED"
 
 
 def fit(text: str, width: int, right: bool = False) -> str:
-    """Pad or cut to exactly `width` cells."""
+    """Pad or cut to exactly `width` cells; a character that must not reach the terminal is replaced."""
     if width <= 0:
         return ""
+    text = safe_text(text)
     if cell_len(text) > width:
         return set_cell_size(text, width - 1) + "…"
     return set_cell_size(text, width) if not right else " " * (width - cell_len(text)) + text
@@ -374,6 +378,12 @@ class PriceGrid(ScrollView, can_focus=True):
         return self.get_component_rich_style(*(f"price-grid--{name}" for name in names), partial=True)
 
     def render_line(self, y: int) -> Strip:
+        try:
+            return self._render_line(y)
+        except Exception as exc:  # rendering never raises: the line shows the placeholder, counted and logged
+            return failed_line(self, exc, self.scrollable_content_region.width)
+
+    def _render_line(self, y: int) -> Strip:
         scroll_y = self.scroll_offset.y
         width = self.scrollable_content_region.width
         if width != self._measured_width:  # a scrollbar came or went: lay the columns out again
@@ -467,6 +477,8 @@ class PriceGrid(ScrollView, can_focus=True):
             low = min(row.holds.values(), default=None)
             if hold is None:
                 return Cell("", "empty")
+            if not math.isfinite(hold):
+                return Cell(placeholder(("hold", row.key, book)))
             return Cell(f"{hold * 100:.1f}%", "best" if hold == low else "")
         quote = row.cells.get(book)
         if self.show_open and quote is not None:
@@ -509,7 +521,7 @@ class PriceGrid(ScrollView, can_focus=True):
             return ""
         source = "" if row.fair_source == self.fair_source else " " + self._source_code(row.fair_source)
         line = f"{line_text(row.selection, row.points)} " if row.mixed_lines else ""
-        return f"{line}{format_price(row.fair, self.fmt)}{source}"
+        return f"{line}{decimal_text(row.fair, self.fmt)}{source}"
 
     def _source_code(self, source: str) -> str:
         return "cons" if source == CONSENSUS else self.codes(source)

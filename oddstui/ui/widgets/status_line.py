@@ -14,7 +14,9 @@ from rich.text import Text
 from textual.widgets import Static
 
 from oddstui.model import StreamHealth, StreamState
+from oddstui.render_guard import RENDER_ERRORS, safe_text
 from oddstui.store import Store, StreamStats
+from oddstui.ui.guard import failed_text
 
 SEVERITY = [
     StreamState.AUTH_ERROR,
@@ -78,7 +80,7 @@ def group_entry(group: StreamGroup, now: float, level: int = 0) -> Text:
     if level >= 2:
         provider, _, kind = name.partition(" ")
         name = f"{SHORT_NAMES.get(provider, provider)} {kind}".strip()
-    text = Text(f"{name} ", style="bold")
+    text = Text(f"{safe_text(name)} ", style="bold")
     if len(group.states) > 1 and level < 2:
         text.append(f"{live}/{len(group.states)} ", style="dim")
     state = worst.state.value
@@ -86,7 +88,7 @@ def group_entry(group: StreamGroup, now: float, level: int = 0) -> Text:
         state += f" in {max(0.0, worst.retry_at - now):.0f}s"
     text.append(state, style=STATE_STYLES.get(worst.state, ""))
     if worst.state in DETAIL_STATES and worst.detail and level == 0:
-        text.append(f" {worst.detail[:60]}", style="red")
+        text.append(f" {safe_text(worst.detail[:60])}", style="red")
     if live and level < 3:
         text.append(f" {group.rate:.0f}/s", style="dim")
         if group.last_event_at is not None and level == 0:
@@ -96,7 +98,8 @@ def group_entry(group: StreamGroup, now: float, level: int = 0) -> Text:
     return text
 
 
-def status_text(groups: list[StreamGroup], demo: bool, now: float, level: int) -> Text:
+def status_text(groups: list[StreamGroup], demo: bool, now: float, level: int, render_errors: int = 0) -> Text:
+    """The whole line at a detail `level`; values the screen could not show are counted at its end."""
     line = Text(no_wrap=True, overflow="ellipsis", end="")
     if demo:
         line.append(" DEMO ", style="bold reverse yellow")
@@ -107,6 +110,9 @@ def status_text(groups: list[StreamGroup], demo: bool, now: float, level: int) -
     for group in groups:
         line.append("  │  " if level == 0 else " │ ", style="dim")
         line.append_text(group_entry(group, now, level))
+    if render_errors:
+        line.append("  │  " if level == 0 else " │ ", style="dim")
+        line.append(f"render errors {render_errors}", style="bold yellow")
     return line
 
 
@@ -151,6 +157,8 @@ class StatusLine(Static):
         self.now = 0.0
         self._rates: dict[str, tuple[float, int, float]] = {}
         """Per stream: when the rate was last measured, the event count then, and the rate."""
+        self._render_errors_before = RENDER_ERRORS.count
+        """The process's count when this dashboard started: the line shows this dashboard's own."""
 
     def show_streams(self, now: float) -> None:
         """Measure each stream's event rate over the last second or more, group them, and redraw."""
@@ -172,8 +180,12 @@ class StatusLine(Static):
 
     def _draw(self) -> None:
         width = max(1, self.content_region.width)
-        for level in (0, 1, 2, 3):
-            line = status_text(self.groups, self.demo, self.now, level)
-            if line.cell_len <= width:
-                break
+        try:
+            for level in (0, 1, 2, 3):
+                errors = RENDER_ERRORS.count - self._render_errors_before
+                line = status_text(self.groups, self.demo, self.now, level, errors)
+                if line.cell_len <= width:
+                    break
+        except Exception as exc:  # rendering never raises: the line shows the placeholder, counted and logged
+            line = failed_text(self, exc)
         self.update(line)
