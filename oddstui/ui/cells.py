@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 
 from oddstui.model import OddsFormat, Quote
-from oddstui.odds import format_price
+from oddstui.odds import OddsError, format_price
 from oddstui.render_guard import placeholder, safe_text
 
 FLASH_SECONDS = 2.0

@@ -38,8 +38,11 @@ YEAR_9999 = 253_402_257_599.0
 BEYOND_ANY_CLOCK = 1e20
 
 
-def fixture(fixture_id: str, home: str = "Boston Celtics", away: str = "Miami Heat", start: float = 1e9) -> Fixture:
-    return Fixture("opticodds", fixture_id, "basketball", "NBA", home, away, start, FixtureStatus.LIVE, True)
+def fixture(
+    fixture_id: str, home: str = "Boston Celtics", away: str = "Miami Heat", start: float = 1e9, live: bool = True
+) -> Fixture:
+    status = FixtureStatus.LIVE if live else FixtureStatus.UNPLAYED
+    return Fixture("opticodds", fixture_id, "basketball", "NBA", home, away, start, status, live)
 
 
 def quote(fixture_id: str, key: str, decimal: float, book: str = "Pinnacle", **fields) -> Quote:
@@ -135,9 +138,9 @@ async def test_hostile_names_and_times_never_reach_the_terminal_raw(tmp_path):
     hostile = fixture("RG-N", home="Bos\x1b[31m\nton\x07", away="中文\u200be\u0301 \u202eHeat")
     async with app.run_test(size=(160, 48)) as pilot:
         app.feed.put(FixtureUpserted(STREAM, None, hostile))
-        app.feed.put(FixtureUpserted(STREAM, None, fixture("RG-9999", start=YEAR_9999)))
+        app.feed.put(FixtureUpserted(STREAM, None, fixture("RG-9999", start=YEAR_9999, live=False)))
         app.feed.put(FixtureUpserted(STREAM, None, fixture("RG-FAR", start=BEYOND_ANY_CLOCK)))
-        app.feed.put(ScoreUpdated(STREAM, None, "opticodds", "RG-9999", Score(10**30, 7), is_live=False))
+        app.feed.put(ScoreUpdated(STREAM, None, "opticodds", "RG-N", Score(10**30, 7), is_live=True))
         app.feed.put(
             QuotesPosted(STREAM, None, [quote("RG-N", "x", 1.9, book="B\x1bK", selection="Bos\x1b[31m\nton\x07")])
         )

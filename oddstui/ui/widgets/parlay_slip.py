@@ -22,7 +22,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from oddstui.export import finite_price
-from oddstui.market_view import market_kind, market_period, short_label
+from oddstui.market_view import market_kind, market_period, points_text, short_label
 from oddstui.model import Fixture, OddsFormat, Quote
 from oddstui.odds import OddsError
 from oddstui.parlay_rules import first_conflict
