@@ -28,11 +28,15 @@ DEFAULT_MOVE = 2.0
 """A move alert's default: two points of implied probability (-110 to -120 is 2.2)."""
 
 
+MAX_THRESHOLD = 10_000.0
+"""The highest threshold a rule holds: for a price alert, decimal odds of 10000 (+999900)."""
+
+
 class AlertRule(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True):
     """One alert. Empty scope fields match anything; names match whatever their case."""
 
     kind: AlertKind
-    threshold: Annotated[float, msgspec.Meta(ge=-100.0, le=10_000.0)]
+    threshold: Annotated[float, msgspec.Meta(ge=-100.0, le=MAX_THRESHOLD)]
     provider: str = ""
     fixture_id: str = ""
     league: str = ""

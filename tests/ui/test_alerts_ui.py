@@ -190,6 +190,9 @@ def test_the_threshold_is_read_in_the_odds_format_on_screen(kind, text, fmt, exp
         (AlertKind.PRICE, "", OddsFormat.FRACTIONAL, "not a price in fractional odds"),
         (AlertKind.EV, "lots", OddsFormat.AMERICAN, "above 0"),
         (AlertKind.MOVE, "0", OddsFormat.AMERICAN, "above 0"),
+        (AlertKind.PRICE, "+2000000", OddsFormat.AMERICAN, "too long a price: the longest is +999900"),
+        (AlertKind.PRICE, "20000", OddsFormat.DECIMAL, "the longest is 10000.00"),
+        (AlertKind.PRICE, "0.001%", OddsFormat.PROBABILITY, "the longest is 0.01%"),
     ],
 )
 def test_a_threshold_that_is_not_one_is_refused_with_the_reason(kind, text, fmt, message):

@@ -9,7 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet
 
-from oddstui.alert_rule import DEFAULT_MOVE, AlertKind, AlertRule
+from oddstui.alert_rule import DEFAULT_MOVE, MAX_THRESHOLD, AlertKind, AlertRule
 from oddstui.market_view import GridRow
 from oddstui.model import Fixture, OddsFormat
 from oddstui.odds import OddsError, format_price, to_decimal
@@ -31,11 +31,16 @@ def parse_threshold(kind: AlertKind, text: str, fmt: OddsFormat) -> float:
     if kind is AlertKind.PRICE:
         try:
             if fmt is OddsFormat.PROBABILITY:
-                return to_decimal(float(text.rstrip("%")) / 100.0, fmt)
-            return to_decimal(text, fmt)
+                decimal = to_decimal(float(text.rstrip("%")) / 100.0, fmt)
+            else:
+                decimal = to_decimal(text, fmt)
         except (OddsError, ValueError, ZeroDivisionError):
             example = format_price(2.5, fmt)
             raise ValueError(f"not a price in {fmt.value.replace('_', ' ')} odds (e.g. {example})") from None
+        if decimal > MAX_THRESHOLD:
+            longest = "0.01%" if fmt is OddsFormat.PROBABILITY else format_price(MAX_THRESHOLD, fmt)
+            raise ValueError(f"too long a price: the longest is {longest}")
+        return decimal
     try:
         value = float(text.rstrip("%"))
     except ValueError:
