@@ -51,6 +51,7 @@ TEMPLATE = """\
 # followers = 2              # other books that follow
 # window = 60                # seconds
 # live_games = false         # in-play prices too (they move with the game itself)
+# enabled = false            # turn steam off
 # [[alerts]]                 # one table per alert: kind = "price", "ev", "arb" or "move"
 # kind = "price"
 # selection = "Denver Nuggets"
@@ -245,7 +246,10 @@ def parse(data: dict, source: str, env: Mapping[str, str]) -> Settings:
     return settings
 
 
-STEAM_FIX = "write it as min_move = 2.0 (points of implied probability), followers = 2, window = 60 (seconds)"
+STEAM_FIX = (
+    "write it as min_move = 2.0 (points of implied probability), followers = 2, window = 60 (seconds), "
+    "enabled = false  # turn steam off"
+)
 
 
 def _steam(table: dict[str, Any], source: str) -> SteamSettings:
@@ -306,6 +310,10 @@ def _alert_rule(table: dict[str, Any], where: str, source: str) -> AlertRule:
         raise ConfigError(source, f"{where}.{threshold_key}", f"{kind.value} alerts need it", fix)
     threshold = _threshold(kind, table.get(threshold_key, DEFAULT_MOVE))
     if threshold is None:
+        if kind is AlertKind.PRICE:
+            from oddstui.alert_rule import MAX_THRESHOLD
+
+            fix = f"{fix}; the longest is +999900 (decimal {MAX_THRESHOLD:g})"
         raise ConfigError(source, f"{where}.{threshold_key}", f"not a valid value: {table[threshold_key]!r}", fix)
     line = table.get("line")
     scope = {key: table.get(key, "") for key in ALERT_SCOPE if key != "line"}
@@ -314,14 +322,20 @@ def _alert_rule(table: dict[str, Any], where: str, source: str) -> AlertRule:
 
 def _threshold(kind: AlertKind, value: object) -> float | None:
     """The threshold as a rule holds it (a price as decimal odds); None when it is not one."""
+    from oddstui.alert_rule import MAX_THRESHOLD
+
     if isinstance(value, bool):
         return None
     try:
         if kind is AlertKind.PRICE:
             if isinstance(value, str):
                 text = value.strip()
-                return american_to_decimal(float(text)) if text[:1] in "+-" else check_decimal(float(text))
-            return check_decimal(value) if isinstance(value, (int, float)) else None
+                decimal = american_to_decimal(float(text)) if text[:1] in "+-" else check_decimal(float(text))
+            elif isinstance(value, (int, float)):
+                decimal = check_decimal(value)
+            else:
+                return None
+            return decimal if decimal <= MAX_THRESHOLD else None
     except (OddsError, ValueError):
         return None
     if not isinstance(value, (int, float)) or not 0 < value <= 100:

@@ -2,10 +2,11 @@
 
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from oddstui.alert_rule import AlertKind, AlertRule, SteamSettings
-from oddstui.config import ConfigError, load
+from oddstui.config import STEAM_FIX, TEMPLATE, ConfigError, load
 from oddstui.config_check import alert_lines
 
 
@@ -75,6 +76,8 @@ def test_no_alerts_and_default_steam_without_the_tables(tmp_path):
         ('[[alerts]]\nkind = "price"', "alerts[0].price", 'add price = "+150" (American) or price = 2.5'),
         ('[[alerts]]\nkind = "price"\nprice = "+50"', "alerts[0].price", 'price = "+150"'),
         ('[[alerts]]\nkind = "price"\nprice = 1.0', "alerts[0].price", "price = 2.5 (decimal)"),
+        ('[[alerts]]\nkind = "price"\nprice = 1e9', "alerts[0].price", "the longest is +999900 (decimal 10000)"),
+        ('[[alerts]]\nkind = "price"\nprice = "+2000000"', "alerts[0].price", "the longest is +999900"),
         ('[[alerts]]\nkind = "ev"', "alerts[0].min_pct", "add min_pct = 3.0"),
         ('[[alerts]]\nkind = "arb"\nmin_pct = "lots"', "alerts[0].min_pct", "add min_pct = 1.0"),
         ('[[alerts]]\nkind = "move"\nmove = -2', "alerts[0].move", "add move = 2.0"),
@@ -139,3 +142,11 @@ book = "Bookie X"
         "alerts[1].league 'NFL' is not in leagues: it never streams",
         "alerts[2].book 'Bookie X' is not a sportsbook the providers name",
     ]
+
+
+def test_the_templates_steam_table_names_every_setting_and_loads(tmp_path):
+    block = TEMPLATE.partition("# [steam]")[2].partition("# [[alerts]]")[0]
+    lines = [line.removeprefix("# ") for line in block.splitlines()[1:]]
+    assert {line.partition(" =")[0] for line in lines} == {f.name for f in msgspec.structs.fields(SteamSettings)}
+    assert not load(write(tmp_path, "[steam]\n" + "\n".join(lines)), environ={}).steam.enabled
+    assert "enabled = false" in STEAM_FIX
