@@ -256,3 +256,32 @@ async def test_the_dialog_switches_kind_refuses_a_bad_threshold_and_cancels(tmp_
         await pilot.pause(0.1)
         assert app.screen is not dialog and app.price_watch.rules == []
         assert not (tmp_path / "data" / "alerts.json").exists()
+
+
+async def test_a_on_the_copilot_column_sets_an_alert_on_the_best_of_any_book(tmp_path):
+    app, _, _ = make_app(tmp_path)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await open_game(pilot, app)
+        app.feed.put(QuotesPosted(STREAM, None, [quote("Copilot", -105)]))
+        grid = app.price_grid
+        await until(pilot, lambda: "Copilot" in grid.columns)
+        grid.focus()
+        while grid.selected[1] != "Copilot":
+            await pilot.press("right")
+        await pilot.press("a")
+        await pilot.pause(0.2)
+        dialog = app.screen
+        assert isinstance(dialog, AlertDialog)
+        only_book = dialog.query_one("#only-book")
+        assert (only_book.value, only_book.disabled) == (False, True), "Copilot is no book to bet at"
+        await pilot.press("shift+tab", "down", "up", "enter")  # another kind and back: still not that book
+        await pilot.pause(0.1)
+        assert only_book.disabled
+        dialog.query_one("#threshold").focus()
+        await pilot.press(*["backspace"] * 4, *"+120", "enter")
+        await pilot.pause(0.2)
+        [rule] = app.price_watch.rules
+        assert (rule.kind, rule.book, rule.threshold) == (AlertKind.PRICE, "", 2.2), rule
+        app.feed.put(QuotesPosted(STREAM, None, [quote("BetMGM", 125, rule.selection)]))
+        await until(pilot, lambda: bool(alert_texts(app, "price alert")))
+        assert f"{rule.selection} at BetMGM +125" in alert_texts(app, "price alert")[0]

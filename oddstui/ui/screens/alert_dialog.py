@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet
 
 from oddstui.alert_rule import DEFAULT_MOVE, MAX_THRESHOLD, AlertKind, AlertRule
-from oddstui.market_view import GridRow
+from oddstui.market_view import NOT_BOOKABLE, GridRow
 from oddstui.model import Fixture, OddsFormat
 from oddstui.odds import OddsError, format_price, to_decimal
 from oddstui.ui.widgets.price_grid import row_label
@@ -94,6 +94,8 @@ class AlertDialog(ModalScreen[AlertRule | None]):
         self.fixture, self.row, self.book, self.fmt = fixture, row, book, fmt
         self.quote = row.cells.get(book)
         self.kind = AlertKind.PRICE
+        self.bookable = book not in NOT_BOOKABLE
+        """False on a model's column (Copilot): no bet there, so the alert watches the best of any book."""
 
     def _price_now(self) -> str:
         return "" if self.quote is None else format_price(self.quote.decimal, self.fmt)
@@ -107,7 +109,12 @@ class AlertDialog(ModalScreen[AlertRule | None]):
                 for index, (_, text) in enumerate(KINDS):
                     yield RadioButton(text, value=index == 0)
             yield Input(self._price_now(), placeholder="threshold", id="threshold")
-            yield Checkbox(f"at {self.book} only (else the best of any book)", True, id="only-book")
+            if self.bookable:
+                yield Checkbox(f"at {self.book} only (else the best of any book)", True, id="only-book")
+            else:
+                only = Checkbox(f"{self.book} is a model, not a book: the best of any book", False, id="only-book")
+                only.disabled = True
+                yield only
             yield Label("", id="message")
             yield Label("enter sets it · tab, then space picks a kind · escape cancels", classes="hint")
 
@@ -117,7 +124,7 @@ class AlertDialog(ModalScreen[AlertRule | None]):
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         self.kind = KINDS[event.index][0]
         self.query_one("#threshold", Input).value = DEFAULTS.get(self.kind, self._price_now())
-        self.query_one("#only-book", Checkbox).disabled = self.kind is AlertKind.ARB
+        self.query_one("#only-book", Checkbox).disabled = self.kind is AlertKind.ARB or not self.bookable
         self.query_one("#message", Label).update("")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
