@@ -256,3 +256,15 @@ async def test_dashboard_keys_do_nothing_while_the_scanner_covers_the_dashboard(
         await pilot.press("f")
         await pilot.pause(0.1)
         assert set(app.view.pinned) != pinned, "back on the dashboard, f pins again"
+
+
+async def test_a_game_listed_after_its_signal_gets_its_name(tmp_path):
+    app = quiet_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_scanner(pilot, app)
+        assert screen.table.game_name(("t", "F3")) == "F3", "no fixture yet: its id"
+        app.feed.put(
+            FixtureUpserted(S, None, Fixture("t", "F3", "basketball", "NBA", "Boston Celtics", "Utah Jazz", FROZEN))
+        )
+        await pilot.pause(0.3)
+        assert screen.table.game_name(("t", "F3")) == "Utah Jazz @ Boston Celtics"

@@ -148,8 +148,9 @@ class ScannerScreen(Screen[Signal | None]):
         name = self._names.get(ref)
         if name is None:
             fixture = self.store.fixture(ref)
-            name = fixture.name if fixture is not None else ref[1]
-            self._names[ref] = name
+            if fixture is None:
+                return ref[1]  # not listed yet: named once it is
+            name = self._names[ref] = fixture.name
         return name
 
     def tick(self) -> None:
