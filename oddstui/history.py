@@ -187,3 +187,13 @@ class LineHistory:
     def entries(self) -> int:
         """Ring entries in use (at most `total`), including those no price shows any more."""
         return min(self._seq, self.total)
+
+
+class NoHistory(LineHistory):
+    """A history that records nothing, for headless runs that never show one: every quote keeps no id."""
+
+    def __init__(self) -> None:
+        super().__init__(per_price=1, total=1)
+
+    def record(self, prev: Quote, quote: Quote, now: float) -> int:
+        return NONE

@@ -19,6 +19,7 @@ import msgspec
 
 from oddstui.config import Settings
 from oddstui.devig import DevigMethod
+from oddstui.history import NoHistory
 from oddstui.market_view import base_selection, line_text
 from oddstui.model import FrameRejected, StreamHealthChanged, StreamState
 from oddstui.signals import Scanner, ScanSettings, Signal, SignalKind
@@ -98,7 +99,7 @@ async def scan(
     from oddstui.providers.feed import Feed
     from oddstui.providers.runner import build_clients, stop_clients
 
-    feed, store = Feed(), Store()
+    feed, store = Feed(), Store(history=NoHistory())  # nothing shows a price's history here
     clients = build_clients(settings, feed, only=options.providers, cache_dir=cache_dir, **tuning)
     if not clients:
         print("oddstui scan: no provider enabled (set a key, or drop --provider)", file=err)
@@ -123,6 +124,7 @@ async def scan(
                     auth_errors += event.health.state is StreamState.AUTH_ERROR
                 elif isinstance(event, FrameRejected):
                     print(f"[{event.stream}] skipped a malformed frame: {event.reason}", file=err)
+            store.evict_due()
             now = time.monotonic()
             if now >= next_scan:
                 next_scan = now + options.refresh

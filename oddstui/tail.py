@@ -16,6 +16,7 @@ import msgspec
 
 from oddstui.config import Settings
 from oddstui.export import event_json, state_json
+from oddstui.history import NoHistory
 from oddstui.logfile import one_line
 from oddstui.model import Event, FrameRejected, QuotesLocked, QuotesPosted, StreamHealthChanged, StreamState
 from oddstui.persist import write_atomic
@@ -89,7 +90,7 @@ async def tail(
     Returns 0; 1 after an auth error, a client failure (its traceback in the log), every stream
     stopping on its own, or a state file that could not be written; 2 when no provider is enabled.
     """
-    feed, store = Feed(), Store()
+    feed, store = Feed(), Store(history=NoHistory())  # nothing shows a price's history here
     clients = build_clients(settings, feed, only=options.providers, cache_dir=cache_dir, **tuning)
     if not clients:
         print("oddstui tail: no provider enabled (set a key, or drop --provider)", file=err)

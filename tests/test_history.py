@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from oddstui.history import LineHistory, Move
+from oddstui.history import LineHistory, Move, NoHistory
 from oddstui.model import Fixture, FixtureStatus, OddsFormat, Quote
 from oddstui.odds import american_to_decimal
 from oddstui.store import Store
@@ -160,6 +160,17 @@ def test_the_store_records_moves_but_not_repeats():
     kept = store.history.of(store.quote("opticodds", "k1"))
     assert kept is not None and kept.moves == 1 and len(kept) == 1
     assert store.history.opening(store.quote("opticodds", "k1")) == (american_to_decimal(-110), None)
+
+
+def test_a_store_without_history_records_nothing_however_its_prices_move():
+    store = Store(clock=Clock(), history=NoHistory())
+    for batch in ([price(-110)], [price(-125, points=-3.5)]):
+        store.post_quotes(S, None, batch)
+    store.lock_quotes(S, None, [price(-130)])
+    store.post_quotes(S, None, [price(-130)])
+    kept = store.quote("opticodds", "k1")
+    assert kept.history == -1 and store.history.of(kept) is None and store.history.opening(kept) is None
+    assert len(store.history) == 0 and store.history.entries == 0
 
 
 def test_a_line_move_at_the_same_price_is_a_move():

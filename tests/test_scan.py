@@ -4,13 +4,30 @@ from __future__ import annotations
 
 import io
 import json
+from typing import ClassVar
 
 import pytest
 
 from oddstui import cli
 from oddstui.scan import ScanOptions, scan
 from oddstui.signals import ScanSettings, SignalKind
+from oddstui.store import Store
 from tests.providers.conftest import settings_for, start_sim
+
+
+class RecordingStore(Store):
+    """The scan's store, kept for a look afterwards, counting its eviction passes."""
+
+    made: ClassVar[list[RecordingStore]] = []
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.eviction_checks = 0
+        RecordingStore.made.append(self)
+
+    def evict_due(self) -> int:
+        self.eviction_checks += 1
+        return super().evict_due()
 
 
 @pytest.fixture(scope="module")
@@ -22,11 +39,21 @@ def lines():
         out, err = io.StringIO(), io.StringIO()
         settings = settings_for(server, "opticodds")
         options = ScanOptions(seconds=3.0, json=True, refresh=0.25)
-        code = asyncio.run(scan(settings, options, ScanSettings(stake=100.0, unit=5.0), out, err, backoff_base=0.05))
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("oddstui.scan.Store", RecordingStore)
+            code = asyncio.run(
+                scan(settings, options, ScanSettings(stake=100.0, unit=5.0), out, err, backoff_base=0.05)
+            )
     finally:
         server.stop()
     assert code == 0, err.getvalue()
     return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_the_scan_records_no_line_history_and_evicts_as_it_goes(lines):
+    [store] = RecordingStore.made
+    assert store.quote_count() > 0 and store.eviction_checks > 1
+    assert len(store.history) == 0 and {q.history for q in store.quotes()} == {-1}
 
 
 def test_arbitrages_recompute_from_their_legs(lines):
