@@ -204,7 +204,7 @@ class Store:
         self._seq = 0
         self._pending = Changes()
         self._moves: list[Quote] | None = None
-        """The quote each price change replaced, once `track_moves` is on (recording one allocates nothing)."""
+        """The quote each price change replaced, and each lock, once `track_moves` is on (allocating nothing)."""
         self._moves_capacity = 0
         self._logs: list[ChangeLog] = []
         self._dispatch: dict[type, Callable[[object], bool]] = {
@@ -315,6 +315,7 @@ class Store:
         get = table.get
         changed = book.changed.add
         record = self.history.record
+        moves = self._moves
         for lock in quotes:
             current = get(lock.key)
             if current is None:
@@ -330,12 +331,16 @@ class Store:
                 if not current.locked or lock.decimal != current.decimal or lock.points != current.points:
                     lock.locked = True
                     lock.history = record(current, lock, self._clock())
+                    if moves is not None:
+                        moves.append(lock)  # for `drain_moves`: the moves before a lock don't pair with those after
                 else:
                     lock.history = current.history
             lock.locked = True
             lock.seq = seq
             table[lock.key] = lock
             changed(lock.fixture_id)
+        if moves is not None and len(moves) > self._moves_capacity:
+            del moves[: len(moves) - self._moves_capacity]
         for log in self._logs:
             log.add_quotes(quotes)
         return True
@@ -643,21 +648,26 @@ class Store:
         self._moves_capacity = capacity
 
     def drain_moves(self) -> list[tuple[Quote, Quote]]:
-        """(before, now) of each price that moved since the last call: the quote the first change replaced,
-        and the quote held now (which may be locked since)."""
+        """(before, now) of each price that moved since the last call: the quote the first change since its
+        last lock replaced, and the quote held now (which may be stale since). A price locked since, and
+        not moved after, has none: a move never spans a lock."""
         moves = self._moves
         if not moves:
             return []
         self._moves = []
-        first: dict[tuple[str, str], Quote] = {}
+        first: dict[tuple[str, str], Quote | None] = {}
         for prev in moves:
-            first.setdefault((prev.provider, prev.key), prev)
+            key = (prev.provider, prev.key)
+            if prev.locked:
+                first[key] = None  # what moved before the lock does not pair with what comes after it
+            elif first.get(key) is None:
+                first[key] = prev
         pairs = []
-        for (provider, key), prev in first.items():
+        for (provider, key), start in first.items():
             book = self._books.get(provider)
-            now = None if book is None else book.quotes.get(key)
-            if now is not None and now is not prev:
-                pairs.append((prev, now))
+            now = None if book is None or start is None else book.quotes.get(key)
+            if now is not None and now is not start:
+                pairs.append((start, now))
         return pairs
 
     # --- queries ----------------------------------------------------------------

@@ -184,8 +184,32 @@ def test_the_store_records_moves_only_when_asked_and_bounded():
     assert store.drain_moves() == []
     store.apply(QuotesPosted(S, None, [quote("Pinnacle", -140)]))
     store.apply(QuotesLocked(S, None, [quote("Pinnacle", -150)]))
+    assert store.drain_moves() == [], "locked since it moved: no move to pair"
+
+
+def test_a_move_never_spans_a_lock_within_one_drain():
+    store = Store()
+    store.apply(QuotesPosted(S, None, [quote("Pinnacle", -110)]))
+    store.track_moves()
+    store.apply(QuotesPosted(S, None, [quote("Pinnacle", -115)]))
+    store.apply(QuotesLocked(S, None, [quote("Pinnacle", -115)]))
+    store.apply(QuotesPosted(S, None, [quote("Pinnacle", -140)]))  # reopened elsewhere: no live-to-live move
+    assert store.drain_moves() == []
+    store.apply(QuotesPosted(S, None, [quote("Pinnacle", -150)]))
+    store.apply(QuotesLocked(S, None, [quote("Pinnacle", -150)]))
+    store.apply(QuotesPosted(S, None, [quote("Pinnacle", -160)]))
+    store.apply(QuotesPosted(S, None, [quote("Pinnacle", -170)]))
     [(before, now)] = store.drain_moves()
-    assert (before.american, now.american, now.locked) == (-135, -150, True), "the price as it is now: locked"
+    assert (before.american, now.american) == (-160, -170), "only the move after the lock"
+
+
+def test_steam_does_not_start_on_a_price_that_locked_and_reopened_between_refreshes():
+    market = Market()
+    market.store.apply(QuotesPosted(S, None, [quote("Pinnacle", -111)]))
+    market.store.apply(QuotesLocked(S, None, [quote("Pinnacle", -111)]))
+    market.post(0, quote("Pinnacle", -130))  # live, locked and reopened 4 points shorter within one refresh
+    market.post(5, quote("DraftKings", -120), quote("FanDuel", -120))
+    assert market.found == []
 
 
 def test_in_play_prices_make_no_steam_unless_asked():
