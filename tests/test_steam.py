@@ -5,8 +5,11 @@ Worked example (defaults: 2.0 points, 2 followers, 60 s): Pinnacle moves Denver 
 least half of 2.0, follow 10 s and 30 s later: steam on Denver, followed by DraftKings and FanDuel.
 """
 
+import pytest
+
 from oddstui.model import (
     Fixture,
+    FixtureStatus,
     OddsFormat,
     Quote,
     QuotesLocked,
@@ -66,7 +69,7 @@ class Market:
         self.clock.now += after
         self.store.apply(QuotesPosted(S, None, list(quotes)))
         found = self.detector.observe(
-            self.store.drain_moves(), self.store.is_live_price, self.store.quote, self.clock.now
+            self.store.drain_moves(), self.store.is_live_price, self.store.quote, self.store.fixture, self.clock.now
         )
         self.found += found
         return found
@@ -210,6 +213,21 @@ def test_steam_does_not_start_on_a_price_that_locked_and_reopened_between_refres
     market.post(0, quote("Pinnacle", -130))  # live, locked and reopened 4 points shorter within one refresh
     market.post(5, quote("DraftKings", -120), quote("FanDuel", -120))
     assert market.found == []
+
+
+@pytest.mark.parametrize("status", [FixtureStatus.SUSPENDED, FixtureStatus.COMPLETED])
+def test_a_game_suspended_or_over_makes_no_steam_though_its_prices_stay_open(status):
+    market = Market()
+    game = Fixture("p", "F1", "basketball", "NBA", "Miami Heat", "Denver Nuggets", 0, status)
+    market.store.upsert_fixture(S, None, game)
+    market.post(0, quote("Pinnacle", -125))
+    market.post(5, quote("DraftKings", -120), quote("FanDuel", -120))
+    assert market.found == [], "its feed left the prices unlocked: no steam starts"
+    market = Market()
+    market.post(0, quote("Pinnacle", -125))
+    market.store.upsert_fixture(S, None, game)
+    market.post(5, quote("DraftKings", -120), quote("FanDuel", -120))
+    assert market.found == [], "nor follows"
 
 
 def test_in_play_prices_make_no_steam_unless_asked():
