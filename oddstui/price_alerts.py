@@ -78,6 +78,8 @@ class PriceAlerts:
         self.rules: list[AlertRule] = []
         self._active: dict[tuple[AlertRule, FixtureRef], set[_Subject]] = {}
         """Subjects whose condition held when last seen live: they fire again only after going false."""
+        self._firing_books: dict[tuple[AlertRule, FixtureRef], dict[_Subject, frozenset[str]]] = {}
+        """For price and EV alerts: the books whose prices made each active subject's condition true."""
         self._reference: dict[tuple[AlertRule, FixtureRef, _Subject], tuple[float | None, float]] = {}
         """For move alerts: (line, implied probability) where each book's price was last judged from."""
         self._signal_cache: dict[FixtureRef, dict[tuple[str, str], tuple[tuple[object, ...], list[Signal]]]] = {}
@@ -89,6 +91,7 @@ class PriceAlerts:
         self.rules = list(dict.fromkeys(rules))
         kept = set(self.rules)
         self._active = {k: v for k, v in self._active.items() if k[0] in kept}
+        self._firing_books = {k: v for k, v in self._firing_books.items() if k[0] in kept}
         self._reference = {k: v for k, v in self._reference.items() if k[0] in kept}
         if not any(rule.kind in (AlertKind.EV, AlertKind.ARB) for rule in self.rules):
             self._signal_cache.clear()
@@ -148,6 +151,8 @@ class PriceAlerts:
         self._signal_cache.pop(ref, None)
         for active in [k for k in self._active if k[1] == ref]:
             del self._active[active]
+        for firing in [k for k in self._firing_books if k[1] == ref]:
+            del self._firing_books[firing]
         for reference in [k for k in self._reference if k[1] == ref]:
             del self._reference[reference]
 
@@ -171,7 +176,8 @@ class PriceAlerts:
     def _judge(
         self, rule: AlertRule, ref: FixtureRef, quotes: list[Quote], signals: list[Signal], store: Store, price: Price
     ) -> tuple[dict[_Subject, str], set[_Subject]]:
-        """(subjects whose condition holds, with what to say; subjects with no live price to judge them by)."""
+        """(subjects whose condition holds, with what to say; subjects with no live price to judge them by,
+        or whose condition a book made true last time and that book's price is no longer live)."""
         if rule.kind is AlertKind.ARB:
             return self._arbs(rule, ref, quotes, signals, store, price)
         is_live = store.is_live_price
@@ -179,8 +185,15 @@ class PriceAlerts:
         for quote in quotes:
             if matches(rule, quote):
                 groups.setdefault(_subject(rule, quote, per_book=False), []).append(quote)
-        held = {s for s, group in groups.items() if not any(is_live(q) for q in group)}
+        firing_before = self._firing_books.get((rule, ref), {})
+        held = {
+            subject
+            for subject, group in groups.items()
+            if not any(is_live(q) for q in group)
+            or any(q.book in firing_before.get(subject, ()) and not is_live(q) for q in group)
+        }
         now_true: dict[_Subject, str] = {}
+        firing: dict[_Subject, set[str]] = {}
         if rule.kind is AlertKind.PRICE:
             for subject, group in groups.items():
                 best = max((q for q in group if is_live(q)), key=lambda q: (q.decimal, q.book), default=None)
@@ -189,6 +202,8 @@ class PriceAlerts:
                         f"{_quote_name(best)} at {best.book} {price(best.decimal)}, "
                         f"at or better than {safe_price(price, rule.threshold)}"
                     )
+                    firing[subject] = {q.book for q in group if is_live(q) and q.decimal >= rule.threshold}
+            self._keep_firing_books(rule, ref, firing, firing_before, held)
             return now_true, held
         best_ev: dict[_Subject, tuple[Signal, Quote]] = {}
         for signal in signals:
@@ -198,6 +213,7 @@ class PriceAlerts:
             if leg is None or not matches(rule, leg):
                 continue
             subject = _subject(rule, leg, per_book=False)
+            firing.setdefault(subject, set()).add(leg.book)
             if subject not in best_ev or signal.edge_pct > best_ev[subject][0].edge_pct:
                 best_ev[subject] = (signal, leg)
         for subject, (signal, quote) in best_ev.items():
@@ -206,7 +222,24 @@ class PriceAlerts:
                 f"{_quote_name(quote)} at {quote.book} {price(quote.decimal)} is {signal.edge_pct:+.1f}% EV{fair}, "
                 f"alert at {rule.threshold:g}%"
             )
+        self._keep_firing_books(rule, ref, firing, firing_before, held)
         return now_true, held
+
+    def _keep_firing_books(
+        self,
+        rule: AlertRule,
+        ref: FixtureRef,
+        firing: dict[_Subject, set[str]],
+        before: dict[_Subject, frozenset[str]],
+        held: set[_Subject],
+    ) -> None:
+        """Remember which books make each subject true now; a held subject keeps those it had."""
+        kept = {s: frozenset(books) for s, books in firing.items()}
+        kept |= {s: books for s, books in before.items() if s in held and s not in kept}
+        if kept:
+            self._firing_books[(rule, ref)] = kept
+        else:
+            self._firing_books.pop((rule, ref), None)
 
     def _arbs(
         self, rule: AlertRule, ref: FixtureRef, quotes: list[Quote], signals: list[Signal], store: Store, price: Price

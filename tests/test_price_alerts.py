@@ -97,6 +97,31 @@ def test_price_on_any_book_takes_the_best_live_price_and_never_a_locked_one():
     assert market.post(quote("BetMGM", 165)) == [], "the same selection, still true"
 
 
+def test_a_book_that_made_an_any_book_alert_true_holds_it_while_locked():
+    rule = AlertRule(AlertKind.PRICE, american_to_decimal(150), selection="Denver Nuggets")
+    market = Market(rule)
+    assert market.post(quote("DraftKings", 120)) == []
+    assert len(market.post(quote("FanDuel", 160))) == 1
+    market.store.apply(QuotesLocked(S, None, [quote("FanDuel", 160)]))
+    assert market.judge() == [], "DraftKings +120 is live, but FanDuel's suspension re-arms nothing"
+    assert market.post(quote("FanDuel", 160)) == [], "reopened where it was: no second alert"
+    assert market.post(quote("FanDuel", 140)) == [], "false now: re-armed"
+    assert len(market.post(quote("FanDuel", 155))) == 1
+
+
+def test_an_ev_alert_is_held_while_the_book_that_made_it_true_is_locked():
+    rule = AlertRule(AlertKind.EV, 4.0, selection="Denver Nuggets", market=ML)
+    market = Market(rule)
+    assert (
+        market.post(*two_way("Pinnacle", -110, -110), *two_way("FanDuel", 104, -125), *two_way("BetMGM", 100, -120))
+        == []
+    )
+    assert len(market.post(quote("FanDuel", 110))) == 1
+    market.store.apply(QuotesLocked(S, None, [quote("FanDuel", 110)]))
+    assert market.judge() == [], "BetMGM +100 is no EV, but FanDuel is only suspended"
+    assert market.post(quote("FanDuel", 110)) == [], "reopened: the same crossing"
+
+
 def test_a_stream_going_down_neither_fires_nor_rearms():
     rule = AlertRule(AlertKind.PRICE, 2.0, selection="Denver Nuggets", book="FanDuel")
     market = Market(rule)
