@@ -3,11 +3,17 @@ stale price never reads as live in either. A still simulator stepped tick by tic
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import msgspec
 import pytest
+from textual.app import App
 
-from oddstui.model import OddsFormat
+from oddstui.history import LineHistory
+from oddstui.market_view import GridRow
+from oddstui.model import OddsFormat, Quote
 from oddstui.odds import format_price
+from oddstui.ui.widgets.history_pane import DROPPED, HistoryPane, book_history
 from oddstui.ui.widgets.price_grid import HEADER_LINES
 from tests.ui.conftest import make_app, settle
 from tests.ui.test_snapshots import advance_until, caught_up
@@ -179,3 +185,49 @@ async def test_help_lists_o_and_d_from_the_grids_bindings(sim, tmp_path):
         keys = dict(app.key_list())
         assert keys["O"].startswith("each price as where it opened → where it is now") and "(in the grid)" in keys["O"]
         assert keys["d"].startswith("the row's price history per book") and "(in the grid)" in keys["d"]
+
+
+def wrapped_history():
+    """A price that moved twice, then a busy one whose four moves pushed them out of the shared ring of four."""
+    history = LineHistory(total=4)
+    quiet = [Quote("p", "quiet", "F1", "FanDuel", "Moneyline", "Denver Nuggets", d) for d in (2.0, 2.1, 2.3)]
+    for prev, new in pairwise(quiet):
+        new.history = history.record(prev, new, 1.0)
+    busy = [Quote("p", "busy", "F1", "DraftKings", "Moneyline", "Denver Nuggets", 1.5 + i / 10) for i in range(5)]
+    for prev, new in pairwise(busy):
+        new.history = history.record(prev, new, 2.0)
+    return history, quiet[-1], busy[-1]
+
+
+def test_a_price_whose_moves_left_the_ring_still_ends_at_the_price_held_now():
+    history, quiet, _ = wrapped_history()
+    kept = history.of(quiet)
+    assert kept is not None and kept.trail == () and kept.moves == 2, "the ring wrapped: no move of it is left"
+    line = book_history("FanDuel", quiet, kept, OddsFormat.DECIMAL, False, 0.0)
+    assert line.decimals == [2.0, 2.3] and line.locked == [False, False]
+    assert line.stats == ("2.00", "2.30", "2.30", "2.00", "2") and line.dropped
+
+
+async def test_the_pane_says_when_older_moves_were_dropped():
+    history, quiet, busy = wrapped_history()
+    row = GridRow(
+        "Moneyline",
+        "Denver Nuggets",
+        "Denver Nuggets",
+        None,
+        True,
+        {"FanDuel": quiet},
+        ("Moneyline", "", "Denver Nuggets", None),
+    )
+    app = App()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = HistoryPane()
+        await app.mount(pane)
+        pane.display = True
+        pane.show(row, ["FanDuel"], OddsFormat.DECIMAL, history.of, lambda q: False, 0.0)
+        await pilot.pause()
+        assert str(pane.query_one("#history-title").render()) == f"Denver Nuggets · {DROPPED}"
+        row.cells["FanDuel"] = busy  # its last moves are all in the ring
+        pane.show(row, ["FanDuel"], OddsFormat.DECIMAL, history.of, lambda q: False, 0.0)
+        await pilot.pause()
+        assert str(pane.query_one("#history-title").render()) == "Denver Nuggets"

@@ -29,6 +29,8 @@ from oddstui.ui.cells import quote_cell
 
 STATS = ("open", "now", "high", "low", "moves")
 PLACEHOLDER = "d shows the price history of the grid row under the cursor"
+DROPPED = "older moves dropped"
+"""Said in the title when a book's line leaves out moves (over its cap, or gone from the shared ring)."""
 
 
 def bar_buckets(length: int, width: int) -> list[range]:
@@ -94,18 +96,25 @@ class BookHistory:
     decimals: list[float]
     locked: list[bool]
     stats: tuple[str, ...]
+    dropped: bool = False
+    """It leaves out some of the price's moves: it shows only the last ones."""
 
 
 def book_history(
     book: str, quote: Quote, history: PriceHistory | None, fmt: OddsFormat, stale: bool, now: float
 ) -> BookHistory:
-    """One book's prices since the opening; now as the grid shows it (locked, stale), high and low of live ones."""
+    """One book's prices since the opening, ending at the price held now; now as the grid shows it (locked,
+    stale), high and low of live ones."""
     if history is None:
         decimals, locked = [quote.decimal, quote.decimal], [quote.locked, quote.locked]
-        moves = 0
+        moves, dropped = 0, False
     else:
         decimals, locked = history.series()
-        moves = history.moves
+        moves, dropped = history.moves, history.moves > len(history.trail)
+        if decimals[-1] != quote.decimal:  # its last moves left the shared ring: end at the price held now
+            decimals.append(quote.decimal)
+            locked.append(quote.locked)
+    locked = [*locked[:-1], quote.locked or quote.settlement is not None]
     live = [d for d, lock in zip(decimals, locked, strict=True) if not lock]
     now_text = quote_cell(quote, fmt, now, stale, best=False).text.rstrip("▲▼")
     stats = (
@@ -115,7 +124,7 @@ def book_history(
         _price(min(live), fmt) if live else "·",
         str(moves),
     )
-    return BookHistory(book, decimals, [*locked[:-1], quote.locked or quote.settlement is not None], stats)
+    return BookHistory(book, decimals, locked, stats, dropped)
 
 
 def _price(decimal: float, fmt: OddsFormat) -> str:
@@ -211,7 +220,8 @@ class HistoryPane(Vertical):
         lines = [book_history(book, q, history_of(q), fmt, is_stale(q), now) for book, q in quotes]
         widths = stat_widths(lines)
         title = self.query_one("#history-title", Static)
-        title.update(row.label if row is not None else PLACEHOLDER)
+        dropped = f" · {DROPPED}" if any(line.dropped for line in lines) else ""
+        title.update(f"{row.label}{dropped}" if row is not None else PLACEHOLDER)
         self.query_one("#history-columns", Static).update(stat_text(STATS, widths) if lines else "")
         container = self.query_one("#history-lines", VerticalScroll)
         shown = list(container.query_children(_BookLine))
