@@ -657,15 +657,17 @@ class Store:
         self._moves = []
         first: dict[tuple[str, str], Quote | None] = {}
         for prev in moves:
-            key = (prev.provider, prev.key)
+            price = (prev.provider, prev.key)
             if prev.locked:
-                first[key] = None  # what moved before the lock does not pair with what comes after it
-            elif first.get(key) is None:
-                first[key] = prev
+                first[price] = None  # what moved before the lock does not pair with what comes after it
+            elif first.get(price) is None:
+                first[price] = prev
         pairs = []
         for (provider, key), start in first.items():
             book = self._books.get(provider)
-            now = None if book is None or start is None else book.quotes.get(key)
+            if start is None or book is None:
+                continue
+            now = book.quotes.get(key)
             if now is not None and now is not start:
                 pairs.append((start, now))
         return pairs
