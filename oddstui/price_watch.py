@@ -69,7 +69,7 @@ class PriceWatch:
     def run(self, changes: Changes, now: float, price: Price = american) -> Watched:
         """Judge what changed: steam on the moves, alerts on the changed fixtures; log what fires."""
         store = self.store
-        steams = self.steam.observe(store.drain_moves(), store.is_live_price, store.quote, store.fixture, now)
+        steams = self.steam.observe(store.drain_moves(), store.is_live_price, store.quote, now)
         for steam in steams:
             fixture = store.fixture(steam.ref)
             text = steam_text(steam, fixture.name if fixture else steam.fixture_id, price)

@@ -7,9 +7,9 @@ several within `window` seconds, measured from the longest the price stood in th
 line, by at least half as much, within `window` seconds (60 by default). One alert per steam: a shortening
 on one side is the other side drifting, so only shortenings are steam.
 
-Only moves from a live price to a live price count: a lock, a settlement or a stale price never starts or
-follows steam, nor does any price of a game suspended or over (whether or not its feed locked them), and an
-alert is not raised once the sharp price is no longer live. In-play prices are left out
+Only moves from a live price to a live price count: a lock, a settlement or a stale price (every price of a
+game suspended or over is one) never starts or follows steam, and an alert is not raised once the sharp price
+is no longer live. In-play prices are left out
 unless `live_games` is set: they move with the game itself, every book after a score. Memory stays bounded:
 each market keeps only the moves of the last `window` seconds.
 """
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from oddstui.alert_rule import DEFAULT_STEAM, SteamSettings
 from oddstui.market_view import NOT_BOOKABLE, SHARP_BOOKS, FixtureRef, LivePrice, base_selection
-from oddstui.model import Fixture, FixtureStatus, Quote
+from oddstui.model import Quote
 
 FOLLOW_SHARE = 0.5
 """A follower shortens its price by at least this share of `min_move`."""
@@ -34,7 +34,6 @@ MAX_MOVES_PER_PRICE = 32
 
 Lookup = Callable[[str, str], Quote | None]
 """(provider, quote key) -> the quote held now."""
-FixtureLookup = Callable[[FixtureRef], Fixture | None]
 GroupKey = tuple[str, str, str, str, str]
 """(provider, fixture_id, market, player, selection without its line)."""
 
@@ -98,12 +97,7 @@ class SteamDetector:
         self._marked: dict[FixtureRef, float] = {}
 
     def observe(
-        self,
-        moves: Iterable[tuple[Quote, Quote]],
-        is_live: LivePrice,
-        lookup: Lookup,
-        fixture_of: FixtureLookup,
-        now: float,
+        self, moves: Iterable[tuple[Quote, Quote]], is_live: LivePrice, lookup: Lookup, now: float
     ) -> list[Steam]:
         """The steam that (previous, new) price pairs make; the sharp book's moves are taken first."""
         if not self.settings.enabled:
@@ -111,17 +105,10 @@ class SteamDetector:
         found: list[Steam] = []
         sharp_moves: list[tuple[Quote, Quote]] = []
         other_moves: list[tuple[Quote, Quote]] = []
-        open_games: dict[FixtureRef, bool] = {}
         for prev, quote in moves:
             if prev.locked or prev.stale or not is_live(quote) or quote.book in NOT_BOOKABLE:
                 continue
             if quote.is_live and not self.settings.live_games:
-                continue
-            ref = (quote.provider, quote.fixture_id)
-            is_open = open_games.get(ref)
-            if is_open is None:
-                is_open = open_games[ref] = _open(fixture_of(ref))
-            if not is_open:
                 continue
             (sharp_moves if quote.book.lower() in self._sharp else other_moves).append((prev, quote))
         for prev, quote in sharp_moves:
@@ -244,8 +231,3 @@ def steam_text(steam: Steam, fixture_name: str, price: Callable[[float], str]) -
         f"{fixture_name}: steam on {what} ({steam.market}): {steam.sharp_book} {price(steam.sharp_from)} → "
         f"{price(steam.sharp_to)} ({steam.move_points:+.1f} pts), followed by {', '.join(steam.followers)}"
     )
-
-
-def _open(fixture: Fixture | None) -> bool:
-    """Whether a game's prices can be bet: not suspended, not over (a game not listed yet counts as open)."""
-    return fixture is None or not (fixture.status is FixtureStatus.SUSPENDED or fixture.status.is_terminal)

@@ -69,7 +69,7 @@ class Market:
         self.clock.now += after
         self.store.apply(QuotesPosted(S, None, list(quotes)))
         found = self.detector.observe(
-            self.store.drain_moves(), self.store.is_live_price, self.store.quote, self.store.fixture, self.clock.now
+            self.store.drain_moves(), self.store.is_live_price, self.store.quote, self.clock.now
         )
         self.found += found
         return found
