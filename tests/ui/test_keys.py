@@ -400,8 +400,9 @@ async def test_the_cursor_keeps_its_row_across_fixtures_and_a_suspended_game_say
         await cursor_on(pilot, grid, lambda line: line.row.market.startswith("Total") and line.row.selection == "Under")
         market = grid.selected[0].market
         for _ in range(3):
+            before = app.selected_ref
             fixtures.action_move(1)
-            await pilot.pause(0.2)
+            await wait_until(pilot, lambda shown=before: app.selected_ref != shown)
             if not priced_rows(grid):  # a game suspended when the feed began: no open price yet, nothing to select
                 assert grid.selected is None
                 continue
@@ -418,11 +419,12 @@ async def test_the_cursor_keeps_its_row_across_fixtures_and_a_suspended_game_say
         quotes = app.store.fixture_quotes(app.selected_ref)
         app.store.lock_quotes(quotes[0].stream, None, quotes)
         assert app.store.is_fully_suspended(app.selected_ref)
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: "ALL PRICES SUSPENDED" in screen_lines(grid)[0])
         assert "ALL PRICES SUSPENDED" in screen_lines(grid)[0]
         assert not any(line.row.best_book or line.row.fair for line in grid.rows if line.row is not None)
         for _ in range(7):  # every odds format: the lock mark and the whole price fit in every cell
+            shown = grid.fmt
             await pilot.press("o")
-            await pilot.pause(0.2)
+            assert await wait_until(pilot, lambda shown=shown: grid.fmt is not shown)
             cells = [grid._row_strip(i).text[grid.frozen_width :] for i in priced_rows(grid)]
             assert all("🔒" in text and "…" not in text for text in cells), grid.fmt
