@@ -290,7 +290,12 @@ def _say_nothing(_: object) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; Ctrl+C at any moment ends it with 130 and no traceback, a crash with one line and 70."""
     try:
-        return run(argv)
+        try:
+            return run(argv)
+        except RuntimeError as exc:  # Ctrl+C while a class was being made (a __set_name__ hook) comes wrapped
+            if isinstance(exc.__cause__, KeyboardInterrupt):
+                raise exc.__cause__ from None
+            raise
     except KeyboardInterrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl+C while shutting down prints nothing either
         sys.unraisablehook = _say_nothing  # an event loop the interrupt left half-made must not warn at exit

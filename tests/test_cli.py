@@ -159,7 +159,17 @@ def settings_for_nothing() -> config.Settings:
 
 
 @pytest.fixture
-def spawned():
+def interruptible():
+    """Children start with Ctrl+C at its default, as from a terminal. A shell starts a background job (`pytest &`)
+    with SIGINT ignored, and an ignored signal stays ignored across exec: every Ctrl+C sent before the command
+    sets its own handler would vanish, and the run would go on to its --for."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+@pytest.fixture
+def spawned(interruptible):
     """Processes a test starts; any still running at its end (the test failed) is killed."""
     runs: list[subprocess.Popen[str]] = []
     yield runs

@@ -126,6 +126,11 @@ async def wait_until(pilot, condition: Callable[[], object], timeout: float = 5.
     return True
 
 
+async def screen_ready(pilot, app: OddsApp, kind: type) -> bool:
+    """Wait until a `kind` screen is on top with a widget focused, ready for keys; whether it came."""
+    return await wait_until(pilot, lambda: isinstance(app.screen, kind) and app.screen.focused is not None)
+
+
 def env_without_keys() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
 

@@ -97,13 +97,12 @@ async def test_a_on_a_price_sets_an_alert_that_fires_once_then_A_lists_and_delet
         while grid.selected[1] != "FanDuel" or grid.selected[0].selection != "Denver Nuggets":
             await pilot.press("right" if grid.selected[0].selection == "Denver Nuggets" else "j")
         await pilot.press("a")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: isinstance(app.screen, AlertDialog) and app.screen.focused is not None)
         dialog = app.screen
         assert isinstance(dialog, AlertDialog)
         assert dialog.query_one("#threshold").value == "-110", "prefilled with the price under the cursor"
         await pilot.press(*["backspace"] * 4, *"+120", "enter")
-        await pilot.pause(0.2)
-        assert not isinstance(app.screen, AlertDialog)
+        await until(pilot, lambda: not isinstance(app.screen, AlertDialog))
         [rule] = app.price_watch.rules
         assert (rule.kind.value, rule.book, rule.selection, rule.threshold) == (
             "price",
@@ -129,16 +128,15 @@ async def test_a_on_a_price_sets_an_alert_that_fires_once_then_A_lists_and_delet
         assert len(alert_texts(app, "price alert")) == 1 and bells == [1], "once per crossing"
 
         await pilot.press("A")
-        await pilot.pause(0.2)
-        assert isinstance(app.screen, AlertRulesScreen)
+        await until(pilot, lambda: isinstance(app.screen, AlertRulesScreen) and app.screen.focused is not None)
         listing = app.screen.query_one("#rules")
         assert "price ≥ +120 · Denver Nuggets · Moneyline · FanDuel" in str(listing.get_option_at_index(0).prompt)
         await pilot.press("d")
-        await pilot.pause(0.1)
+        await until(pilot, lambda: "d again deletes it" in str(app.screen.query_one("#message").render()))
         assert app.price_watch.rules == [rule], "the first press only asks"
         assert "d again deletes it" in str(app.screen.query_one("#message").render())
         await pilot.press("d")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: app.price_watch.rules == [])
         assert app.price_watch.rules == [] and json.loads((tmp_path / "data" / "alerts.json").read_text()) == {
             "alerts": []
         }
@@ -237,23 +235,23 @@ async def test_the_dialog_switches_kind_refuses_a_bad_threshold_and_cancels(tmp_
         await open_game(pilot, app)
         app.price_grid.focus()
         await pilot.press("a")
-        await pilot.pause(0.2)
+        await until(pilot, lambda: isinstance(app.screen, AlertDialog) and app.screen.focused is not None)
         dialog = app.screen
         assert isinstance(dialog, AlertDialog)
         threshold, only_book = dialog.query_one("#threshold"), dialog.query_one("#only-book")
         await pilot.press("shift+tab", "down", "enter")  # the kinds: EV
-        await pilot.pause(0.1)
+        await until(pilot, lambda: dialog.kind is AlertKind.EV)
         assert (dialog.kind, threshold.value, only_book.disabled) == (AlertKind.EV, "3", False)
         await pilot.press("down", "down", "enter")  # arbitrage: the whole game, whatever the book
-        await pilot.pause(0.1)
+        await until(pilot, lambda: dialog.kind is AlertKind.ARB)
         assert (dialog.kind, threshold.value, only_book.disabled) == (AlertKind.ARB, "1", True)
         threshold.focus()
         threshold.value = "lots"
         await pilot.press("enter")
-        await pilot.pause(0.1)
+        await until(pilot, lambda: "above 0" in str(dialog.query_one("#message").render()))
         assert app.screen is dialog and "above 0" in str(dialog.query_one("#message").render())
         await pilot.press("escape")
-        await pilot.pause(0.1)
+        await until(pilot, lambda: app.screen is not dialog)
         assert app.screen is not dialog and app.price_watch.rules == []
         assert not (tmp_path / "data" / "alerts.json").exists()
 

@@ -15,7 +15,7 @@ from oddstui.model import OddsFormat, Quote
 from oddstui.odds import format_price
 from oddstui.ui.widgets.history_pane import DROPPED, HistoryPane, book_history
 from oddstui.ui.widgets.price_grid import HEADER_LINES
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, settle, wait_until
 from tests.ui.test_snapshots import advance_until, caught_up
 
 pytestmark = pytest.mark.timeout(90)
@@ -58,7 +58,7 @@ async def test_o_shows_each_price_as_open_to_now_and_back(sim, tmp_path):
         grid = app.query_one("#grid")
         assert not any("→" in line for line in grid_lines(app))
         await pilot.press("O")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: any("→" in line for line in grid_lines(app)))
         assert grid.show_open
         first = grid.columns[grid.first_col]
         quote = next(row.cells[first] for row in moved_rows(app) if first in row.cells)
@@ -71,8 +71,7 @@ async def test_o_shows_each_price_as_open_to_now_and_back(sim, tmp_path):
         assert not any("…" in line for line in shown)  # widened, never cut mid-number
         assert "· open" in grid.render_line(0).text  # the title says so (cut to fit at 80 columns)
         await pilot.press("O")
-        await pilot.pause(0.3)
-        assert not any("→" in line for line in grid_lines(app))
+        assert await wait_until(pilot, lambda: not any("→" in line for line in grid_lines(app)))
 
 
 async def test_d_shows_the_rows_history_per_book_and_follows_the_cursor(sim, tmp_path):
@@ -86,8 +85,8 @@ async def test_d_shows_the_rows_history_per_book_and_follows_the_cursor(sim, tmp
         index = next(i for i in priced if grid.rows[i].row.key == target.key)
         grid.action_move(priced.index(index) - priced.index(grid.cursor_row), 0)
         await pilot.press("d")
-        await pilot.pause(0.4)
         pane = app.query_one("#history")
+        await wait_until(pilot, lambda: pane.display and "moves" in "\n".join(screen_lines(app)))
         assert pane.display and not app.query_one("#bottom").display
         text = "\n".join(screen_lines(app))
         assert target.label in text
@@ -105,10 +104,9 @@ async def test_d_shows_the_rows_history_per_book_and_follows_the_cursor(sim, tmp
         # The grid's cursor row is still on screen above the pane.
         assert grid.scroll_offset.y <= grid.cursor_row < grid.scroll_offset.y + grid.size.height - HEADER_LINES
         await pilot.press("j")
-        await pilot.pause(0.3)
-        assert grid.selected[0].label in "\n".join(screen_lines(app))
+        assert await wait_until(pilot, lambda: grid.selected[0].label in "\n".join(screen_lines(app)))
         await pilot.press("d")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: not pane.display and app.query_one("#bottom").display)
         assert not pane.display and app.query_one("#bottom").display
 
 
@@ -117,10 +115,10 @@ async def test_the_pane_updates_as_prices_move(sim, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         await pilot.press("d")
-        await pilot.pause(0.3)
         grid = app.query_one("#grid")
         row = grid.selected[0]
         book = next(b for b in grid.columns if b in row.cells)
+        await wait_until(pilot, lambda: any(f"│{grid.codes(book)} " in line for line in screen_lines(app)))
 
         def moves_shown() -> int:
             line = next(line for line in screen_lines(app) if f"│{grid.codes(book)} " in line)
@@ -134,7 +132,7 @@ async def test_the_pane_updates_as_prices_move(sim, tmp_path):
             sim,
             lambda: (h := app.store.history.of(grid.selected[0].cells[book])) is not None and h.moves > before,
         )
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: moves_shown() == app.store.history.of(grid.selected[0].cells[book]).moves)
         assert moves_shown() == app.store.history.of(grid.selected[0].cells[book]).moves > before
         assert quote is not grid.selected[0].cells[book]
 
@@ -161,10 +159,16 @@ async def test_locked_and_stale_prices_never_read_as_live_in_history_mode(sim, t
         priced = [i for i, line in enumerate(grid.rows) if line.row is not None]
         index = next(i for i in priced if grid.rows[i].row.key == row.key)
         grid.action_move(priced.index(index) - priced.index(grid.cursor_row), -grid.cursor_col)
-        await pilot.press("O", "d")
-        await pilot.pause(0.4)
-        strip = grid._row_strip(grid.cursor_row).text
         now_locked = format_price(locked.decimal + 0.1, OddsFormat.AMERICAN)
+        await pilot.press("O", "d")
+        await wait_until(
+            pilot,
+            lambda: (
+                f"→🔒{now_locked}" in grid._row_strip(grid.cursor_row).text
+                and any(f"│{grid.codes(locked_book)} " in line for line in screen_lines(app))
+            ),
+        )
+        strip = grid._row_strip(grid.cursor_row).text
         assert f"→🔒{now_locked}" in strip
         assert f"→≈{format_price(stale.decimal, OddsFormat.AMERICAN)}" in strip
         lines = screen_lines(app)
@@ -180,8 +184,7 @@ async def test_locked_and_stale_prices_never_read_as_live_in_history_mode(sim, t
 
 async def test_help_lists_o_and_d_from_the_grids_bindings(sim, tmp_path):
     app = make_app(sim, tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.2)
+    async with app.run_test(size=SIZE):
         keys = dict(app.key_list())
         assert keys["O"].startswith("each price as where it opened → where it is now") and "(in the grid)" in keys["O"]
         assert keys["d"].startswith("the row's price history per book") and "(in the grid)" in keys["d"]

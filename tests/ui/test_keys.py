@@ -10,8 +10,12 @@ from rich.console import Console
 
 from oddstui.sim.market import StatusChange
 from oddstui.ui.cells import quote_cell
+from oddstui.ui.screens.help import HelpScreen
+from oddstui.ui.screens.picker import PickerScreen
+from oddstui.ui.screens.search import SearchScreen
+from oddstui.ui.screens.watchlists import WatchlistScreen
 from oddstui.ui.widgets.price_grid import COPILOT
-from tests.ui.conftest import KEY, make_app, rows_to, settle, step, wait_until
+from tests.ui.conftest import KEY, make_app, rows_to, screen_ready, settle, step, wait_until
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -38,17 +42,17 @@ async def test_league_and_book_filters(sim, tmp_path):
         await settle(pilot, app)
         leagues = app.store.leagues()
         await pilot.press("l")
-        await pilot.pause(0.2)
+        assert await screen_ready(pilot, app, PickerScreen)
         await pilot.press("space", "enter")  # tick the first league
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: "leagues: " + leagues[0] in static_text(app.query_one("#filter")))
         assert app.view.leagues == [leagues[0]]
         assert {app.store.fixture(ref).league for ref in listed(app)} == {leagues[0]}
         assert "leagues: " + leagues[0] in static_text(app.query_one("#filter"))
 
         await pilot.press("b")
-        await pilot.pause(0.2)
+        assert await screen_ready(pilot, app, PickerScreen)
         await pilot.press("space", "down", "space", "enter")  # the first two books of the picker
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: app.query_one("#grid").columns == [*app.view.books, COPILOT])
         assert len(app.view.books) == 2
         assert app.query_one("#grid").columns == [*app.view.books, COPILOT]
 
@@ -60,10 +64,10 @@ async def test_book_order_sets_the_columns(sim, tmp_path):
         await settle(pilot, app)
         books = [b for b in app.query_one("#grid").columns if b != COPILOT]
         await pilot.press("b")
-        await pilot.pause(0.2)
+        assert await screen_ready(pilot, app, PickerScreen)
         assert app.screen.items[: len(books)] == books
         await pilot.press("space", "down", "space", "[", "enter")  # tick two, then move the second up
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: app.query_one("#grid").columns == [books[1], books[0], COPILOT])
         assert app.view.books == [books[1], books[0]]
         assert app.query_one("#grid").columns == [books[1], books[0], COPILOT]
 
@@ -74,18 +78,18 @@ async def test_search_by_team(sim, tmp_path):
         await settle(pilot, app)
         team = app.store.fixtures()[0].home
         await pilot.press("slash")
-        await pilot.pause(0.2)
+        assert await screen_ready(pilot, app, SearchScreen)
         await pilot.press(*team.split()[-1], "enter")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: len(listed(app)) < len(app.store.fixtures()))
         assert listed(app) and all(
             team.split()[-1].lower() in (app.store.fixture(r).home + app.store.fixture(r).away).lower()
             for r in listed(app)
         )
         assert len(listed(app)) < len(app.store.fixtures())
         await pilot.press("slash")
-        await pilot.pause(0.2)
+        assert await screen_ready(pilot, app, SearchScreen)
         await pilot.press(*["backspace"] * 20, "enter")  # an empty search clears the filter
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: len(listed(app)) == len(app.store.fixtures()))
         assert len(listed(app)) == len(app.store.fixtures())
 
 
@@ -94,14 +98,13 @@ async def test_watchlist_survives_a_restart(sim, tmp_path):
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         await pilot.press("L")  # live only
-        await pilot.pause(0.2)
+        assert await wait_until(pilot, lambda: app.view.live_only)
         pinned = app.query_one("#fixture-list").selected
         await pilot.press("f")
         await pilot.press("w")
-        await pilot.pause(0.2)
+        assert await screen_ready(pilot, app, WatchlistScreen)
         await pilot.press(*"evening", "ctrl+s")
-        await pilot.pause(0.3)
-        assert app.view.watchlist == "evening"
+        assert await wait_until(pilot, lambda: app.view.watchlist == "evening")
     restarted = make_app(sim, tmp_path)
     async with restarted.run_test(size=(160, 48)) as pilot:
         await settle(pilot, restarted)
@@ -109,13 +112,11 @@ async def test_watchlist_survives_a_restart(sim, tmp_path):
         assert restarted.view.pinned == {pinned}
         assert "★" in restarted.query_one("#fixtures").text_of(pinned)
         await pilot.press("L")  # change the filter, then load the watchlist back from the list
-        await pilot.pause(0.2)
-        assert not restarted.view.live_only
+        assert await wait_until(pilot, lambda: not restarted.view.live_only)
         await pilot.press("w")
-        await pilot.pause(0.2)
+        assert await screen_ready(pilot, restarted, WatchlistScreen)
         await pilot.press("tab", "enter")
-        await pilot.pause(0.3)
-        assert restarted.view.live_only
+        assert await wait_until(pilot, lambda: restarted.view.live_only)
 
 
 async def test_odds_format_cycles(sim, tmp_path):
@@ -127,15 +128,14 @@ async def test_odds_format_cycles(sim, tmp_path):
         quote = row.cells[book]
         american = quote_cell(quote, grid.fmt, 0, False, False).text
         await pilot.press("o")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: f"{quote.decimal:.2f}" in grid._row_strip(grid.cursor_row).text)
         assert grid.fmt.value == "decimal"
         assert f"{quote.decimal:.2f}" in grid._row_strip(grid.cursor_row).text
         await pilot.press("o")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: "%" in grid._row_strip(grid.cursor_row).text)
         assert grid.fmt.value == "probability" and "%" in grid._row_strip(grid.cursor_row).text
-        for _ in range(5):
-            await pilot.press("o")
-        await pilot.pause(0.3)
+        await pilot.press(*["o"] * 5)
+        await wait_until(pilot, lambda: american in grid._row_strip(grid.cursor_row).text)
         assert grid.fmt.value == "american" and american in grid._row_strip(grid.cursor_row).text
 
 
@@ -165,8 +165,9 @@ async def test_parlay_with_a_same_game_pair(sim, tmp_path):
             for _ in range(len(listed(app))):
                 if all(open_row(m) is not None for m in markets):
                     return
+                before = app.selected_ref
                 app.query_one("#fixtures").action_move(1)
-                await pilot.pause(0.3)
+                await wait_until(pilot, lambda shown=before: app.selected_ref != shown)
             raise AssertionError(f"no game with open {markets}")
 
         async def go_to(market: str, same_team_as: str | None = None) -> str:
@@ -174,8 +175,9 @@ async def test_parlay_with_a_same_game_pair(sim, tmp_path):
             if index is None:
                 raise AssertionError(f"no open {market} row")
             grid.action_move(rows_to(grid, index), grid.columns.index(COPILOT) - grid.cursor_col)
+            legs = len(app.query_one("#slip").legs)
             await pilot.press("p")
-            await pilot.pause(0.2)
+            assert await wait_until(pilot, lambda: len(app.query_one("#slip").legs) == legs + 1)
             return grid.rows[index].row.selection
 
         await to_fixture_with("Moneyline", "Point Spread")
@@ -183,12 +185,12 @@ async def test_parlay_with_a_same_game_pair(sim, tmp_path):
         team = await go_to("Moneyline")
         await go_to("Point Spread", same_team_as=team)
         app.query_one("#fixtures").action_move(1)  # another fixture for a third leg
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: app.selected_ref != first)
         await to_fixture_with("Moneyline")
         assert app.selected_ref != first
         await go_to("Moneyline")
-        await pilot.pause(1.0)
         slip = app.query_one("#slip")
+        await wait_until(pilot, lambda: not slip.pricing and (slip.result or slip.error) is not None)
         assert len(slip.legs) == 3 and slip.result is not None and slip.error is None
         ids = [leg.odd_id for leg in slip.legs]
         expected = httpx.get(
@@ -200,11 +202,9 @@ async def test_parlay_with_a_same_game_pair(sim, tmp_path):
         assert "Copilot" in summary and "independent" in summary and "correlation" in summary and "pays" in summary
         app.query_one("#legs").focus()
         await pilot.press("x")
-        await pilot.pause(0.2)
-        assert len(slip.legs) == 2
+        assert await wait_until(pilot, lambda: len(slip.legs) == 2)
         await pilot.press("c")
-        await pilot.pause(0.2)
-        assert slip.legs == []
+        assert await wait_until(pilot, lambda: slip.legs == [])
 
 
 async def test_a_lock_appears_and_clears(sim, tmp_path):
@@ -286,7 +286,7 @@ async def test_a_lost_connection_shows_and_prices_go_stale(sim, tmp_path):
         await settle(pilot, app)
         sim.stop()
         await wait_until(pilot, lambda: all(h.state.value != "live" for h in app.store.health()), timeout=8.0)
-        await pilot.pause(0.5)
+        await wait_until(pilot, lambda: "≈" in grid_text(app) and "connecting" in static_text(app.query_one("#status")))
         status = static_text(app.query_one("#status"))
         assert "reconnecting" in status or "connecting" in status
         assert "≈" in grid_text(app)
@@ -298,14 +298,11 @@ async def test_help_and_quit(sim, tmp_path):
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot, app)
         await pilot.press("question_mark")
-        await pilot.pause(0.2)
-        assert type(app.screen).__name__ == "HelpScreen"
+        assert await screen_ready(pilot, app, HelpScreen)
         await pilot.press("escape")
-        await pilot.pause(0.2)
-        assert type(app.screen).__name__ != "HelpScreen"
+        assert await wait_until(pilot, lambda: not isinstance(app.screen, HelpScreen))
         await pilot.press("q")
-        await pilot.pause(0.2)
-        assert not app.is_running
+        assert await wait_until(pilot, lambda: not app.is_running)
 
 
 def priced_rows(grid) -> list[int]:
@@ -403,8 +400,9 @@ async def test_the_cursor_keeps_its_row_across_fixtures_and_a_suspended_game_say
         await cursor_on(pilot, grid, lambda line: line.row.market.startswith("Total") and line.row.selection == "Under")
         market = grid.selected[0].market
         for _ in range(3):
+            before = app.selected_ref
             fixtures.action_move(1)
-            await pilot.pause(0.2)
+            await wait_until(pilot, lambda shown=before: app.selected_ref != shown)
             if not priced_rows(grid):  # a game suspended when the feed began: no open price yet, nothing to select
                 assert grid.selected is None
                 continue
@@ -421,11 +419,12 @@ async def test_the_cursor_keeps_its_row_across_fixtures_and_a_suspended_game_say
         quotes = app.store.fixture_quotes(app.selected_ref)
         app.store.lock_quotes(quotes[0].stream, None, quotes)
         assert app.store.is_fully_suspended(app.selected_ref)
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: "ALL PRICES SUSPENDED" in screen_lines(grid)[0])
         assert "ALL PRICES SUSPENDED" in screen_lines(grid)[0]
         assert not any(line.row.best_book or line.row.fair for line in grid.rows if line.row is not None)
         for _ in range(7):  # every odds format: the lock mark and the whole price fit in every cell
+            shown = grid.fmt
             await pilot.press("o")
-            await pilot.pause(0.2)
+            assert await wait_until(pilot, lambda shown=shown: grid.fmt is not shown)
             cells = [grid._row_strip(i).text[grid.frozen_width :] for i in priced_rows(grid)]
             assert all("🔒" in text and "…" not in text for text in cells), grid.fmt

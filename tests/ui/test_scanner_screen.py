@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,9 +22,12 @@ from oddstui.model import (
 from oddstui.odds import american_to_decimal
 from oddstui.signals import SignalKind
 from oddstui.ui.app import OddsApp
+from oddstui.ui.screens.min_edge import MinEdgeScreen
+from oddstui.ui.screens.picker import PickerScreen
 from oddstui.ui.screens.scanner import ScannerScreen
 from oddstui.ui.themes import load_themes, theme_dirs
 from oddstui.ui.widgets.signal_table import SignalTable
+from tests.ui.conftest import screen_ready, wait_until
 
 pytestmark = pytest.mark.timeout(60)
 S = "t:odds"
@@ -99,10 +103,16 @@ def kinds(app: OddsApp) -> set[SignalKind]:
     return {s.kind for s in listed(app)}
 
 
+def scanner_shows(app: OddsApp, condition) -> Callable[[], bool]:
+    """The scanner is on top and `condition` holds."""
+    return lambda: isinstance(app.screen, ScannerScreen) and condition()
+
+
 async def open_scanner(pilot, app: OddsApp) -> ScannerScreen:
-    await pilot.pause(0.3)
+    """Once the app has taken in what the test put on the feed, `s`; returns the scanner once it lists signals."""
+    await wait_until(pilot, lambda: not app.feed.pending and len(app.store.fixtures()) == 2)
     await pilot.press("s")
-    await pilot.pause(0.3)
+    await wait_until(pilot, scanner_shows(app, lambda: bool(listed(app))))
     assert isinstance(app.screen, ScannerScreen)
     return app.screen
 
@@ -127,8 +137,7 @@ async def test_s_opens_the_scanner_with_the_arbitrage_first(tmp_path):
         line = screen.table.row_cells(arb, 79)
         assert line[:2] == ["ARB", "+14.22"] and "+111" in line[4] and "+149" in line[4]
         await pilot.press("s")
-        await pilot.pause(0.1)
-        assert not isinstance(app.screen, ScannerScreen)
+        assert await wait_until(pilot, lambda: not isinstance(app.screen, ScannerScreen))
 
 
 async def test_the_kind_filter_and_the_minimum_edge_narrow_the_list(tmp_path):
@@ -136,38 +145,38 @@ async def test_the_kind_filter_and_the_minimum_edge_narrow_the_list(tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         await open_scanner(pilot, app)
         await pilot.press("t")  # kinds: +EV price, arbitrage, middle, low hold; tick +EV only
-        await pilot.pause(0.1)
+        assert await screen_ready(pilot, app, PickerScreen)
         await pilot.press("space", "enter")
-        await pilot.pause(0.2)
+        await wait_until(pilot, scanner_shows(app, lambda: kinds(app) == {SignalKind.EV}))
         assert kinds(app) == {SignalKind.EV}
         await pilot.press("t")
-        await pilot.pause(0.1)
+        assert await screen_ready(pilot, app, PickerScreen)
         await pilot.press("space", "down", "space", "enter")  # arbitrage only
-        await pilot.pause(0.2)
+        await wait_until(pilot, scanner_shows(app, lambda: kinds(app) == {SignalKind.ARB}))
         assert kinds(app) == {SignalKind.ARB}
         await pilot.press("t")
-        await pilot.pause(0.1)
+        assert await screen_ready(pilot, app, PickerScreen)
         await pilot.press("down", "space", "enter")  # none ticked: every kind
-        await pilot.pause(0.2)
+        await wait_until(pilot, scanner_shows(app, lambda: {SignalKind.ARB, SignalKind.EV} <= kinds(app)))
         assert {SignalKind.ARB, SignalKind.EV} <= kinds(app)
         await pilot.press("m")
-        await pilot.pause(0.1)
+        assert await screen_ready(pilot, app, MinEdgeScreen)
         await pilot.press(*"14", "enter")
-        await pilot.pause(0.2)
+        await wait_until(pilot, scanner_shows(app, lambda: [s.kind for s in listed(app)] == [SignalKind.ARB]))
         assert [s.kind for s in listed(app)] == [SignalKind.ARB]
         await pilot.press("m")
-        await pilot.pause(0.1)
+        assert await screen_ready(pilot, app, MinEdgeScreen)
         await pilot.press("backspace", "backspace", *"15", "enter")
-        await pilot.pause(0.2)
+        await wait_until(pilot, scanner_shows(app, lambda: listed(app) == []))
         assert listed(app) == []
         await pilot.press("l")  # leagues: NBA, WNBA; WNBA only with no minimum edge
-        await pilot.pause(0.1)
+        assert await screen_ready(pilot, app, PickerScreen)
         await pilot.press("down", "space", "enter")
-        await pilot.pause(0.1)
+        assert await wait_until(pilot, lambda: isinstance(app.screen, ScannerScreen))
         await pilot.press("m")
-        await pilot.pause(0.1)
+        assert await screen_ready(pilot, app, MinEdgeScreen)
         await pilot.press("backspace", "backspace", "enter")
-        await pilot.pause(0.2)
+        await wait_until(pilot, scanner_shows(app, lambda: bool(listed(app))))
         assert listed(app) and {s.league for s in listed(app)} == {"WNBA"}
 
 
@@ -179,7 +188,7 @@ async def test_enter_opens_the_game_in_the_grid_with_the_price_selected(tmp_path
         chosen = listed(app)[ev]
         screen.table.action_move(ev)
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: app.price_grid.has_focus and app.price_grid.selected is not None)
         assert not isinstance(app.screen, ScannerScreen)
         assert app.selected_ref == ("t", "F2")
         selected = app.price_grid.selected
@@ -195,10 +204,10 @@ async def test_an_arbitrage_goes_from_the_screen_when_one_leg_locks(tmp_path):
         await open_scanner(pilot, app)
         assert SignalKind.ARB in kinds(app)
         app.feed.put(QuotesLocked(S, None, [quote("BookB", SPREAD, "Miami Heat", 111, 17.5)]))
-        await pilot.pause(0.4)
+        await wait_until(pilot, lambda: SignalKind.ARB not in kinds(app))
         assert SignalKind.ARB not in kinds(app)
         app.feed.put(QuotesPosted(S, None, [quote("BookB", SPREAD, "Miami Heat", 111, 17.5)]))
-        await pilot.pause(0.4)
+        await wait_until(pilot, lambda: SignalKind.ARB in kinds(app))
         assert SignalKind.ARB in kinds(app)
 
 
@@ -213,19 +222,22 @@ async def test_help_lists_the_scanner_keys(tmp_path):
 async def test_the_dashboard_behind_the_scanner_is_redrawn_when_it_closes(tmp_path):
     app = quiet_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: ("t", "F1") in app.fixture_list.lines.refs)
         app.fixture_list.lines.highlight(("t", "F1"))
-        await pilot.pause(0.3)
-        assert app.selected_ref == ("t", "F1")
+        assert await wait_until(pilot, lambda: app.selected_ref == ("t", "F1"))
         await open_scanner(pilot, app)
-        app.feed.put(QuotesPosted(S, None, [quote("BookB", SPREAD, "Miami Heat", 125, 17.5)]))
-        await pilot.pause(0.3)
-        shown = {r.selection: r.cells["BookB"].american for r in app.price_grid.grid_data.rows}
-        assert shown["Miami Heat"] == 111  # covered: the grid waits
+        posted = quote("BookB", SPREAD, "Miami Heat", 125, 17.5)
+        app.feed.put(QuotesPosted(S, None, [posted]))
+
+        def miami_at_bookb() -> int | None:
+            return {r.selection: r.cells["BookB"].american for r in app.price_grid.grid_data.rows}["Miami Heat"]
+
+        await wait_until(pilot, lambda: app.store.quote("t", posted.key).american == 125)  # taken in
+        await pilot.pause(0.2)  # two refreshes: time the grid would take to redraw if it did
+        assert miami_at_bookb() == 111  # covered: the grid waits
         await pilot.press("escape")
-        await pilot.pause(0.3)
-        shown = {r.selection: r.cells["BookB"].american for r in app.price_grid.grid_data.rows}
-        assert shown["Miami Heat"] == 125
+        await wait_until(pilot, lambda: miami_at_bookb() == 125)
+        assert miami_at_bookb() == 125
 
 
 async def test_a_lost_stream_empties_the_scanner_and_says_so(tmp_path):
@@ -234,7 +246,7 @@ async def test_a_lost_stream_empties_the_scanner_and_says_so(tmp_path):
         screen = await open_scanner(pilot, app)
         assert listed(app)
         app.feed.put(StreamHealthChanged(StreamHealth(S, "t", StreamState.DOWN)))
-        await pilot.pause(0.4)
+        await wait_until(pilot, lambda: listed(app) == [])
         assert listed(app) == []
         assert screen.query_one("#scanner-status").text.startswith("⚠ not live: t:odds")
 

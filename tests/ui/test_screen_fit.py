@@ -8,7 +8,7 @@ from oddstui.model import Fixture, FixtureChange, OddsFormat, Quote
 from oddstui.ui.screens.help import HelpScreen
 from oddstui.ui.screens.picker import PickerScreen
 from oddstui.ui.widgets.parlay_slip import Leg, leg_text, short_leg_label
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, screen_ready, settle, wait_until
 from tests.ui.test_keys import grid_text, static_text
 from tests.ui.test_screen import open_main, put_cursor_on, settle_on_open_moneyline
 
@@ -37,7 +37,7 @@ async def test_at_80x24_three_book_columns_fit_beside_whole_short_names(sim, tmp
         listed = lines.text_of(app.selected_ref)
         assert "…" not in listed.splitlines()[0] and fixture.home not in listed  # ticker: short names
         await pilot.press("v", "v")  # hidden, then wide: the wide list is one key away
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: " @ " in lines.text_of(app.selected_ref).splitlines()[0])
         assert app.query_one("#fixture-list").size_name == "wide"
         top = lines.text_of(app.selected_ref).splitlines()[0]
         assert " @ " in top and "…" not in top  # the full names where they fit, else the short ones
@@ -66,18 +66,18 @@ async def test_the_format_is_one_reactive_bound_into_the_grid_and_the_slip(sim, 
         grid, slip = app.query_one("#grid"), app.query_one("#slip")
         await put_cursor_on(pilot, app, open_main("Moneyline"))
         await pilot.press("p")
-        await pilot.pause(0.2)
+        assert await wait_until(pilot, lambda: slip.legs)
         row, book = grid.selected
         quote = row.cells[book]
         american = str(slip.query_one("#legs").get_option_at_index(0).prompt)
         app.fmt = OddsFormat.DECIMAL  # the app's value only: nothing pushes it by hand
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: f"{quote.decimal:.2f}" in grid_text(app))
         assert grid.fmt is OddsFormat.DECIMAL and slip.fmt is OddsFormat.DECIMAL
         assert f"{quote.decimal:.2f}" in grid_text(app)
         decimal = str(slip.query_one("#legs").get_option_at_index(0).prompt)
         assert decimal != american and f"{quote.decimal:.2f}" in decimal
         app.fmt = OddsFormat.PROBABILITY
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: "%" in grid._row_strip(grid.cursor_row).text)
         assert "%" in grid._row_strip(grid.cursor_row).text and "%" in grid._best_text(row, 0.0)
 
 
@@ -97,8 +97,7 @@ async def test_help_and_the_book_picker_show_codes_with_full_names(sim, tmp_path
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         await pilot.press("question_mark")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, HelpScreen)
+        assert await screen_ready(pilot, app, HelpScreen)
         keys = dict(app.key_list())
         in_grid = [meaning for meaning in keys.values() if meaning.endswith("(in the grid)")]
         assert any("alternate lines" in m for m in in_grid) and any("hold" in m for m in in_grid)
@@ -108,8 +107,7 @@ async def test_help_and_the_book_picker_show_codes_with_full_names(sim, tmp_path
         assert any("PIN" in line and "Pinnacle" in line for line in lines)
         assert any("DK" in line and "DraftKings" in line for line in lines)
         await pilot.press("escape", "b")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, PickerScreen)
+        assert await screen_ready(pilot, app, PickerScreen)
         picker = app.screen.selection
         prompts = [str(picker.get_option_at_index(i).prompt) for i in range(picker.option_count)]
         assert prompts[0].split() == [app.query_one("#grid").codes(app.screen.items[0]), *app.screen.items[0].split()]
@@ -140,16 +138,15 @@ async def test_a_changed_line_is_repainted_where_it_is_on_screen_when_scrolled(s
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         grid, lines = app.query_one("#grid"), app.query_one("#fixtures")
-        lines.highlight(next(ref for ref in lines.refs if ref and folded_lines(app.store.grid(ref)) > 14))
-        await pilot.pause(0.3)
+        long_game = next(ref for ref in lines.refs if ref and folded_lines(app.store.grid(ref)) > 14)
+        lines.highlight(long_game)
+        await wait_until(pilot, lambda: app.selected_ref == long_game)
         grid.focus()
         await pilot.press("end")  # the grid's last row
-        await pilot.pause(0.3)
-        assert grid.scroll_offset.y > 0
+        assert await wait_until(pilot, lambda: grid.scroll_offset.y > 0)
         assert_repainted_in_place(grid, lambda: grid._invalidate(grid.cursor_row), "▌")
         lines.action_move(100000)  # the list's last fixture
-        await pilot.pause(0.3)
-        assert lines.scroll_offset.y > 0
+        assert await wait_until(pilot, lambda: lines.scroll_offset.y > 0)
         last_word = lines.text_of(lines.selected).split()[-1]
         assert_repainted_in_place(lines, lambda: lines._invalidate_entry(lines.highlighted), last_word)
 
