@@ -105,10 +105,11 @@ class SteamDetector:
         found: list[Steam] = []
         sharp_moves: list[tuple[Quote, Quote]] = []
         other_moves: list[tuple[Quote, Quote]] = []
-        for prev, quote in moves:
-            if prev.locked or prev.stale or not is_live(quote) or quote.book in NOT_BOOKABLE:
+        live_games = self.settings.live_games
+        for prev, quote in moves:  # the quote's own flags first: the store's look-up last, on what is left
+            if prev.locked or prev.stale or (quote.is_live and not live_games) or quote.book in NOT_BOOKABLE:
                 continue
-            if quote.is_live and not self.settings.live_games:
+            if not is_live(quote):
                 continue
             (sharp_moves if quote.book.lower() in self._sharp else other_moves).append((prev, quote))
         for prev, quote in sharp_moves:

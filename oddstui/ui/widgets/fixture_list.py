@@ -352,6 +352,8 @@ class FixtureList(Vertical):
         self.lines = FixtureLines(id="fixtures")
         self._shown: tuple | None = None
         """What `show` was last given: drawn again when the size changes."""
+        self._labels: dict[FixtureRef, tuple[tuple, list[Text]]] = {}
+        """Each fixture's lines as last built, with what they were built from: rebuilt only when that changes."""
 
     def compose(self) -> ComposeResult:
         yield self.filter
@@ -370,6 +372,7 @@ class FixtureList(Vertical):
         self.filter.update(summary)
         label = narrow_label if self.size_name == "narrow" else fixture_label
         entries: list[Entry] = []
+        labels: dict[FixtureRef, tuple[tuple, list[Text]]] = {}
         league = None
         for fixture in fixtures:
             if fixture.league != league:
@@ -379,11 +382,21 @@ class FixtureList(Vertical):
             flags = (ref in pinned, ref in unread, ref in suspended, ref in steam)
             score = (fixture.score.home, fixture.score.away) if fixture.score else None
             signature = (fixture.home, fixture.away, fixture.start, fixture.status, fixture.is_live, score, *flags)
-            try:
-                lines = label(fixture, *flags)
-            except Exception as exc:  # rendering never raises: the fixture shows the placeholder, counted and logged
-                lines = [failed_text(self, exc), Text()]
+            key = (label, fixture.sport, fixture.league, *signature)
+            known = self._labels.get(ref)
+            if known is not None and known[0] == key:
+                lines = known[1]  # unchanged: its lines are reused (they are copied when drawn)
+                labels[ref] = known
+            else:
+                try:
+                    lines = label(fixture, *flags)
+                    labels[ref] = (key, lines)
+                except (
+                    Exception
+                ) as exc:  # rendering never raises: the fixture shows the placeholder, counted and logged
+                    lines = [failed_text(self, exc), Text()]
             entries.append(Entry(ref, lines, (label, *signature)))
+        self._labels = labels
         self.lines.show(entries)
 
     @property
