@@ -106,13 +106,18 @@ def leg_texts(legs: tuple[Leg, ...], codes: BookCodes, fmt: OddsFormat) -> list[
     return [" · ".join(form) for form in forms]
 
 
-def market_text(signal: Signal, wide: bool) -> str:
-    """The market (with the player of a prop) and its line: the window for a middle."""
+def market_text(signal: Signal, wide: bool, bare: bool = False) -> str:
+    """The market (with the player of a prop) and its line: the window for a middle.
+
+    `bare`: the market alone, where its side and line would be cut (the legs column shows them).
+    """
     market = signal.market if wide else short_market(signal.market)
     if signal.player:
         market = f"{signal.player} {market}"
     if signal.middle is not None:
         return f"{market} {signal.middle.low:g} to {signal.middle.high:g}"
+    if bare:
+        return market
     first = signal.legs[0]
     line = line_text(first.selection, first.points)
     if line and signal.kind is not SignalKind.EV:
@@ -276,11 +281,14 @@ class SignalTable(ScrollView, can_focus=True):
         wide = width >= WIDE
         legs = leg_texts(signal.legs, self.codes, self.fmt)
         fitted = next((text for text in legs if cell_len(text) <= columns.legs), legs[-1])
+        market = market_text(signal, wide)
+        if cell_len(market) > columns.market:
+            market = market_text(signal, wide, bare=True)
         return [
             KIND_LABELS[signal.kind],
             f"{signal.edge_pct:+.2f}",
             game_text(self.game_name(signal.ref), wide),
-            market_text(signal, wide),
+            market,
             fitted,
             fair_text(signal, self.codes, self.fmt),
         ]
