@@ -48,3 +48,12 @@ def test_a_start_moved_beyond_any_clock_reads_with_the_placeholder():
     assert start_change_text(None, math.nan) == f"start now {PLACEHOLDER}"
     assert start_change_text(1e9, math.inf).endswith(PLACEHOLDER)
     assert "45 min later" in start_change_text(1e9, 1e9 + 45 * 60)
+
+
+def test_the_league_and_book_pickers_show_feed_names_without_terminal_controls():
+    from oddstui.ui.screens.picker import PickerScreen
+
+    picker = PickerScreen("Leagues", ["NBA\x1b[2J", "EPL\u202e"], chosen=[])
+    shown = [str(label) for label, _, _ in picker._options(set())]
+    assert all("\x1b" not in text and "\u202e" not in text for text in shown)
+    assert [value for _, value, _ in picker._options(set())] == ["NBA\x1b[2J", "EPL\u202e"], "the filter keeps the name"

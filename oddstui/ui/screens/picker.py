@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, SelectionList
 
+from oddstui.render_guard import safe_text
+
 
 class PickerScreen(ModalScreen[list[str] | None]):
     """Returns the chosen items in list order, or None when cancelled. An empty choice means 'all'."""
@@ -58,7 +60,7 @@ class PickerScreen(ModalScreen[list[str] | None]):
         yield Footer()
 
     def _options(self, chosen: set[str]) -> list[tuple[Text, str, bool]]:
-        return [(Text(self.describe(item)), item, item in chosen) for item in self.items]
+        return [(Text(safe_text(self.describe(item))), item, item in chosen) for item in self.items]
 
     @property
     def selection(self) -> SelectionList[str]:
