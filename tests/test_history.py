@@ -5,9 +5,10 @@ import math
 import pytest
 
 from oddstui.history import LineHistory, Move, NoHistory
-from oddstui.model import Fixture, FixtureStatus, OddsFormat, Quote
+from oddstui.model import Fixture, FixtureStatus, Quote
 from oddstui.odds import american_to_decimal
 from oddstui.store import Store
+from tests.factories import american_quote
 
 S = "opticodds:odds:basketball"
 
@@ -21,19 +22,8 @@ class Clock:
 
 
 def price(american: int, key: str = "k1", points: float | None = None, fixture_id: str = "F1") -> Quote:
-    return Quote(
-        "opticodds",
-        key,
-        fixture_id,
-        "Pinnacle",
-        "Point Spread",
-        "Celtics",
-        american_to_decimal(american),
-        raw=american,
-        raw_format=OddsFormat.AMERICAN,
-        points=points,
-        stream=S,
-    )
+    spread = ("Pinnacle", "Point Spread", "Celtics", american, points)
+    return american_quote(*spread, provider="opticodds", fixture_id=fixture_id, key=key, stream=S)
 
 
 def game(status: FixtureStatus = FixtureStatus.UNPLAYED) -> Fixture:

@@ -8,7 +8,6 @@ from oddstui.model import (
     FixtureChange,
     FixtureChanged,
     FixtureStatus,
-    OddsFormat,
     Quote,
     QuotesLocked,
     QuotesMarkedStale,
@@ -20,6 +19,7 @@ from oddstui.model import (
 from oddstui.odds import american_to_decimal
 from oddstui.price_alerts import PriceAlerts
 from oddstui.store import Store
+from tests.factories import american_quote
 
 S = "p:odds"
 REF = ("p", "F1")
@@ -27,19 +27,7 @@ SPREAD, ML = "Point Spread", "Moneyline"
 
 
 def quote(book, american, selection="Denver Nuggets", market=ML, points=None, key=None, fixture_id="F1"):
-    return Quote(
-        "p",
-        key or f"{fixture_id}:{book}:{market}:{selection}:{points}",
-        fixture_id,
-        book,
-        market,
-        selection,
-        american_to_decimal(american),
-        raw=american,
-        raw_format=OddsFormat.AMERICAN,
-        points=points,
-        stream=S,
-    )
+    return american_quote(book, market, selection, american, points, fixture_id=fixture_id, key=key or None, stream=S)
 
 
 class Market:

@@ -2,27 +2,17 @@
 within the budget, one fixture at least per refresh."""
 
 from oddstui.alert_rule import AlertKind, AlertRule
-from oddstui.model import Fixture, OddsFormat, Quote, QuotesPosted
-from oddstui.odds import american_to_decimal
+from oddstui.model import Fixture, QuotesPosted
 from oddstui.price_watch import PriceWatch
 from oddstui.store import Store
+from tests.factories import american_quote
 
 S = "p:odds"
 
 
 def quote(fixture_id, book, american, selection="Denver Nuggets"):
-    return Quote(
-        "p",
-        f"{fixture_id}:{book}:{selection}",
-        fixture_id,
-        book,
-        "Moneyline",
-        selection,
-        american_to_decimal(american),
-        raw=american,
-        raw_format=OddsFormat.AMERICAN,
-        stream=S,
-    )
+    key = f"{fixture_id}:{book}:{selection}"
+    return american_quote(book, "Moneyline", selection, american, fixture_id=fixture_id, key=key, stream=S)
 
 
 def make_store(*fixture_ids):

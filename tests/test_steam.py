@@ -10,7 +10,6 @@ import pytest
 from oddstui.model import (
     Fixture,
     FixtureStatus,
-    OddsFormat,
     Quote,
     QuotesLocked,
     QuotesMarkedStale,
@@ -19,9 +18,9 @@ from oddstui.model import (
     StreamHealthChanged,
     StreamState,
 )
-from oddstui.odds import american_to_decimal
 from oddstui.steam import DEFAULT_STEAM, MARK_SECONDS, SteamDetector, SteamSettings, steam_text
 from oddstui.store import Store
+from tests.factories import american_quote
 
 S = "p:odds"
 ML = "Moneyline"
@@ -36,20 +35,7 @@ class Clock:
 
 
 def quote(book, american, selection="Denver Nuggets", market=ML, points=None, in_play=False):
-    return Quote(
-        "p",
-        f"F1:{book}:{market}:{selection}:{points}",
-        "F1",
-        book,
-        market,
-        selection,
-        american_to_decimal(american),
-        raw=american,
-        raw_format=OddsFormat.AMERICAN,
-        points=points,
-        stream=S,
-        is_live=in_play,
-    )
+    return american_quote(book, market, selection, american, points, stream=S, is_live=in_play)
 
 
 class Market:

@@ -12,12 +12,12 @@ from oddstui.alert_rule import AlertKind, AlertRule
 from oddstui.config import ProviderSettings, Settings
 from oddstui.market_view import GridRow
 from oddstui.model import Fixture, FixtureStatus, FixtureUpserted, OddsFormat, Quote, QuotesLocked, QuotesPosted
-from oddstui.odds import american_to_decimal
 from oddstui.ui.app import OddsApp
 from oddstui.ui.screens.alert_dialog import AlertDialog, parse_threshold, rule_for
 from oddstui.ui.screens.alert_rules import AlertRulesScreen
 from oddstui.ui.themes import load_themes, theme_dirs
 from oddstui.ui.widgets.fixture_list import STEAM_MARK
+from tests.factories import american_quote
 
 pytestmark = pytest.mark.timeout(60)
 STREAM = "opticodds:odds:basketball"
@@ -26,18 +26,8 @@ BOOKS = ("Pinnacle", "DraftKings", "FanDuel", "BetMGM")
 
 
 def quote(book: str, american: int, selection: str = "Denver Nuggets") -> Quote:
-    return Quote(
-        "opticodds",
-        f"F1:{book}:ml:{selection}",
-        "F1",
-        book,
-        "Moneyline",
-        selection,
-        american_to_decimal(american),
-        raw=american,
-        raw_format=OddsFormat.AMERICAN,
-        stream=STREAM,
-    )
+    key = f"F1:{book}:ml:{selection}"
+    return american_quote(book, "Moneyline", selection, american, provider="opticodds", key=key, stream=STREAM)
 
 
 def make_app(tmp_path) -> tuple[OddsApp, list[tuple[str, str]], list[int]]:

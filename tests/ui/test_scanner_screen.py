@@ -11,7 +11,6 @@ from oddstui.config import ProviderSettings, Settings
 from oddstui.model import (
     Fixture,
     FixtureUpserted,
-    OddsFormat,
     Quote,
     QuotesLocked,
     QuotesPosted,
@@ -19,7 +18,6 @@ from oddstui.model import (
     StreamHealthChanged,
     StreamState,
 )
-from oddstui.odds import american_to_decimal
 from oddstui.signals import SignalKind
 from oddstui.ui.app import OddsApp
 from oddstui.ui.screens.min_edge import MinEdgeScreen
@@ -27,6 +25,7 @@ from oddstui.ui.screens.picker import PickerScreen
 from oddstui.ui.screens.scanner import ScannerScreen
 from oddstui.ui.themes import load_themes, theme_dirs
 from oddstui.ui.widgets.signal_table import SignalTable
+from tests.factories import american_quote
 from tests.ui.conftest import screen_ready, wait_until
 
 pytestmark = pytest.mark.timeout(60)
@@ -36,19 +35,7 @@ SPREAD, ML = "Point Spread", "Moneyline"
 
 
 def quote(book: str, market: str, selection: str, american: int, points: float | None = None, fixture_id="F1"):
-    return Quote(
-        "t",
-        f"{fixture_id}:{book}:{market}:{selection}:{points}",
-        fixture_id,
-        book,
-        market,
-        selection,
-        american_to_decimal(american),
-        raw=american,
-        raw_format=OddsFormat.AMERICAN,
-        points=points,
-        stream=S,
-    )
+    return american_quote(book, market, selection, american, points, provider="t", fixture_id=fixture_id, stream=S)
 
 
 def demo_arb() -> list[Quote]:
