@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import bisect
 import time
+from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from oddstui.sim.faults import NO_FAULTS, FaultPlan
@@ -55,11 +57,15 @@ class Hub:
     # --- writing --------------------------------------------------------------
 
     def step(self) -> int:
-        """Advance the market one tick; returns how many price updates it made."""
+        """Advance the market one tick and publish all it made at once; returns how many price updates it made."""
+        return self._publish(self.market.step())
+
+    def _publish(self, events: Iterable[MarketEvent]) -> int:
+        """Append `events` to the log in order and wake the connections; returns how many price updates they hold."""
         updates = 0
         now_ms = max(self._last_ms, int(time.time() * 1000))
         self._last_ms = now_ms
-        for event in self.market.step():
+        for event in events:
             self.entries.append(Entry(self.next_seq, f"{now_ms}-{self.next_seq}", now_ms, event))
             self.next_seq += 1
             if isinstance(event, PriceBatch):
@@ -100,9 +106,15 @@ class Hub:
         self._restart_listeners.remove(signal)
 
     async def run(self, stop_after: int | None = None) -> None:
-        """Pump the market at `rate` price updates per second until cancelled."""
+        """Pump the market at `rate` price updates per second until cancelled.
+
+        One market tick reprices every game at once (about 6,000 updates over 200 games). Published whole,
+        the board would move in one wave and then stand still until the next; a real feed moves a game at a
+        time, all the time. So the pump releases a tick's events in their order, as fast as the rate allows.
+        """
         started = time.perf_counter()
         produced = 0
+        backlog: deque[MarketEvent] = deque()
         while stop_after is None or produced < stop_after:
             if self.paused:
                 await asyncio.sleep(0.05)
@@ -110,12 +122,21 @@ class Hub:
                 continue
             now = time.perf_counter()
             target = (now - started) * self.rate
+            released: list[MarketEvent] = []
             while (
                 produced < target
                 and (stop_after is None or produced < stop_after)
                 and time.perf_counter() - now < PUMP_SLICE
             ):
-                produced += self.step()
+                if not backlog:
+                    backlog.extend(self.market.step())
+                    continue  # a tick with nothing in it still takes its time from the slice
+                event = backlog.popleft()
+                released.append(event)
+                if isinstance(event, PriceBatch):
+                    produced += len(event.items)
+            if released:
+                self._publish(released)
             await asyncio.sleep(0.02 if produced >= target else 0)
 
     # --- reading --------------------------------------------------------------

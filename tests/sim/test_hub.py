@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections import Counter
+
 from oddstui.sim import hub as hub_module
 from oddstui.sim.hub import Hub
-from oddstui.sim.market import Market
+from oddstui.sim.market import Market, PriceBatch
 
 
 def test_the_log_keeps_recent_entries_only(monkeypatch):
@@ -26,3 +30,19 @@ def test_the_log_keeps_at_most_twice_its_capacity():
         hub.step()
         assert len(hub.entries) <= 100
     assert hub.entries[0].seq == hub.base_seq and hub.head > 100
+
+
+async def test_the_pump_releases_a_tick_a_game_at_a_time_at_the_rate():
+    """One tick reprices every game at once; the pump spreads it out rather than publishing one wave a second."""
+    tick_events = len(Market(1, fixtures_per_league=4).step())
+    hub = Hub(Market(1, fixtures_per_league=4), rate=2_000)
+    began = time.perf_counter()
+    pump = asyncio.create_task(hub.run())
+    await asyncio.sleep(0.6)
+    pump.cancel()
+    elapsed = time.perf_counter() - began
+    published = Counter(entry.ms for entry in hub.entries)
+    updates = sum(len(e.event.items) for e in hub.entries if isinstance(e.event, PriceBatch))
+    assert len(published) >= 10, "events arrive in many small releases"
+    assert max(published.values()) < tick_events / 3, "no release holds a whole tick"
+    assert updates <= 2_000 * elapsed + max(len(e.event.items) for e in hub.entries if isinstance(e.event, PriceBatch))

@@ -8,6 +8,7 @@ the worst state among them is the one shown, so a lost connection is never hidde
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field, replace
 
 from rich.text import Text
@@ -63,6 +64,8 @@ def group_name(stream: str) -> str:
 
 
 SHORT_NAMES = {"OpticOdds": "Optic", "OddsPapi": "Papi", "OddsStream": "OStream"}
+RATE_WINDOW = 5.0
+"""Seconds of events each stream's rate is measured over."""
 DETAIL_STATES = (StreamState.AUTH_ERROR, StreamState.DOWN, StreamState.RATE_LIMITED)
 """States whose reason is worth the room: the stream has stopped or is held back."""
 
@@ -155,25 +158,32 @@ class StatusLine(Static):
         self.demo = demo
         self.groups: list[StreamGroup] = []
         self.now = 0.0
-        self._rates: dict[str, tuple[float, int, float]] = {}
-        """Per stream: when the rate was last measured, the event count then, and the rate."""
+        self._counts: dict[str, deque[tuple[float, int]]] = {}
+        """Per stream: (time, events so far) at each redraw of the last RATE_WINDOW seconds, oldest first."""
         self._render_errors_before = RENDER_ERRORS.count
         """The process's count when this dashboard started: the line shows this dashboard's own."""
 
     def show_streams(self, now: float) -> None:
-        """Measure each stream's event rate over the last second or more, group them, and redraw."""
+        """Measure each stream's event rate over the last RATE_WINDOW seconds, group them, and redraw."""
         groups: dict[str, StreamGroup] = {}
         for health in with_refused_keys(self.store.health()):
             stats = self.store.stats(health.stream)
-            last_time, last_events, rate = self._rates.get(health.stream, (now, stats.events, 0.0))
-            if now - last_time >= 1.0:
-                rate = (stats.events - last_events) / (now - last_time)
-                last_time, last_events = now, stats.events
-            self._rates[health.stream] = (last_time, last_events, rate)
+            rate = self._rate(health.stream, stats.events, now)
             name = group_name(health.stream)
             groups.setdefault(name, StreamGroup(name)).add(health, stats, rate)
         self.groups, self.now = sorted(groups.values(), key=lambda g: g.name), now
         self._draw()
+
+    def _rate(self, stream: str, events: int, now: float) -> float:
+        """Events per second since the oldest count in the window (a feed comes in bursts: one second is noise)."""
+        counts = self._counts.get(stream)
+        if counts is None:
+            counts = self._counts[stream] = deque()
+        counts.append((now, events))
+        while len(counts) > 2 and now - counts[1][0] >= RATE_WINDOW:
+            counts.popleft()
+        since, before = counts[0]
+        return (events - before) / (now - since) if now - since >= 1.0 else 0.0
 
     def on_resize(self) -> None:
         self._draw()
