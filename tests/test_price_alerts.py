@@ -44,7 +44,9 @@ class Market:
         return self.judge()
 
     def judge(self, refs=(REF,)) -> list[str]:
-        return [f.text for f in self.alerts.evaluate(self.store, refs)]
+        """Every alert on the fixtures, each market of them judged (what a refresh does with what changed)."""
+        firings = self.alerts.evaluate(self.store, refs) + self.alerts.evaluate_markets(self.store, (), refs)
+        return [f.text for f in firings]
 
 
 def test_price_at_or_better_fires_once_per_crossing_and_holds_through_a_lock():
