@@ -21,6 +21,8 @@ as the markets' quotes change; price and move alerts per fixture (`evaluate`).
 
 from __future__ import annotations
 
+import heapq
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -92,6 +94,8 @@ class PriceAlerts:
         """For price and EV alerts: the books whose prices made each active subject's condition true."""
         self._reference: dict[tuple[AlertRule, FixtureRef, _Subject], tuple[float | None, float]] = {}
         """For move alerts: (line, implied probability) where each book's price was last judged from."""
+        self._waiting: dict[FixtureRef, set[tuple[str, str]] | None] = {}
+        """For EV and arbitrage alerts: fixtures whose markets changed ((market, player); None: all), oldest first."""
         self.set_rules(rules)
 
     def set_rules(self, rules: Iterable[AlertRule]) -> None:
@@ -101,6 +105,8 @@ class PriceAlerts:
         self._active = {k: v for k, v in self._active.items() if k[0] in kept}
         self._firing_books = {k: v for k, v in self._firing_books.items() if k[0] in kept}
         self._reference = {k: v for k, v in self._reference.items() if k[0] in kept}
+        if not self.judges_markets:
+            self._waiting.clear()
 
     @property
     def judges_markets(self) -> bool:
@@ -138,47 +144,70 @@ class PriceAlerts:
         markets: Iterable[MarketKey],
         fixtures: Iterable[FixtureRef] = (),
         price: Price = american,
+        budget: float | None = None,
     ) -> list[Firing]:
         """The EV and arbitrage alerts that fire on the markets whose quotes changed, and on every market of
-        `fixtures` (their game changed, or a rule was just set on it). Only markets some rule covers are
-        computed, each once, with the scanner's own signal maths (`market_signals`)."""
+        `fixtures` (their game changed, or a rule was just set on it), oldest change first, for at most `budget`
+        seconds (None: all; what is left waits for the next call). Only markets some rule covers are computed,
+        each once, with the scanner's own signal maths (`market_signals`), and a market only arbitrage rules
+        cover only when its prices leave room for an arbitrage."""
         rules = [rule for rule in self.rules if rule.kind in SIGNAL_KINDS]
         if not rules:
             return []
-        wanted: dict[FixtureRef, set[tuple[str, str]] | None] = dict.fromkeys(fixtures)
-        """Fixture -> its changed markets ((market, player)); None for all of them."""
+        waiting = self._waiting
+        for ref in fixtures:
+            waiting[ref] = None
         for provider, fixture_id, market, player in markets:
-            names = wanted.setdefault((provider, fixture_id), set())
+            names = waiting.setdefault((provider, fixture_id), set())
             if names is not None:
                 names.add((market, player))
+        deadline = None if budget is None else time.perf_counter() + budget
+        firings: list[Firing] = []
+        while waiting:  # one fixture at least, then as many as the budget allows
+            ref = next(iter(waiting))
+            firings += self._judge_markets(store, ref, waiting.pop(ref), rules, price)
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
+        return firings
+
+    @property
+    def markets_waiting(self) -> int:
+        """Fixtures with changed markets not judged yet (a call on a budget may leave some)."""
+        return len(self._waiting)
+
+    def _judge_markets(
+        self, store: Store, ref: FixtureRef, names: set[tuple[str, str]] | None, rules: list[AlertRule], price: Price
+    ) -> list[Firing]:
+        """The EV and arbitrage alerts on one fixture's markets `names` ((market, player); None: all of them)."""
+        fixture = store.fixture(ref)
+        if fixture is None:
+            self._forget(ref)
+            return []
+        if fixture.status in CLOSED:
+            return []  # every alert on it holds its state
+        in_force = [r for r in rules if in_scope(r, fixture)]
+        if names is not None:
+            in_force = [r for r in in_force if any(_covers(r, *name) for name in names)]
+        if not in_force:
+            return []
+        grouped: dict[tuple[str, str], list[Quote]] = {}
+        for quote in store.fixture_quotes(ref):
+            name = (quote.market, quote.player)
+            if names is None or name in names:
+                grouped.setdefault(name, []).append(quote)
         firings: list[Firing] = []
         is_live = store.is_live_price
-        for ref, names in wanted.items():
-            fixture = store.fixture(ref)
-            if fixture is None:
-                self._forget(ref)
+        for (market, player), quotes in grouped.items():
+            covering = [r for r in in_force if _covers(r, market, player)]
+            if not covering:
                 continue
-            if fixture.status in CLOSED:
-                continue  # every alert on it holds its state
-            in_force = [r for r in rules if in_scope(r, fixture)]
-            if names is not None:
-                in_force = [r for r in in_force if any(_covers(r, *name) for name in names)]
-            if not in_force:
-                continue
-            grouped: dict[tuple[str, str], list[Quote]] = {}
-            for quote in store.fixture_quotes(ref):
-                name = (quote.market, quote.player)
-                if names is None or name in names:
-                    grouped.setdefault(name, []).append(quote)
-            for (market, player), quotes in grouped.items():
-                covering = [r for r in in_force if _covers(r, market, player)]
-                if not covering:
-                    continue
+            signals: list[Signal] = []
+            if any(r.kind is AlertKind.EV for r in covering) or _arbitrage_possible(quotes, is_live):
                 signals = market_signals(ref, fixture, market, player, quotes, is_live, self.settings)
-                place = (ref[0], ref[1], market, player)
-                for rule in covering:
-                    now_true, held = self._judge(rule, place, quotes, signals, store, price)
-                    firings.extend(self._cross(rule, fixture, place, now_true, held))
+            place = (ref[0], ref[1], market, player)
+            for rule in covering:
+                now_true, held = self._judge(rule, place, quotes, signals, store, price)
+                firings.extend(self._cross(rule, fixture, place, now_true, held))
         return firings
 
     def _forget(self, ref: FixtureRef) -> None:
@@ -336,6 +365,22 @@ class PriceAlerts:
                 Firing(rule, ref[0], ref[1], f"{fixture.name}: {name} ({quote.market}) at {quote.book} moved: {what}")
             )
         return firings
+
+
+def _arbitrage_possible(quotes: list[Quote], is_live: LivePrice) -> bool:
+    """False when no line of the market can hold an arbitrage, which needs the best live prices of two sides
+    or more of one line to imply less than 100% together: for each size of line (sides of one line share it),
+    the two lowest implied probabilities of different selections add up to 100% or more. Cheap, and never
+    False where `market_signals` finds one."""
+    lowest: dict[float | None, dict[str, float]] = {}
+    for quote in quotes:
+        if quote.book in NOT_BOOKABLE or not is_live(quote):
+            continue
+        sides = lowest.setdefault(None if quote.points is None else abs(quote.points), {})
+        probability = 1.0 / quote.decimal
+        if probability < sides.get(quote.selection, 2.0):
+            sides[quote.selection] = probability
+    return any(len(sides) > 1 and sum(heapq.nsmallest(2, sides.values())) < 1.0 for sides in lowest.values())
 
 
 def _covers(rule: AlertRule, market: str, player: str) -> bool:

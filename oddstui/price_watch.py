@@ -3,7 +3,7 @@
 Steam is judged on every price move the store recorded since the last refresh, and on the quotes its change
 log (`Store.watch`) names, for main lines. EV and arbitrage alerts are judged at every refresh on each market
 whose quotes changed (a market no rule covers costs nothing), so one fires at the refresh after the price
-that made it true, however many prices moved. Price and move alerts are judged on the fixtures whose prices
+that made it true, within a budget (MARKET_BUDGET) only a rule covering every market at full load reaches. Price and move alerts are judged on the fixtures whose prices
 changed, oldest change first, for at most `budget` seconds per refresh: the rest wait for the next one. What
 fires goes into the store's alert log.
 """
@@ -22,7 +22,10 @@ from oddstui.steam import DEFAULT_STEAM, SteamDetector, SteamSettings, steam_tex
 from oddstui.store import Alert, Changes, Store
 
 BUDGET = 0.008
-"""Seconds of each refresh spent judging price alerts."""
+"""Seconds of each refresh spent judging price and move alerts."""
+MARKET_BUDGET = 0.05
+"""Seconds of each refresh (at most half of it) spent judging EV and arbitrage alerts: more than they need even
+with 5,000 prices a second moving in the markets they cover, unless a broad EV rule covers every market."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,7 @@ class PriceWatch:
         steam: SteamSettings = DEFAULT_STEAM,
         scan: ScanSettings = DEFAULT_SCAN,
         budget: float = BUDGET,
+        market_budget: float | None = MARKET_BUDGET,
     ) -> None:
         """`scan` says where fair comes from (its sharp books, in order, and the de-vig method): the sharp
         books are where steam starts, and EV alerts judge against that fair price."""
@@ -54,6 +58,7 @@ class PriceWatch:
         self.steam = SteamDetector(steam, scan.sharp)
         self.alerts = PriceAlerts(rules, scan)
         self.budget = budget
+        self.market_budget = market_budget
         self.marked: set[FixtureRef] = set()
         """Fixtures with steam in the last few minutes."""
         self._pending: dict[FixtureRef, None] = {}
@@ -91,7 +96,7 @@ class PriceWatch:
             if everything:
                 refs |= {(f.provider, f.fixture_id) for f in store.all_fixtures()}
             markets = dict.fromkeys((q.provider, q.fixture_id, q.market, q.player) for q in quotes)
-            firings += self.alerts.evaluate_markets(store, markets, refs, price)
+            firings += self.alerts.evaluate_markets(store, markets, refs, price, self.market_budget)
         self._fresh = set()
         if self.alerts.rules:
             pending = self._pending

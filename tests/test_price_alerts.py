@@ -214,3 +214,28 @@ def test_rules_out_of_scope_cost_nothing_and_a_gone_fixture_is_forgotten():
 )
 def test_each_rule_describes_itself(rule, text):
     assert describe(rule) == text
+
+
+@pytest.mark.parametrize("pause", ["lock", "suspension"])
+def test_a_move_alert_holds_its_reference_through_a_lock_and_a_suspension_alike(pause):
+    # FanDuel Denver -3.5 at -110 is the reference. It pauses (its price locked, or the game suspended) and
+    # posts -150 and -125 meanwhile; it re-opens at -125: judged once, against -110, never against -150.
+    rule = AlertRule(AlertKind.MOVE, 2.0, selection="Denver Nuggets", market=SPREAD, book="FanDuel")
+    market = Market(rule)
+    fd = [quote("FanDuel", -110, market=SPREAD, points=-3.5)]
+    assert market.post(*fd) == []
+    change = FixtureChanged(S, None, FixtureChange("p", "F1", FixtureStatus.UNPLAYED, FixtureStatus.SUSPENDED))
+    market.store.apply(QuotesLocked(S, None, fd) if pause == "lock" else change)
+    for american in (-150, -125):
+        meanwhile = quote("FanDuel", american, market=SPREAD, points=-3.5)
+        market.store.apply((QuotesLocked if pause == "lock" else QuotesPosted)(S, None, [meanwhile]))
+        assert market.judge() == [], "nothing made while paused is judged"
+    if pause == "lock":
+        [fired] = market.post(quote("FanDuel", -125, market=SPREAD, points=-3.5))
+    else:
+        market.store.apply(
+            FixtureChanged(S, None, FixtureChange("p", "F1", FixtureStatus.SUSPENDED, FixtureStatus.UNPLAYED))
+        )
+        [fired] = market.judge()
+    assert fired.endswith("at FanDuel moved: -110 → -125 (3.2 pts)")
+    assert market.post(quote("FanDuel", -127, market=SPREAD, points=-3.5)) == [], "judged from -125 now"
