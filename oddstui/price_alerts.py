@@ -21,16 +21,25 @@ as the markets' quotes change; price and move alerts per fixture (`evaluate`).
 
 from __future__ import annotations
 
-import heapq
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from oddstui.alert_rule import AlertKind, AlertRule, Price, american, safe_price
-from oddstui.market_view import NOT_BOOKABLE, FixtureRef, LivePrice, base_selection, line_text
+from oddstui.market_view import (
+    NOT_BOOKABLE,
+    FixtureRef,
+    LivePrice,
+    base_selection,
+    line_text,
+    outcome_stem,
+    over_under,
+    side_key,
+)
 from oddstui.model import Fixture, Quote
 from oddstui.signals import MarketKey, ScanSettings, Signal, SignalKind, market_signals
+from oddstui.signals import _pair_key as pair_key
 from oddstui.store import CLOSED, Store
 
 
@@ -202,7 +211,7 @@ class PriceAlerts:
             if not covering:
                 continue
             signals: list[Signal] = []
-            if any(r.kind is AlertKind.EV for r in covering) or _arbitrage_possible(quotes, is_live):
+            if any(r.kind is AlertKind.EV for r in covering) or _arbitrage_possible(quotes, fixture, is_live):
                 signals = market_signals(ref, fixture, market, player, quotes, is_live, self.settings)
             place = (ref[0], ref[1], market, player)
             for rule in covering:
@@ -320,9 +329,10 @@ class PriceAlerts:
                 f"{_leg_name(leg.selection, leg.points)} {leg.book} {price(leg.price_decimal)}" for leg in signal.legs
             )
             now_true[signal.key] = f"arbitrage {signal.edge_pct:.2f}% ({signal.market}): {sides}"
-        by_side = {(q.market, q.player, q.selection, q.book, q.points): q for q in quotes}
         held: set[_Subject] = set()
-        for key in self._active.get((rule, place), set()):
+        active = self._active.get((rule, place), set())
+        by_side = {(q.market, q.player, q.selection, q.book, q.points): q for q in quotes} if active else {}
+        for key in active:
             seen: Any = key  # a Signal.key: (kind, provider, fixture_id, market, player, sides)
             legs_now = [by_side.get((seen[3], seen[4], *side)) for side in seen[5]]
             if all(q is not None for q in legs_now) and not all(store.is_live_price(q) for q in legs_now if q):
@@ -367,20 +377,32 @@ class PriceAlerts:
         return firings
 
 
-def _arbitrage_possible(quotes: list[Quote], is_live: LivePrice) -> bool:
-    """False when no line of the market can hold an arbitrage, which needs the best live prices of two sides
-    or more of one line to imply less than 100% together: for each size of line (sides of one line share it),
-    the two lowest implied probabilities of different selections add up to 100% or more. Cheap, and never
-    False where `market_signals` finds one."""
-    lowest: dict[float | None, dict[str, float]] = {}
+def _arbitrage_possible(quotes: list[Quote], fixture: Fixture, is_live: LivePrice) -> bool:
+    """False when no line of the market holds an arbitrage: its best live prices, paired into lines as
+    `market_signals` pairs them, imply 100% or more on every line. Cheap next to computing the signals."""
+    best: dict[str, dict[float | None, float]] = {}
+    """Selection -> line -> its lowest live implied probability (the best price)."""
     for quote in quotes:
         if quote.book in NOT_BOOKABLE or not is_live(quote):
             continue
-        sides = lowest.setdefault(None if quote.points is None else abs(quote.points), {})
+        lines = best.setdefault(base_selection(quote.selection, quote.points), {})
         probability = 1.0 / quote.decimal
-        if probability < sides.get(quote.selection, 2.0):
-            sides[quote.selection] = probability
-    return any(len(sides) > 1 and sum(heapq.nsmallest(2, sides.values())) < 1.0 for sides in lowest.values())
+        if probability < lines.get(quote.points, 2.0):
+            lines[quote.points] = probability
+    sets: dict[str, list[str]] = {}
+    for selection in sorted(best, key=lambda s: side_key(s, fixture)):
+        sets.setdefault(outcome_stem(selection) if over_under(selection) is not None else "", []).append(selection)
+    for members in sets.values():
+        if len(members) not in (2, 3):
+            continue
+        ou = all(over_under(s) is not None for s in members)
+        paired: dict[float | None, list[float]] = {}
+        for index, selection in enumerate(members):
+            for points, probability in best[selection].items():
+                paired.setdefault(pair_key(points, index, len(members), ou), []).append(probability)
+        if any(len(line) == len(members) and sum(line) < 1.0 for line in paired.values()):
+            return True
+    return False
 
 
 def _covers(rule: AlertRule, market: str, player: str) -> bool:

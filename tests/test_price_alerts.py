@@ -1,8 +1,11 @@
 """Price alerts fire once per crossing, re-arm when the condition goes false, and hold through a lock."""
 
+import random
+
 import pytest
 
 from oddstui.alert_rule import AlertKind, AlertRule, describe
+from oddstui.bench.scan import fixture_quotes
 from oddstui.model import (
     Fixture,
     FixtureChange,
@@ -17,7 +20,8 @@ from oddstui.model import (
     StreamState,
 )
 from oddstui.odds import american_to_decimal
-from oddstui.price_alerts import PriceAlerts
+from oddstui.price_alerts import PriceAlerts, _arbitrage_possible
+from oddstui.signals import ScanSettings, SignalKind, market_signals
 from oddstui.store import Store
 from tests.factories import american_quote
 
@@ -239,3 +243,28 @@ def test_a_move_alert_holds_its_reference_through_a_lock_and_a_suspension_alike(
         [fired] = market.judge()
     assert fired.endswith("at FanDuel moved: -110 → -125 (3.2 pts)")
     assert market.post(quote("FanDuel", -127, market=SPREAD, points=-3.5)) == [], "judged from -125 now"
+
+
+def test_a_market_is_skipped_for_arbitrage_only_where_market_signals_finds_none():
+    """The cheap check never says 'no arbitrage' where the signals find one, and says it for most markets."""
+    rng = random.Random(3)
+    store = Store()
+    skipped = with_arb = 0
+    for index in range(30):
+        fixture, quotes = fixture_quotes(index, 2, rng)
+        for quote in quotes:  # books far apart: many lines cross into an arbitrage
+            quote.decimal = max(1.01, quote.decimal * rng.uniform(0.96, 1.04))
+        store.upsert_fixture("bench:odds", None, fixture)
+        store.post_quotes("bench:odds", None, quotes)
+        ref = (fixture.provider, fixture.fixture_id)
+        markets: dict[tuple[str, str], list[Quote]] = {}
+        for quote in store.fixture_quotes(ref):
+            markets.setdefault((quote.market, quote.player), []).append(quote)
+        for (name, player), market_quotes in markets.items():
+            found = market_signals(ref, fixture, name, player, market_quotes, store.is_live_price, ScanSettings())
+            arb = any(s.kind is SignalKind.ARB for s in found)
+            possible = _arbitrage_possible(market_quotes, fixture, store.is_live_price)
+            assert possible or not arb, (name, player)
+            skipped += not possible
+            with_arb += arb
+    assert with_arb > 10 and skipped > 30
