@@ -3,9 +3,9 @@
 Steam is judged on every price move the store recorded since the last refresh, and on the quotes its change
 log (`Store.watch`) names, for main lines. EV and arbitrage alerts are judged at every refresh on each market
 whose quotes changed (a market no rule covers costs nothing), so one fires at the refresh after the price
-that made it true, within a budget (MARKET_BUDGET) only a rule covering every market at full load reaches. Price and move alerts are judged on the fixtures whose prices
-changed, oldest change first, for at most `budget` seconds per refresh: the rest wait for the next one. What
-fires goes into the store's alert log.
+that made it true, within a budget (MARKET_BUDGET) only a rule covering every market at full load reaches.
+Price and move alerts are judged on the fixtures whose prices changed, oldest change first, for at most
+`budget` seconds per refresh: the rest wait for the next one. What fires goes into the store's alert log.
 """
 
 from __future__ import annotations
