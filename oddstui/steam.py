@@ -46,8 +46,9 @@ MARK_SECONDS = 300.0
 MAX_MARKETS = 20_000
 """Markets with a move inside the window, at most; the longest quiet goes first."""
 MAX_MOVES_PER_PRICE = 32
-MAX_LINES = 100_000
-"""Books' main lines remembered (one per book and selection with a line), at most; the longest quiet goes first."""
+MAX_LINES = 50_000
+"""Books' main lines remembered (one per book and selection with a line; about 290 bytes each), at most; the
+longest quiet goes first."""
 LINE_SWAP_SECONDS = 2.0
 """A new main line this soon after the old one locked is the line moving, not a suspension."""
 
