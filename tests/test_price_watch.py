@@ -106,3 +106,14 @@ def test_every_ev_and_arbitrage_crossing_in_one_big_batch_fires_at_that_refresh(
     assert sum("arbitrage 3.28% (Point Spread)" in t for t in texts) == len(games)
     assert computed.call_count == 2 * len(games), "each covered market once; the props not at all"
     assert watch.run(store.drain_changes(), 1000.0).fired == 0, "still true: fired once"
+
+
+def test_ev_alerts_past_their_budget_wait_for_the_next_refresh_and_none_is_lost():
+    store = make_store("F1", "F2", "F3")
+    watch = PriceWatch(store, [AlertRule(AlertKind.EV, 4.0)], market_budget=0.0)
+    for fixture_id in ("F1", "F2", "F3"):
+        sides = [("Pinnacle", -110, -110), ("FanDuel", 110, -130)]  # FanDuel +110: +5% against a fair 2.00
+        store.apply(QuotesPosted(S, None, [quote(fixture_id, b, h) for b, h, _ in sides]))
+        store.apply(QuotesPosted(S, None, [quote(fixture_id, b, a, "Miami Heat") for b, _, a in sides]))
+    fired = [watch.run(store.drain_changes(), 1000.0).fired for _ in range(4)]
+    assert fired == [1, 1, 1, 0] and watch.alerts.markets_waiting == 0

@@ -221,3 +221,11 @@ def test_the_store_drops_a_move_spanning_a_suspension():
     store.apply(QuotesPosted(S, None, [ml_quote("Pinnacle", -130)]))
     [(before, now)] = store.drain_moves()
     assert (before.american, now.american) == (-125, -130)
+
+
+def test_the_main_lines_remembered_are_capped(monkeypatch):
+    monkeypatch.setattr("oddstui.steam.MAX_LINES", 10)
+    market = Market(books=())
+    for i in range(30):
+        market.post(1, spread("Pinnacle", -3.5, selection=f"Team {i}"))
+    assert market.detector.lines == 10
