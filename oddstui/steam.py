@@ -17,14 +17,15 @@ other: what half a point is worth depends on the sport and the number (3 and 7 i
 to the other, and a sharp move is one or the other. A book's main line is, of its live prices for the
 selection flagged main, the one nearest even money (as the grid shows it).
 
-Only moves from a live price to a live price count: a lock, a settlement, a stale price or a game suspended
-or over (every price of it is stale) never starts or follows steam, and breaks what was building: a price, or
-a main line, that re-opens after one starts afresh, as does every market of a game that was suspended. An
-alert is not raised once the sharp price is no longer live. A feed without alternate lines moves its main line
-by locking the old line and posting the new one together: a new main line within LINE_SWAP_SECONDS of the
-old one's lock is a line move, a longer gap is a suspension. In-play prices are left out unless `live_games`
-is set: they move with the game itself, every book after a score. Memory stays bounded: each market keeps only
-the moves of the last `window` seconds, and at most MAX_LINES main lines are remembered.
+Only moves from a live price to a live price count: a lock, a settlement, a stale price, a stream going down
+or a game suspended or over (every price of it is stale) never starts or follows steam, and breaks what was
+building: a price, or a main line, that re-opens after one starts afresh, as does every market of a game that
+was suspended (and every market at all when a stream goes down or comes back). An alert is not raised once the
+sharp price is no longer live. A feed without alternate lines moves its main line by locking the old line and
+posting the new one together: a new main line within LINE_SWAP_SECONDS of the old one's lock is a line move,
+a longer gap is a suspension. In-play prices are left out unless `live_games` is set: they move with the game
+itself, every book after a score. Memory stays bounded: each market keeps only the moves of the last `window`
+seconds, and at most MAX_LINES main lines are remembered.
 """
 
 from __future__ import annotations

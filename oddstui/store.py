@@ -208,6 +208,8 @@ class Store:
         self._moves_capacity = 0
         self._closed_at: dict[FixtureRef, int] = {}
         """The batch (`seq`) after which each fixture last went closed (suspended, over) or reopened."""
+        self._lost_at: dict[str, int] = {}
+        """The batch (`seq`) after which each stream last went down or came back."""
         self._logs: list[ChangeLog] = []
         self._dispatch: dict[type, Callable[[object], bool]] = {
             QuotesPosted: lambda e: self.post_quotes(e.stream, e.entry_id, e.quotes),
@@ -460,6 +462,7 @@ class Store:
             self._unhealthy.add(health.stream)
         self._pending.streams = True
         if was_healthy != health.state.is_healthy:
+            self._lost_at[health.stream] = self._seq
             self._pending.everything = True
             for log in self._logs:
                 log.mark_everything()  # every quote of the stream went stale, or live again
@@ -664,8 +667,8 @@ class Store:
     def drain_moves(self) -> list[tuple[Quote, Quote]]:
         """(before, now) of each price that moved since the last call: the quote the first change since its
         last lock replaced, and the quote held now (which may be stale since). A price locked since, and
-        not moved after, has none, nor one applied before its game last went suspended (or over) or reopened:
-        a move never spans a lock or a suspension."""
+        not moved after, has none, nor one applied before its game last went suspended (or over) or reopened,
+        or before its stream last went down or came back: a move never spans a lock, a suspension or an outage."""
         moves = self._moves
         if not moves:
             return []
@@ -680,7 +683,12 @@ class Store:
         pairs = []
         for (provider, key), start in first.items():
             book = self._books.get(provider)
-            if start is None or book is None or start.seq <= self._closed_at.get((provider, start.fixture_id), -1):
+            if (
+                start is None
+                or book is None
+                or start.seq <= self._closed_at.get((provider, start.fixture_id), -1)
+                or start.seq <= self._lost_at.get(start.stream, -1)
+            ):
                 continue
             now = book.quotes.get(key)
             if now is not None and now is not start:

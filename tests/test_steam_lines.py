@@ -229,3 +229,16 @@ def test_the_main_lines_remembered_are_capped(monkeypatch):
     for i in range(30):
         market.post(1, spread("Pinnacle", -3.5, selection=f"Team {i}"))
     assert market.detector.lines == 10
+
+
+def test_a_move_never_spans_a_lost_connection():
+    market = Market()
+    market.store.apply(StreamHealthChanged(StreamHealth(S, "p", StreamState.RECONNECTING)))
+    market.refresh()
+    market.store.apply(StreamHealthChanged(StreamHealth(S, "p", StreamState.LIVE)))
+    market.post(0, ml_quote("Pinnacle", -125))  # the snapshot after the reconnect: -110 was before the outage
+    market.post(5, ml_quote("DraftKings", -120), ml_quote("FanDuel", -120))
+    assert market.found == []
+    market.post(5, ml_quote("Pinnacle", -140))  # from -125, after it: a live move
+    market.post(5, ml_quote("DraftKings", -135), ml_quote("FanDuel", -135))
+    assert len(market.found) == 1
