@@ -57,6 +57,8 @@ class SteamSettings(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
     min_move: Annotated[float, msgspec.Meta(gt=0, le=50)] = 2.0
     """Points of implied probability the sharp book's price must shorten by."""
+    min_line_move: Annotated[float, msgspec.Meta(gt=0, le=50)] = 0.5
+    """Points of handicap or total the sharp book's main line must move by, in the selection's favour."""
     followers: Annotated[int, msgspec.Meta(ge=1, le=20)] = 2
     """Other books that must follow."""
     window: Annotated[float, msgspec.Meta(gt=0, le=3600)] = 60.0

@@ -48,6 +48,7 @@ TEMPLATE = """\
 # FanDuel = "FD"
 # [steam]                    # a sharp book's price shortens, and other books follow
 # min_move = 2.0             # points of implied probability (-110 to -120 is 2.2)
+# min_line_move = 0.5        # or its main line moves this far (Heat -3.5 to -4.5 is 1), whatever the price
 # followers = 2              # other books that follow
 # window = 60                # seconds
 # live_games = false         # in-play prices too (they move with the game itself)
@@ -159,7 +160,7 @@ FIXES = {
     "odds_format": 'write it as odds_format = "decimal"',
     "theme": 'write it as theme = "oddstui-dark"',
     "alerts": 'write each alert as a table of its own: a line [[alerts]], then kind = "price" and its settings',
-    "steam": "write it as a [steam] table: min_move = 2.0, followers = 2, window = 60",
+    "steam": "write it as a [steam] table: min_move = 2.0, min_line_move = 0.5, followers = 2, window = 60",
     "devig": 'write it as devig = "multiplicative"',
 }
 
@@ -247,7 +248,8 @@ def parse(data: dict, source: str, env: Mapping[str, str]) -> Settings:
 
 
 STEAM_FIX = (
-    "write it as min_move = 2.0 (points of implied probability), followers = 2, window = 60 (seconds), "
+    "write it as min_move = 2.0 (points of implied probability), min_line_move = 0.5 (points of handicap or "
+    "total), followers = 2, window = 60 (seconds), "
     "enabled = false  # turn steam off"
 )
 

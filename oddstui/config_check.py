@@ -122,8 +122,8 @@ def alert_lines(settings: Settings) -> tuple[list[str], list[str]]:
     notes = []
     if steam != SteamSettings():
         notes.append(
-            f"steam: a sharp price shortening by {steam.min_move:g} points of implied probability, followed by "
-            f"{steam.followers} soft books within {steam.window:g} s"
+            f"steam: a sharp price shortening by {steam.min_move:g} points of implied probability, or its main "
+            f"line moving {steam.min_line_move:g}, followed by {steam.followers} soft books within {steam.window:g} s"
             if steam.enabled
             else "steam: off"
         )

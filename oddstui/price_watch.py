@@ -1,9 +1,11 @@
 """Steam and the user's price alerts, fed from the store once per refresh. Pure: no I/O, no UI.
 
-Steam is judged on every price move the store recorded since the last refresh. Price alerts are judged on
-the fixtures whose prices changed, oldest change first, for at most `budget` seconds per refresh: the rest
-wait for the next one, so alerts over every game never stall the screen. What fires goes into the store's
-alert log.
+Steam is judged on every price move the store recorded since the last refresh, and on the quotes its change
+log (`Store.watch`) names, for main lines. EV and arbitrage alerts are judged at every refresh on each market
+whose quotes changed (a market no rule covers costs nothing), so one fires at the refresh after the price
+that made it true, within a budget (MARKET_BUDGET) only a rule covering every market at full load reaches.
+Price and move alerts are judged on the fixtures whose prices changed, oldest change first, for at most
+`budget` seconds per refresh: the rest wait for the next one. What fires goes into the store's alert log.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from oddstui.steam import DEFAULT_STEAM, SteamDetector, SteamSettings, steam_tex
 from oddstui.store import Alert, Changes, Store
 
 BUDGET = 0.008
-"""Seconds of each refresh spent judging price alerts."""
+"""Seconds of each refresh spent judging price and move alerts."""
+MARKET_BUDGET = 0.05
+"""Seconds of each refresh (at most half of it) spent judging EV and arbitrage alerts: more than they need even
+with 5,000 prices a second moving in the markets they cover, unless a broad EV rule covers every market."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,18 +47,24 @@ class PriceWatch:
         steam: SteamSettings = DEFAULT_STEAM,
         scan: ScanSettings = DEFAULT_SCAN,
         budget: float = BUDGET,
+        market_budget: float | None = MARKET_BUDGET,
     ) -> None:
         """`scan` says where fair comes from (its sharp books, in order, and the de-vig method): the sharp
         books are where steam starts, and EV alerts judge against that fair price."""
         self.store = store
         store.track_moves()
+        self._log = store.watch()
+        """Quotes changed since the last refresh: for steam's line moves and breaks, and the alerts' markets."""
         self.steam = SteamDetector(steam, scan.sharp)
         self.alerts = PriceAlerts(rules, scan)
         self.budget = budget
+        self.market_budget = market_budget
         self.marked: set[FixtureRef] = set()
         """Fixtures with steam in the last few minutes."""
         self._pending: dict[FixtureRef, None] = {}
-        """Fixtures whose prices changed since their alerts were last judged, oldest first."""
+        """Fixtures whose prices changed since their price and move alerts were last judged, oldest first."""
+        self._fresh: set[FixtureRef] = set()
+        """Fixtures a rule was just set on: every market of them is judged at the next refresh."""
 
     @property
     def rules(self) -> list[AlertRule]:
@@ -65,11 +76,13 @@ class PriceWatch:
     def judge_soon(self, ref: FixtureRef) -> None:
         """Judge a fixture's alerts at the next refresh, whether or not its prices change (a new rule on it)."""
         self._pending[ref] = None
+        self._fresh.add(ref)
 
     def run(self, changes: Changes, now: float, price: Price = american) -> Watched:
         """Judge what changed: steam on the moves, alerts on the changed fixtures; log what fires."""
         store = self.store
-        steams = self.steam.observe(store.drain_moves(), store.is_live_price, store.quote, now)
+        quotes, fixtures, everything = self._log.drain()
+        steams = self.steam.observe(store, store.drain_moves(), quotes, now, everything)
         for steam in steams:
             fixture = store.fixture(steam.ref)
             text = steam_text(steam, fixture.name if fixture else steam.fixture_id, price)
@@ -77,7 +90,14 @@ class PriceWatch:
         marked = self.steam.marked(now)
         marks_changed = marked != self.marked
         self.marked = marked
-        fired = 0
+        firings = []
+        if self.alerts.judges_markets:
+            refs = self._fresh | fixtures
+            if everything:
+                refs |= {(f.provider, f.fixture_id) for f in store.all_fixtures()}
+            markets = dict.fromkeys((q.provider, q.fixture_id, q.market, q.player) for q in quotes)
+            firings += self.alerts.evaluate_markets(store, markets, refs, price, self.market_budget)
+        self._fresh = set()
         if self.alerts.rules:
             pending = self._pending
             pending.update(dict.fromkeys(changes.fixtures))
@@ -87,10 +107,10 @@ class PriceWatch:
             while pending:  # one fixture at least, then as many as the budget allows
                 ref = next(iter(pending))
                 del pending[ref]
-                for firing in self.alerts.evaluate(store, (ref,), price):
-                    alert = Alert(now, "price alert", firing.text, firing.provider, firing.fixture_id, important=True)
-                    store.add_alert(alert)
-                    fired += 1
+                firings += self.alerts.evaluate(store, (ref,), price)
                 if time.perf_counter() >= deadline:
                     break
-        return Watched(len(steams), fired, marks_changed)
+        for firing in firings:
+            alert = Alert(now, "price alert", firing.text, firing.provider, firing.fixture_id, important=True)
+            store.add_alert(alert)
+        return Watched(len(steams), len(firings), marks_changed)

@@ -1,17 +1,31 @@
-"""Steam: a sharp book moves a price and the market follows within seconds. Pure: no I/O, no UI.
+"""Steam: a sharp book moves a price or a line and the market follows within seconds. Pure: no I/O, no UI.
 
-Steam on a selection: a sharp book (any of the configured sharp books) shortens its price by at least
-`min_move` points of implied probability (2.0 by default: -110 to -120 is 2.2 points), over one update or
-several within `window` seconds, measured from the longest the price stood in that window; then at least
-`followers` soft books (2 by default: bookable books that are not sharp) shorten the same selection, at any
-line, by at least half as much, within `window` seconds (60 by default). One alert per steam: a shortening
-on one side is the other side drifting, so only shortenings are steam.
+Steam on a selection: a sharp book (any of the configured sharp books) makes a sharp move, over one update or
+several within `window` seconds, measured from where the selection stood weakest in that window:
+- a price move: it shortens its price by at least `min_move` points of implied probability (2.0 by default:
+  -110 to -120 is 2.2);
+- a line move: it moves its main line by at least `min_line_move` points (0.5 by default) in the selection's
+  favour: a handicap growing for its side (Heat -3.5 to Heat -4.5 is steam on the Heat), a total going up for
+  the Over and down for the Under.
+Then at least `followers` soft books (2 by default: bookable books that are not sharp) follow within `window`
+seconds (60 by default), each by a price shortening of at least half `min_move` on the same selection at any
+line, or by its main line moving at least half `min_line_move` the same way. One alert per steam: a move for one
+side is the other side drifting, so only moves in a selection's favour are steam.
 
-Only moves from a live price to a live price count: a lock, a settlement or a stale price (every price of a
-game suspended or over is one) never starts or follows steam, and an alert is not raised once the sharp price
-is no longer live. In-play prices are left out
-unless `live_games` is set: they move with the game itself, every book after a score. Memory stays bounded:
-each market keeps only the moves of the last `window` seconds.
+A line move and a price move are measured apart, each against its own threshold, never converted into each
+other: what half a point is worth depends on the sport and the number (3 and 7 in football), so neither adds
+to the other, and a sharp move is one or the other. A book's main line is, of its live prices for the
+selection flagged main, the one nearest even money (as the grid shows it).
+
+Only moves from a live price to a live price count: a lock, a settlement, a stale price, a stream going down
+or a game suspended or over (every price of it is stale) never starts or follows steam, and breaks what was
+building: a price, or a main line, that re-opens after one starts afresh, as does every market of a game that
+was suspended (and every market at all when a stream goes down or comes back). An alert is not raised once the
+sharp price is no longer live. A feed without alternate lines moves its main line by locking the old line and
+posting the new one together: a new main line within LINE_SWAP_SECONDS of the old one's lock is a line move,
+a longer gap is a suspension. In-play prices are left out unless `live_games` is set: they move with the game
+itself, every book after a score. Memory stays bounded: each market keeps only the moves of the last `window`
+seconds, and at most MAX_LINES main lines are remembered.
 """
 
 from __future__ import annotations
@@ -19,21 +33,26 @@ from __future__ import annotations
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from oddstui.alert_rule import DEFAULT_STEAM, SteamSettings
-from oddstui.market_view import NOT_BOOKABLE, SHARP_BOOKS, FixtureRef, LivePrice, base_selection
+from oddstui.market_view import NOT_BOOKABLE, SHARP_BOOKS, FixtureRef, base_selection, line_text, over_under
 from oddstui.model import Quote
+from oddstui.store import Store
 
 FOLLOW_SHARE = 0.5
-"""A follower shortens its price by at least this share of `min_move`."""
+"""A follower moves its price, or its line, by at least this share of `min_move` (or `min_line_move`)."""
 MARK_SECONDS = 300.0
 """The fixture list marks a fixture for this long after its last steam."""
 MAX_MARKETS = 20_000
 """Markets with a move inside the window, at most; the longest quiet goes first."""
 MAX_MOVES_PER_PRICE = 32
+MAX_LINES = 50_000
+"""Books' main lines remembered (one per book and selection with a line; about 290 bytes each), at most; the
+longest quiet goes first."""
+LINE_SWAP_SECONDS = 2.0
+"""A new main line this soon after the old one locked is the line moving, not a suspension."""
 
-Lookup = Callable[[str, str], Quote | None]
-"""(provider, quote key) -> the quote held now."""
 GroupKey = tuple[str, str, str, str, str]
 """(provider, fixture_id, market, player, selection without its line)."""
 
@@ -48,9 +67,12 @@ class Steam:
     sharp_book: str
     sharp_from: float
     sharp_to: float
-    """The sharp book's decimal price before and after its move."""
+    """The sharp book's decimal price before and after its move (for a line move: at the old and new line)."""
     followers: tuple[str, ...]
     ts: float
+    line_from: float | None = None
+    line_to: float | None = None
+    """The sharp book's main line before and after, for a line move; None for a price move."""
 
     @property
     def ref(self) -> FixtureRef:
@@ -69,56 +91,104 @@ class _Pending:
     start: float
     book: str
     key: str
+    """The sharp quote that must still be live when the followers have followed."""
     sharp_from: float
     sharp_to: float
+    line_from: float | None = None
+    line_to: float | None = None
     follow: dict[tuple[str, str], float] = field(default_factory=dict)
     """(book, quote key) -> points it shortened by since the sharp move."""
+    lines: dict[str, float] = field(default_factory=dict)
+    """Book -> points its main line moved by in the selection's favour since the sharp move."""
     books: set[str] = field(default_factory=set)
     fired: bool = False
 
 
 @dataclass(slots=True)
 class _Market:
-    """One selection of one market: the sharp book's recent moves, and the sharp moves awaiting followers."""
+    """One selection of one market: the sharp books' recent moves, and the sharp moves awaiting followers."""
 
+    closed_at: int
+    """The game's `Store.closed_at` when this started: a suspension since starts the market afresh."""
     last: float = 0.0
     sharp: dict[str, deque[tuple[float, float]]] = field(default_factory=dict)
     """Quote key -> (time, decimal price before) of each of the sharp book's moves in the window."""
+    lines: dict[str, deque[tuple[float, float, float, float]]] = field(default_factory=dict)
+    """Sharp book -> (time, and before it: line strength, line, decimal price) of each of its main-line moves in
+    the window."""
     pending: list[_Pending] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class _Line:
+    """A book's main line for one selection, as last seen live."""
+
+    key: str
+    points: float
+    decimal: float
+    seq: int
+    lost_at: float | None = None
+    """When a refresh first found no live main line (its quote locked or stale); None while live."""
+
+
+@dataclass(frozen=True, slots=True)
+class _LineMove:
+    group: GroupKey
+    book: str
+    old_points: float
+    old_decimal: float
+    """The main line and its price before."""
+    new: Quote
+
+
 class SteamDetector:
-    """Feed it the price moves the store recorded (`Store.drain_moves`); it returns the steam they make."""
+    """Feed it, once per refresh, the price moves the store recorded (`Store.drain_moves`) and the quotes its
+    change log holds (`Store.watch`); it returns the steam they make."""
 
     def __init__(self, settings: SteamSettings = DEFAULT_STEAM, sharp: Sequence[str] = SHARP_BOOKS) -> None:
         self.settings = settings
         self._sharp = {name.lower() for name in sharp}
         self._markets: OrderedDict[GroupKey, _Market] = OrderedDict()
+        self._lines: OrderedDict[tuple[GroupKey, str], _Line] = OrderedDict()
         self._marked: dict[FixtureRef, float] = {}
 
     def observe(
-        self, moves: Iterable[tuple[Quote, Quote]], is_live: LivePrice, lookup: Lookup, now: float
+        self,
+        store: Store,
+        moves: Iterable[tuple[Quote, Quote]],
+        changed: Sequence[Quote],
+        now: float,
+        everything: bool = False,
     ) -> list[Steam]:
-        """The steam that (previous, new) price pairs make; the sharp book's moves are taken first."""
+        """The steam that (previous, new) price pairs and the changed quotes make; `everything` (a stream went
+        down or came back) starts every market afresh. The sharp books' moves are taken first."""
         if not self.settings.enabled:
             return []
+        if everything:
+            self._markets.clear()
+            self._lines.clear()
+        self._restart(store, changed)
         found: list[Steam] = []
         sharp_moves: list[tuple[Quote, Quote]] = []
         other_moves: list[tuple[Quote, Quote]] = []
-        live_games = self.settings.live_games
+        is_live = store.is_live_price
         for prev, quote in moves:  # the quote's own flags first: the store's look-up last, on what is left
-            if prev.locked or prev.stale or (quote.is_live and not live_games) or quote.book in NOT_BOOKABLE:
-                continue
-            if not is_live(quote):
+            if prev.locked or prev.stale or not self._wanted(quote) or not is_live(quote):
                 continue
             (sharp_moves if quote.book.lower() in self._sharp else other_moves).append((prev, quote))
+        line_moves = self._line_moves(store, changed, now)
+        for line_move in line_moves:
+            if line_move.book.lower() in self._sharp:
+                self._sharp_line(store, line_move, now)
         for prev, quote in sharp_moves:
-            self._sharp_move(prev, quote)
+            self._sharp_move(store, prev, quote)
+        for line_move in line_moves:
+            if line_move.book.lower() not in self._sharp:
+                found.extend(self._follow_line(store, line_move, now))
         for prev, quote in other_moves:
-            steam = self._follow(prev, quote, is_live, lookup)
-            if steam is not None:
-                found.append(steam)
-                self._marked[steam.ref] = steam.ts
+            found.extend(self._follow(store, prev, quote))
+        for steam in found:
+            self._marked[steam.ref] = steam.ts
         self._forget(now)
         return found
 
@@ -133,32 +203,58 @@ class SteamDetector:
         """Markets holding moves: what the memory bound counts."""
         return len(self._markets)
 
+    @property
+    def lines(self) -> int:
+        """Main lines remembered."""
+        return len(self._lines)
+
     # --- internals -------------------------------------------------------------------
 
-    def _market(self, quote: Quote) -> _Market:
-        key = _group(quote)
+    def _wanted(self, quote: Quote) -> bool:
+        """A bookable price, pre-game unless in-play prices are asked for."""
+        return quote.book not in NOT_BOOKABLE and (self.settings.live_games or not quote.is_live)
+
+    def _restart(self, store: Store, changed: Sequence[Quote]) -> None:
+        """Prices locked, settled or gone stale since the last refresh start afresh: the sharp book's moves
+        before it, and what a follower had moved, no longer add to what comes after."""
+        for quote in changed:
+            if not (quote.locked or quote.stale):
+                continue
+            market = self._existing(store, _group(quote))
+            if market is None:
+                continue
+            market.sharp.pop(quote.key, None)
+            for pending in market.pending:
+                pending.follow.pop((quote.book, quote.key), None)
+
+    def _existing(self, store: Store, key: GroupKey) -> _Market | None:
+        """The market, unless its game was suspended (or reopened) since it started: then it is dropped."""
         market = self._markets.get(key)
+        if market is not None and market.closed_at != store.closed_at((key[0], key[1])):
+            del self._markets[key]
+            return None
+        return market
+
+    def _market(self, store: Store, key: GroupKey, ts: float) -> _Market:
+        market = self._existing(store, key)
         if market is None:
-            market = self._markets[key] = _Market()
+            market = self._markets[key] = _Market(store.closed_at((key[0], key[1])))
             if len(self._markets) > MAX_MARKETS:
                 self._markets.popitem(last=False)
         else:
             self._markets.move_to_end(key)
-        market.last = max(market.last, quote.moved_at)
-        self._trim(market, quote.moved_at)
+        market.last = max(market.last, ts)
+        self._trim(market, ts)
         return market
 
     def _trim(self, market: _Market, ts: float) -> None:
         since = ts - self.settings.window
         market.pending = [p for p in market.pending if p.start >= since]
-        for key in [k for k, moves in market.sharp.items() if not moves or moves[-1][0] < since]:
-            del market.sharp[key]
-        for moves in market.sharp.values():
-            while moves[0][0] < since:
-                moves.popleft()
+        _trim_window(market.sharp, since)
+        _trim_window(market.lines, since)
 
-    def _sharp_move(self, prev: Quote, quote: Quote) -> None:
-        market = self._market(quote)
+    def _sharp_move(self, store: Store, prev: Quote, quote: Quote) -> None:
+        market = self._market(store, _group(quote), quote.moved_at)
         ts = quote.moved_at
         moves = market.sharp.get(quote.key)
         if moves is None:
@@ -171,11 +267,27 @@ class SteamDetector:
             market.pending.append(_Pending(ts, quote.book, quote.key, longest, quote.decimal))
             del market.sharp[quote.key]
 
-    def _follow(self, prev: Quote, quote: Quote, is_live: LivePrice, lookup: Lookup) -> Steam | None:
+    def _sharp_line(self, store: Store, move: _LineMove, now: float) -> None:
+        market = self._market(store, move.group, now)
+        moves = market.lines.get(move.book)
+        if moves is None:
+            moves = market.lines[move.book] = deque(maxlen=MAX_MOVES_PER_PRICE)
+        selection = move.new.selection
+        moves.append((now, _strength(selection, move.old_points), move.old_points, move.old_decimal))
+        if market.pending or move.new.points is None:
+            return
+        _, weakest, line_from, price_from = min(moves, key=lambda m: m[1])  # where it stood weakest in the window
+        if _strength(selection, move.new.points) - weakest >= self.settings.min_line_move:
+            pending = _Pending(now, move.book, move.new.key, price_from, move.new.decimal)
+            pending.line_from, pending.line_to = line_from, move.new.points
+            market.pending.append(pending)
+            del market.lines[move.book]
+
+    def _follow(self, store: Store, prev: Quote, quote: Quote) -> list[Steam]:
         key = _group(quote)
-        market = self._markets.get(key)
+        market = self._existing(store, key)
         if market is None:
-            return None
+            return []
         self._trim(market, quote.moved_at)
         needed = self.settings.min_move * FOLLOW_SHARE
         for pending in market.pending:
@@ -185,25 +297,131 @@ class SteamDetector:
             pending.follow[(quote.book, quote.key)] = follow
             if follow >= needed:
                 pending.books.add(quote.book)
-            if len(pending.books) < self.settings.followers:
+            steam = self._fire(store, key, pending, quote.moved_at)
+            if steam is not None:
+                return [steam]
+        return []
+
+    def _follow_line(self, store: Store, move: _LineMove, now: float) -> list[Steam]:
+        market = self._existing(store, move.group)
+        if market is None:
+            return []
+        self._trim(market, now)
+        selection = move.new.selection
+        if move.new.points is None:
+            return []
+        gained = _strength(selection, move.new.points) - _strength(selection, move.old_points)
+        needed = self.settings.min_line_move * FOLLOW_SHARE
+        for pending in market.pending:
+            if pending.fired or move.book == pending.book:
                 continue
-            sharp_now = lookup(quote.provider, pending.key)
-            if sharp_now is None or not is_live(sharp_now):
+            moved = pending.lines[move.book] = pending.lines.get(move.book, 0.0) + gained
+            if moved >= needed:
+                pending.books.add(move.book)
+            steam = self._fire(store, move.group, pending, now)
+            if steam is not None:
+                return [steam]
+        return []
+
+    def _fire(self, store: Store, key: GroupKey, pending: _Pending, ts: float) -> Steam | None:
+        """The steam, once enough books followed and the sharp price is still live."""
+        if len(pending.books) < self.settings.followers:
+            return None
+        sharp_now = store.quote(key[0], pending.key)
+        if sharp_now is None or not store.is_live_price(sharp_now):
+            return None
+        pending.fired = True
+        return Steam(
+            key[0],
+            key[1],
+            key[2],
+            key[3],
+            key[4],
+            pending.book,
+            pending.sharp_from,
+            pending.sharp_to,
+            tuple(sorted(pending.books)),
+            ts,
+            pending.line_from,
+            pending.line_to,
+        )
+
+    def _line_moves(self, store: Store, changed: Sequence[Quote], now: float) -> list[_LineMove]:
+        """Each book's main line for the selections whose quotes changed; where it moved from one live main line
+        to another (no lock, staleness or suspension between), the move."""
+        touched: dict[tuple[GroupKey, str], dict[str, None]] = {}
+        lapsed: set[tuple[str, str]] = set()
+        """(provider, quote key) locked, settled or gone stale since the last refresh."""
+        for quote in changed:
+            if quote.points is None or not self._wanted(quote):
                 continue
-            pending.fired = True
-            return Steam(
-                quote.provider,
-                quote.fixture_id,
-                quote.market,
-                quote.player,
-                key[4],
-                pending.book,
-                pending.sharp_from,
-                pending.sharp_to,
-                tuple(sorted(pending.books)),
-                quote.moved_at,
-            )
-        return None
+            if quote.locked or quote.stale:
+                lapsed.add((quote.provider, quote.key))
+            touched.setdefault((_group(quote), quote.book), {})[quote.key] = None
+        found: list[_LineMove] = []
+        lines = self._lines
+        for place, keys in touched.items():
+            group, book = place
+            line = lines.get(place)
+            if line is not None:
+                keys[line.key] = None
+            main = self._main(store, group, keys)
+            if main is None:
+                if line is not None and line.lost_at is None:
+                    line.lost_at = now
+                elif line is not None and line.lost_at is not None and now - line.lost_at > LINE_SWAP_SECONDS:
+                    del lines[place]
+                continue
+            assert main.points is not None
+            if line is not None and self._continues(store, group, line, main, lapsed, now):
+                if main.points != line.points:
+                    found.append(_LineMove(group, book, line.points, line.decimal, main))
+                line.key, line.points, line.decimal, line.seq, line.lost_at = (
+                    main.key,
+                    main.points,
+                    main.decimal,
+                    main.seq,
+                    None,
+                )
+                lines.move_to_end(place)
+                continue
+            lines[place] = _Line(main.key, main.points, main.decimal, main.seq)
+            lines.move_to_end(place)
+            if len(lines) > MAX_LINES:
+                lines.popitem(last=False)
+        return found
+
+    def _main(self, store: Store, group: GroupKey, keys: Iterable[str]) -> Quote | None:
+        """Of these quotes, the live one flagged main nearest even money."""
+        best: Quote | None = None
+        for key in keys:
+            quote = store.quote(group[0], key)
+            if (
+                quote is None
+                or not quote.is_main
+                or quote.points is None
+                or not self._wanted(quote)
+                or not store.is_live_price(quote)
+                or _group(quote) != group
+            ):
+                continue
+            if best is None or (abs(quote.decimal - 2.0), quote.key) < (abs(best.decimal - 2.0), best.key):
+                best = quote
+        return best
+
+    @staticmethod
+    def _continues(
+        store: Store, group: GroupKey, line: _Line, main: Quote, lapsed: set[tuple[str, str]], now: float
+    ) -> bool:
+        """The book went from `line` to `main` live: no suspension of the game since `line` was posted, and
+        `line`'s quote did not lock and re-open (a new main line right after the old one locked is a line move)."""
+        if line.seq <= store.closed_at((group[0], group[1])):
+            return False
+        if line.lost_at is not None and now - line.lost_at > LINE_SWAP_SECONDS:
+            return False
+        if main.key == line.key:
+            return line.lost_at is None and (group[0], line.key) not in lapsed
+        return True
 
     def _forget(self, now: float) -> None:
         """Drop the markets with no move inside the window: they are the oldest in the ordered dict."""
@@ -215,9 +433,25 @@ class SteamDetector:
             del self._markets[key]
 
 
+def _trim_window(window: dict[str, deque[Any]], since: float) -> None:
+    """Drop the moves (time first) before `since`, and the prices or books left with none."""
+    for key in [k for k, moves in window.items() if not moves or moves[-1][0] < since]:
+        del window[key]
+    for moves in window.values():
+        while moves[0][0] < since:
+            moves.popleft()
+
+
 def _group(quote: Quote) -> GroupKey:
     """The selection a price belongs to, whatever its line."""
     return (quote.provider, quote.fixture_id, quote.market, quote.player, base_selection(quote.selection, quote.points))
+
+
+def _strength(selection: str, points: float) -> float:
+    """How much a line asks of the selection: higher is a stronger selection (a bigger handicap for its
+    side, a higher total for an Over, a lower one for an Under)."""
+    side = over_under(selection)
+    return points if side == 0 else -points
 
 
 def _shortened(prev: Quote, quote: Quote) -> float:
@@ -226,9 +460,13 @@ def _shortened(prev: Quote, quote: Quote) -> float:
 
 
 def steam_text(steam: Steam, fixture_name: str, price: Callable[[float], str]) -> str:
-    """'Celtics @ Lakers: steam on Lakers (Moneyline): Pinnacle -110 → -125 (+3.5 pts), followed by DK, FD'."""
+    """'Celtics @ Lakers: steam on Lakers (Moneyline): Pinnacle -110 → -125 (+3.5 pts), followed by DK, FD';
+    for a line move, 'Pinnacle -3.5 → -4.5 (-110 → -108)'."""
     what = f"{steam.player} {steam.selection}".strip() if steam.player else steam.selection
-    return (
-        f"{fixture_name}: steam on {what} ({steam.market}): {steam.sharp_book} {price(steam.sharp_from)} → "
-        f"{price(steam.sharp_to)} ({steam.move_points:+.1f} pts), followed by {', '.join(steam.followers)}"
-    )
+    prices = f"{price(steam.sharp_from)} → {price(steam.sharp_to)}"
+    if steam.line_from is not None and steam.line_to is not None:
+        lines = f"{line_text(steam.selection, steam.line_from)} → {line_text(steam.selection, steam.line_to)}"
+        moved = f"{steam.sharp_book} {lines} ({prices})"
+    else:
+        moved = f"{steam.sharp_book} {prices} ({steam.move_points:+.1f} pts)"
+    return f"{fixture_name}: steam on {what} ({steam.market}): {moved}, followed by {', '.join(steam.followers)}"

@@ -206,6 +206,10 @@ class Store:
         self._moves: list[Quote] | None = None
         """The quote each price change replaced, and each lock, once `track_moves` is on (allocating nothing)."""
         self._moves_capacity = 0
+        self._closed_at: dict[FixtureRef, int] = {}
+        """The batch (`seq`) after which each fixture last went closed (suspended, over) or reopened."""
+        self._lost_at: dict[str, int] = {}
+        """The batch (`seq`) after which each stream last went down or came back."""
         self._logs: list[ChangeLog] = []
         self._dispatch: dict[type, Callable[[object], bool]] = {
             QuotesPosted: lambda e: self.post_quotes(e.stream, e.entry_id, e.quotes),
@@ -370,6 +374,7 @@ class Store:
         ref = (fixture.provider, fixture.fixture_id)
         old = self._fixtures.get(ref)
         self._fixtures[ref] = fixture
+        self._note_closed(ref, old is not None and old.status in CLOSED, fixture.status in CLOSED)
         if ref in self._unlisted_names:
             self._name_unlisted(ref, fixture)
         if old is not None and (old.status is not fixture.status or old.start != fixture.start):
@@ -397,6 +402,7 @@ class Store:
         fixture = self._fixtures.get(ref)
         if fixture is not None:
             if change.new_status is not None:
+                self._note_closed(ref, fixture.status in CLOSED, change.new_status in CLOSED)
                 fixture.status = change.new_status
                 fixture.is_live = change.new_status in (FixtureStatus.LIVE, FixtureStatus.HALF)
                 self._track_terminal(ref, change.new_status)
@@ -408,6 +414,15 @@ class Store:
         for log in self._logs:
             log.add_fixture(ref)
         return True
+
+    def _note_closed(self, ref: FixtureRef, was: bool, now: bool) -> None:
+        if was != now:
+            self._closed_at[ref] = self._seq
+
+    def closed_at(self, ref: FixtureRef) -> int:
+        """The batch (`seq`) after which the fixture last went suspended or over, or reopened; -1 if never:
+        a price applied by then never pairs with one after it as a move."""
+        return self._closed_at.get(ref, -1)
 
     def update_score(
         self,
@@ -447,6 +462,7 @@ class Store:
             self._unhealthy.add(health.stream)
         self._pending.streams = True
         if was_healthy != health.state.is_healthy:
+            self._lost_at[health.stream] = self._seq
             self._pending.everything = True
             for log in self._logs:
                 log.mark_everything()  # every quote of the stream went stale, or live again
@@ -595,6 +611,7 @@ class Store:
             provider, fixture_id = ref
             self._terminal_since.pop(ref, None)
             self._abandoned_since.pop(ref, None)
+            self._closed_at.pop(ref, None)
             self._fixtures.pop(ref, None)
             self._fixture_books.pop(ref, None)
             self._fixture_players.pop(ref, None)
@@ -650,7 +667,8 @@ class Store:
     def drain_moves(self) -> list[tuple[Quote, Quote]]:
         """(before, now) of each price that moved since the last call: the quote the first change since its
         last lock replaced, and the quote held now (which may be stale since). A price locked since, and
-        not moved after, has none: a move never spans a lock."""
+        not moved after, has none, nor one applied before its game last went suspended (or over) or reopened,
+        or before its stream last went down or came back: a move never spans a lock, a suspension or an outage."""
         moves = self._moves
         if not moves:
             return []
@@ -665,7 +683,12 @@ class Store:
         pairs = []
         for (provider, key), start in first.items():
             book = self._books.get(provider)
-            if start is None or book is None:
+            if (
+                start is None
+                or book is None
+                or start.seq <= self._closed_at.get((provider, start.fixture_id), -1)
+                or start.seq <= self._lost_at.get(start.stream, -1)
+            ):
                 continue
             now = book.quotes.get(key)
             if now is not None and now is not start:

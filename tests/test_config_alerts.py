@@ -22,6 +22,7 @@ def test_alert_tables_become_rules_and_steam_its_settings(tmp_path):
         """
 [steam]
 min_move = 3.0
+min_line_move = 1.0
 followers = 3
 
 [[alerts]]
@@ -53,7 +54,7 @@ market = "Point Spread"
 """,
     )
     settings = load(path, environ={})
-    assert settings.steam == SteamSettings(min_move=3.0, followers=3, window=60.0)
+    assert settings.steam == SteamSettings(min_move=3.0, min_line_move=1.0, followers=3, window=60.0)
     assert settings.alerts == (
         AlertRule(AlertKind.PRICE, 2.5, market="Moneyline", selection="Denver Nuggets", book="FanDuel"),
         AlertRule(AlertKind.PRICE, 1.95, selection="Over", line=220.5),
@@ -92,6 +93,9 @@ def test_no_alerts_and_default_steam_without_the_tables(tmp_path):
         ('alerts = "all"', "alerts", "a line [[alerts]]"),
         ("alerts = [1]", "alerts[0]", "a line [[alerts]]"),
         ("[steam]\nmin_move = 0", "steam.min_move", "min_move = 2.0 (points of implied probability)"),
+        ("[steam]\nmin_line_move = -1", "steam.min_line_move", "min_line_move = 0.5 (points of handicap or total)"),
+        ('[steam]\nmin_line_move = "half"', "steam.min_line_move", "min_line_move = 0.5"),
+        ("[steam]\nmin_line = 1", "steam.min_line", "did you mean min_line_move?"),
         ('[steam]\nfollowers = "two"', "steam.followers", "followers = 2"),
         ("[steam]\nwindw = 30", "steam.windw", "did you mean window?"),
         ("steam = 2", "steam", "a [steam] table"),

@@ -1,8 +1,11 @@
 """Price alerts fire once per crossing, re-arm when the condition goes false, and hold through a lock."""
 
+import random
+
 import pytest
 
 from oddstui.alert_rule import AlertKind, AlertRule, describe
+from oddstui.bench.scan import fixture_quotes
 from oddstui.model import (
     Fixture,
     FixtureChange,
@@ -17,7 +20,8 @@ from oddstui.model import (
     StreamState,
 )
 from oddstui.odds import american_to_decimal
-from oddstui.price_alerts import PriceAlerts
+from oddstui.price_alerts import PriceAlerts, _arbitrage_possible
+from oddstui.signals import ScanSettings, SignalKind, market_signals
 from oddstui.store import Store
 from tests.factories import american_quote
 
@@ -44,7 +48,9 @@ class Market:
         return self.judge()
 
     def judge(self, refs=(REF,)) -> list[str]:
-        return [f.text for f in self.alerts.evaluate(self.store, refs)]
+        """Every alert on the fixtures, each market of them judged (what a refresh does with what changed)."""
+        firings = self.alerts.evaluate(self.store, refs) + self.alerts.evaluate_markets(self.store, (), refs)
+        return [f.text for f in firings]
 
 
 def test_price_at_or_better_fires_once_per_crossing_and_holds_through_a_lock():
@@ -212,3 +218,53 @@ def test_rules_out_of_scope_cost_nothing_and_a_gone_fixture_is_forgotten():
 )
 def test_each_rule_describes_itself(rule, text):
     assert describe(rule) == text
+
+
+@pytest.mark.parametrize("pause", ["lock", "suspension"])
+def test_a_move_alert_holds_its_reference_through_a_lock_and_a_suspension_alike(pause):
+    # FanDuel Denver -3.5 at -110 is the reference. It pauses (its price locked, or the game suspended) and
+    # posts -150 and -125 meanwhile; it re-opens at -125: judged once, against -110, never against -150.
+    rule = AlertRule(AlertKind.MOVE, 2.0, selection="Denver Nuggets", market=SPREAD, book="FanDuel")
+    market = Market(rule)
+    fd = [quote("FanDuel", -110, market=SPREAD, points=-3.5)]
+    assert market.post(*fd) == []
+    change = FixtureChanged(S, None, FixtureChange("p", "F1", FixtureStatus.UNPLAYED, FixtureStatus.SUSPENDED))
+    market.store.apply(QuotesLocked(S, None, fd) if pause == "lock" else change)
+    for american in (-150, -125):
+        meanwhile = quote("FanDuel", american, market=SPREAD, points=-3.5)
+        market.store.apply((QuotesLocked if pause == "lock" else QuotesPosted)(S, None, [meanwhile]))
+        assert market.judge() == [], "nothing made while paused is judged"
+    if pause == "lock":
+        [fired] = market.post(quote("FanDuel", -125, market=SPREAD, points=-3.5))
+    else:
+        market.store.apply(
+            FixtureChanged(S, None, FixtureChange("p", "F1", FixtureStatus.SUSPENDED, FixtureStatus.UNPLAYED))
+        )
+        [fired] = market.judge()
+    assert fired.endswith("at FanDuel moved: -110 → -125 (3.2 pts)")
+    assert market.post(quote("FanDuel", -127, market=SPREAD, points=-3.5)) == [], "judged from -125 now"
+
+
+def test_a_market_is_skipped_for_arbitrage_only_where_market_signals_finds_none():
+    """The cheap check never says 'no arbitrage' where the signals find one, and says it for most markets."""
+    rng = random.Random(3)
+    store = Store()
+    skipped = with_arb = 0
+    for index in range(30):
+        fixture, quotes = fixture_quotes(index, 2, rng)
+        for quote in quotes:  # books far apart: many lines cross into an arbitrage
+            quote.decimal = max(1.01, quote.decimal * rng.uniform(0.96, 1.04))
+        store.upsert_fixture("bench:odds", None, fixture)
+        store.post_quotes("bench:odds", None, quotes)
+        ref = (fixture.provider, fixture.fixture_id)
+        markets: dict[tuple[str, str], list[Quote]] = {}
+        for quote in store.fixture_quotes(ref):
+            markets.setdefault((quote.market, quote.player), []).append(quote)
+        for (name, player), market_quotes in markets.items():
+            found = market_signals(ref, fixture, name, player, market_quotes, store.is_live_price, ScanSettings())
+            arb = any(s.kind is SignalKind.ARB for s in found)
+            possible = _arbitrage_possible(market_quotes, fixture, store.is_live_price)
+            assert possible or not arb, (name, player)
+            skipped += not possible
+            with_arb += arb
+    assert with_arb > 10 and skipped > 30

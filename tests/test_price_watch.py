@@ -1,9 +1,12 @@
 """PriceWatch: steam and price alerts land in the store's alert log; alerts are judged oldest change first,
 within the budget, one fixture at least per refresh."""
 
+from unittest.mock import patch
+
 from oddstui.alert_rule import AlertKind, AlertRule
 from oddstui.model import Fixture, QuotesPosted
 from oddstui.price_watch import PriceWatch
+from oddstui.signals import market_signals
 from oddstui.store import Store
 from tests.factories import american_quote
 
@@ -64,3 +67,53 @@ def test_no_rules_judge_nothing_and_steam_is_logged_with_its_mark():
     assert alert.kind == "steam" and alert.important and "steam on Denver Nuggets" in alert.text
     assert watch.marked == {("p", "F1")}
     assert watch.run(store.drain_changes(), 1000.0).marks_changed is False
+
+
+def test_every_ev_and_arbitrage_crossing_in_one_big_batch_fires_at_that_refresh():
+    """40 games: in one refresh FanDuel's Denver price turns +EV in each, an arbitrage opens on each spread, and
+    2,000 prop prices move that no rule covers. Every crossing fires at that refresh (the price alerts' budget,
+    0 here, is for price and move alerts), and only the markets a rule covers are computed, each once."""
+    games = [f"G{i}" for i in range(40)]
+    store = make_store(*games)
+    rules = [AlertRule(AlertKind.EV, 4.0, market="Moneyline"), AlertRule(AlertKind.ARB, 2.0, market="Point Spread")]
+    watch = PriceWatch(store, rules, budget=0.0)
+
+    def spread(game, book, american, selection, points):
+        key = f"{game}:{book}:spread:{selection}"
+        return american_quote(book, "Point Spread", selection, american, points, fixture_id=game, key=key, stream=S)
+
+    def prop(game, book, american, i):
+        key = f"{game}:{book}:prop:{i}"
+        return american_quote(book, "Points", f"P{i} Over", american, 10.5, fixture_id=game, key=key, stream=S)
+
+    for game in games:
+        prices = [(book, -110, -110) for book in ("Pinnacle", "BetMGM")] + [("FanDuel", 100, -120)]
+        store.apply(QuotesPosted(S, None, [quote(game, b, h) for b, h, _ in prices]))
+        store.apply(QuotesPosted(S, None, [quote(game, b, a, "Miami Heat") for b, _, a in prices]))
+        store.apply(QuotesPosted(S, None, [spread(game, "BookA", -110, "Denver Nuggets", -3.5)]))
+        store.apply(QuotesPosted(S, None, [spread(game, "BookB", -110, "Miami Heat", 3.5)]))
+        store.apply(QuotesPosted(S, None, [prop(game, "BookA", -110, i) for i in range(50)]))
+    assert watch.run(store.drain_changes(), 1000.0).fired == 0
+    for game in games:  # one refresh's worth of updates
+        store.apply(QuotesPosted(S, None, [quote(game, "FanDuel", 110)]))  # +5% EV against Pinnacle's fair 2.00
+        store.apply(QuotesPosted(S, None, [spread(game, "BookB", 125, "Miami Heat", 3.5)]))  # 1/1.909 + 1/2.25
+        store.apply(QuotesPosted(S, None, [prop(game, "BookA", -105 - i % 7, i) for i in range(50)]))
+    with patch("oddstui.price_alerts.market_signals", wraps=market_signals) as computed:
+        watched = watch.run(store.drain_changes(), 1000.0)
+    assert watched.fired == 2 * len(games)
+    texts = [a.text for a in store.alerts()]
+    assert sum("Denver Nuggets at FanDuel +110 is +5.0% EV" in t for t in texts) == len(games)
+    assert sum("arbitrage 3.28% (Point Spread)" in t for t in texts) == len(games)
+    assert computed.call_count == 2 * len(games), "each covered market once; the props not at all"
+    assert watch.run(store.drain_changes(), 1000.0).fired == 0, "still true: fired once"
+
+
+def test_ev_alerts_past_their_budget_wait_for_the_next_refresh_and_none_is_lost():
+    store = make_store("F1", "F2", "F3")
+    watch = PriceWatch(store, [AlertRule(AlertKind.EV, 4.0)], market_budget=0.0)
+    for fixture_id in ("F1", "F2", "F3"):
+        sides = [("Pinnacle", -110, -110), ("FanDuel", 110, -130)]  # FanDuel +110: +5% against a fair 2.00
+        store.apply(QuotesPosted(S, None, [quote(fixture_id, b, h) for b, h, _ in sides]))
+        store.apply(QuotesPosted(S, None, [quote(fixture_id, b, a, "Miami Heat") for b, _, a in sides]))
+    fired = [watch.run(store.drain_changes(), 1000.0).fired for _ in range(4)]
+    assert fired == [1, 1, 1, 0] and watch.alerts.markets_waiting == 0

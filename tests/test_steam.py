@@ -47,6 +47,8 @@ class Market:
         self.store.track_moves()
         self.store.apply(StreamHealthChanged(StreamHealth(S, "p", StreamState.LIVE)))
         self.store.upsert_fixture(S, None, Fixture("p", "F1", "basketball", "NBA", "Miami Heat", "Denver Nuggets", 0))
+        self.log = self.store.watch()
+        self.log.drain()  # a new log says 'everything' first: from here on it names each quote
         self.store.apply(QuotesPosted(S, None, [quote(b, -110) for b in books]))
         self.detector = SteamDetector(settings)
         self.found = []
@@ -54,9 +56,12 @@ class Market:
     def post(self, after: float, *quotes: Quote) -> list:
         self.clock.now += after
         self.store.apply(QuotesPosted(S, None, list(quotes)))
-        found = self.detector.observe(
-            self.store.drain_moves(), self.store.is_live_price, self.store.quote, self.clock.now
-        )
+        return self.refresh()
+
+    def refresh(self) -> list:
+        """What PriceWatch does at each refresh: the store's moves and change log, to the detector."""
+        changed, _, everything = self.log.drain()
+        found = self.detector.observe(self.store, self.store.drain_moves(), changed, self.clock.now, everything)
         self.found += found
         return found
 

@@ -31,8 +31,9 @@ LEGEND = [
     (
         "⇈",
         "steam in the last 5 minutes (in the fixture list): a sharp book's price shortened by 2 points of "
-        "implied probability or more (-110 to -120 is 2.2), and 2 other books followed within 60 s; pre-game "
-        "prices only (the defaults; [steam] in the config changes them)",
+        "implied probability or more (-110 to -120 is 2.2), or its main line moved half a point or more the "
+        "same way (Heat -3.5 to -4.5, a total up for the Over), and 2 other books followed within 60 s by "
+        "price or line; pre-game prices only (the defaults; [steam] in the config changes them)",
     ),
     (
         "price alerts",

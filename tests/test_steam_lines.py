@@ -1,0 +1,244 @@
+"""Steam by line moves, and moves that span a game's suspension.
+
+Worked example (defaults: 0.5 points of line, 2 followers, 60 s): Pinnacle moves its main spread from Miami
+Heat -3.5 to Heat -4.5 (the Heat asked to win by one point more: +1.0 point in the Heat's favour);
+DraftKings and FanDuel move theirs the same way (+1.0 each, at least half of 0.5) 10 s and 30 s later: steam on
+Miami Heat, followed by DraftKings and FanDuel. A total going up (220.5 to 221.5) is the same for the Over.
+"""
+
+from oddstui.model import (
+    FixtureChange,
+    FixtureChanged,
+    FixtureStatus,
+    Quote,
+    QuotesLocked,
+    QuotesPosted,
+    StreamHealth,
+    StreamHealthChanged,
+    StreamState,
+)
+from oddstui.steam import DEFAULT_STEAM, LINE_SWAP_SECONDS, SteamSettings, steam_text
+from tests.factories import american_quote
+from tests.test_steam import Market, S
+from tests.test_steam import quote as ml_quote
+
+SPREAD, TOTAL = "Point Spread", "Total Points"
+HEAT = "Miami Heat"
+BOOKS = ("Pinnacle", "DraftKings", "FanDuel", "BetMGM")
+
+
+def spread(book, points, american=-110, main=True, selection=HEAT) -> Quote:
+    return american_quote(book, SPREAD, selection, american, points, stream=S, is_main=main)
+
+
+def moved(book, old, new, american=-110, selection=None, market=SPREAD) -> list[Quote]:
+    """The book's main flag moves from line `old` to line `new` (both posted, as a feed with alternates does)."""
+    if market == TOTAL:
+        over = selection or "Over"
+        return [total(book, new, american, True, over), total(book, old, american, False, over)]
+    return [spread(book, new, american, True, selection or HEAT), spread(book, old, american, False, selection or HEAT)]
+
+
+def total(book, points, american=-110, main=True, selection="Over") -> Quote:
+    return american_quote(book, TOTAL, selection, american, points, stream=S, is_main=main)
+
+
+def spread_market(settings=DEFAULT_STEAM) -> Market:
+    """Every book at Heat -3.5 main, -4.5 and -2.5 alternates, all at -110."""
+    market = Market(settings, books=())
+    alternates = [spread(b, p, main=False) for b in BOOKS for p in (-4.5, -2.5)]
+    market.store.apply(QuotesPosted(S, None, [spread(b, -3.5) for b in BOOKS] + alternates))
+    market.refresh()
+    return market
+
+
+def test_the_worked_example_fires_once_on_the_sharp_line_and_two_books_following_by_line():
+    market = spread_market()
+    assert market.post(0, *moved("Pinnacle", -3.5, -4.5)) == []
+    assert market.post(10, *moved("DraftKings", -3.5, -4.5)) == []
+    [steam] = market.post(20, *moved("FanDuel", -3.5, -4.5))
+    assert (steam.sharp_book, steam.selection, steam.market) == ("Pinnacle", HEAT, SPREAD)
+    assert (steam.line_from, steam.line_to, steam.followers) == (-3.5, -4.5, ("DraftKings", "FanDuel"))
+    text = steam_text(steam, "Miami Heat @ Denver Nuggets", lambda d: f"{d:.2f}")
+    assert text.endswith(
+        "steam on Miami Heat (Point Spread): Pinnacle -3.5 → -4.5 (1.91 → 1.91), followed by DraftKings, FanDuel"
+    )
+    assert market.post(5, *moved("BetMGM", -3.5, -4.5)) == [], "one alert per steam"
+
+
+def test_only_one_book_following_by_line_is_not_steam():
+    market = spread_market()
+    market.post(0, *moved("Pinnacle", -3.5, -4.5))
+    market.post(10, *moved("DraftKings", -3.5, -4.5))
+    market.post(10, *moved("FanDuel", -3.5, -4.5), *moved("FanDuel", -4.5, -3.5))  # and back within one refresh
+    assert market.found == []
+
+
+def test_books_moving_the_other_way_do_not_follow_and_the_other_side_is_no_steam():
+    market = spread_market()
+    market.post(0, *moved("Pinnacle", -3.5, -4.5))
+    market.post(10, *moved("DraftKings", -3.5, -2.5), *moved("FanDuel", -3.5, -2.5))
+    assert market.found == [], "the Heat asked less: the soft books moved against the sharp one"
+    market = spread_market()
+    market.post(0, *moved("Pinnacle", -3.5, -2.5))  # the Heat weaker: steam, if any, is on the other side
+    market.post(10, *moved("DraftKings", -3.5, -2.5), *moved("FanDuel", -3.5, -2.5))
+    assert market.found == []
+
+
+def test_a_lock_between_the_old_line_and_the_new_is_a_suspension_not_a_move():
+    market = spread_market()
+    market.store.apply(QuotesLocked(S, None, [spread("Pinnacle", -3.5), spread("Pinnacle", -4.5, main=False)]))
+    market.refresh()
+    market.clock.now += LINE_SWAP_SECONDS + 1
+    market.refresh()
+    market.post(0, *moved("Pinnacle", -3.5, -4.5))  # re-opens a point further: not a live-to-live move
+    market.post(5, *moved("DraftKings", -3.5, -4.5), *moved("FanDuel", -3.5, -4.5))
+    assert market.found == []
+
+
+def test_a_line_moved_by_locking_the_old_and_posting_the_new_is_a_move():
+    # Without alternates (OpticOdds: 'locked-odds for the old main line, odds for the new main line').
+    market = Market(books=())
+    market.store.apply(QuotesPosted(S, None, [spread(b, -3.5) for b in BOOKS]))
+    market.refresh()
+    market.store.apply(QuotesLocked(S, None, [spread("Pinnacle", -3.5)]))
+    market.refresh()  # the refresh fell between the two
+    market.post(0.5, spread("Pinnacle", -4.5))
+    for book in ("DraftKings", "FanDuel"):
+        market.store.apply(QuotesLocked(S, None, [spread(book, -3.5)]))
+        market.post(5, spread(book, -4.5))
+    assert [(s.line_from, s.line_to) for s in market.found] == [(-3.5, -4.5)]
+
+
+def test_totals_going_up_are_steam_on_the_over_and_followers_may_follow_by_price_at_any_line():
+    market = Market(books=())
+    market.store.apply(QuotesPosted(S, None, [total(b, 220.5, selection=s) for b in BOOKS for s in ("Over", "Under")]))
+    market.refresh()
+    market.post(
+        0,
+        *moved("Pinnacle", 220.5, 221.5, market=TOTAL),
+        *moved("Pinnacle", 220.5, 221.5, selection="Under", market=TOTAL),
+    )
+    market.post(5, *moved("DraftKings", 220.5, 221.5, market=TOTAL))
+    [steam] = market.post(5, total("FanDuel", 220.5, -125))  # the Over 1.2 points shorter at the old line
+    assert (steam.selection, steam.line_from, steam.line_to, steam.followers) == (
+        "Over",
+        220.5,
+        221.5,
+        ("DraftKings", "FanDuel"),
+    )
+
+
+def test_a_sharp_price_move_may_be_followed_by_lines():
+    market = spread_market()
+    market.post(0, spread("Pinnacle", -3.5, -125))  # +3.2 points at the same line
+    market.post(5, *moved("DraftKings", -3.5, -4.5), *moved("FanDuel", -3.5, -4.5))
+    [steam] = market.found
+    assert steam.line_from is None and steam.followers == ("DraftKings", "FanDuel")
+
+
+def test_line_moves_are_measured_over_the_window_and_the_threshold_is_a_setting():
+    market = spread_market(SteamSettings(min_line_move=1.5, followers=1))
+    market.post(0, *moved("Pinnacle", -3.5, -4.5))  # 1 point: below 1.5
+    market.post(1, *moved("DraftKings", -3.5, -4.5))
+    assert market.found == []
+    market.post(10, spread("Pinnacle", -5.0), spread("Pinnacle", -4.5, main=False))  # 1.5 from -3.5 within 60 s
+    [steam] = market.post(10, *moved("FanDuel", -3.5, -4.5))
+    assert (steam.line_from, steam.line_to) == (-3.5, -5.0)
+
+
+def test_a_stream_going_down_forgets_the_lines():
+    market = spread_market()
+    market.store.apply(StreamHealthChanged(StreamHealth(S, "p", StreamState.RECONNECTING)))
+    market.refresh()
+    market.store.apply(StreamHealthChanged(StreamHealth(S, "p", StreamState.LIVE)))
+    market.post(0, *moved("Pinnacle", -3.5, -4.5))
+    market.post(5, *moved("DraftKings", -3.5, -4.5), *moved("FanDuel", -3.5, -4.5))
+    assert market.found == [] and market.detector.lines == 2, "the lines after the outage are the new baseline"
+
+
+def suspend(market: Market, old: FixtureStatus, new: FixtureStatus) -> None:
+    market.store.apply(FixtureChanged(S, None, FixtureChange("p", "F1", old, new)))
+
+
+def test_a_price_from_a_suspension_never_pairs_with_one_after_it():
+    for refresh_between in (False, True):
+        market = Market()
+        suspend(market, FixtureStatus.UNPLAYED, FixtureStatus.SUSPENDED)
+        market.store.apply(QuotesPosted(S, None, [ml_quote("Pinnacle", -115)]))  # posted while suspended
+        if refresh_between:
+            assert market.refresh() == []
+        suspend(market, FixtureStatus.SUSPENDED, FixtureStatus.UNPLAYED)
+        market.refresh()
+        market.post(1, ml_quote("Pinnacle", -130))  # -115 to -130 is 2.9 points, but -115 was never live
+        market.post(5, ml_quote("DraftKings", -120), ml_quote("FanDuel", -120))
+        assert market.found == [], f"refresh between: {refresh_between}"
+
+
+def test_a_suspension_breaks_a_sharp_move_building_over_several_updates():
+    market = Market()
+    market.post(0, ml_quote("Pinnacle", -115))  # +1.1 points
+    suspend(market, FixtureStatus.UNPLAYED, FixtureStatus.SUSPENDED)
+    market.refresh()
+    suspend(market, FixtureStatus.SUSPENDED, FixtureStatus.UNPLAYED)
+    market.post(1, *(ml_quote(book, -115) for book in BOOKS))  # every book re-posted after it
+    market.post(1, ml_quote("Pinnacle", -121))  # +1.2 after it: 2.3 in all, but across the suspension
+    market.post(5, ml_quote("DraftKings", -125), ml_quote("FanDuel", -125))
+    assert market.found == []
+
+
+def test_a_lock_breaks_a_sharp_move_building_over_several_updates():
+    market = Market()
+    market.post(0, ml_quote("Pinnacle", -115))
+    market.store.apply(QuotesLocked(S, None, [ml_quote("Pinnacle", -115)]))
+    market.post(1, ml_quote("Pinnacle", -115))  # re-opens where it was
+    market.post(1, ml_quote("Pinnacle", -121))
+    market.post(5, ml_quote("DraftKings", -120), ml_quote("FanDuel", -120))
+    assert market.found == []
+
+
+def test_a_line_across_a_suspension_is_no_move():
+    market = spread_market()
+    suspend(market, FixtureStatus.UNPLAYED, FixtureStatus.SUSPENDED)
+    market.store.apply(QuotesPosted(S, None, moved("Pinnacle", -3.5, -4.5)))
+    suspend(market, FixtureStatus.SUSPENDED, FixtureStatus.UNPLAYED)
+    market.refresh()  # suspended and reopened within one refresh, a point further
+    market.post(5, *moved("DraftKings", -3.5, -4.5), *moved("FanDuel", -3.5, -4.5))
+    assert market.found == []
+
+
+def test_the_store_drops_a_move_spanning_a_suspension():
+    market = Market()
+    store = market.store
+    store.apply(QuotesPosted(S, None, [ml_quote("Pinnacle", -115)]))
+    [(before, now)] = store.drain_moves()
+    assert (before.american, now.american) == (-110, -115)
+    suspend(market, FixtureStatus.UNPLAYED, FixtureStatus.SUSPENDED)
+    store.apply(QuotesPosted(S, None, [ml_quote("Pinnacle", -120)]))
+    suspend(market, FixtureStatus.SUSPENDED, FixtureStatus.UNPLAYED)
+    store.apply(QuotesPosted(S, None, [ml_quote("Pinnacle", -125)]))
+    assert store.drain_moves() == [], "-115 before, -120 during, -125 after: no pair is live to live"
+    store.apply(QuotesPosted(S, None, [ml_quote("Pinnacle", -130)]))
+    [(before, now)] = store.drain_moves()
+    assert (before.american, now.american) == (-125, -130)
+
+
+def test_the_main_lines_remembered_are_capped(monkeypatch):
+    monkeypatch.setattr("oddstui.steam.MAX_LINES", 10)
+    market = Market(books=())
+    for i in range(30):
+        market.post(1, spread("Pinnacle", -3.5, selection=f"Team {i}"))
+    assert market.detector.lines == 10
+
+
+def test_a_move_never_spans_a_lost_connection():
+    market = Market()
+    market.store.apply(StreamHealthChanged(StreamHealth(S, "p", StreamState.RECONNECTING)))
+    market.refresh()
+    market.store.apply(StreamHealthChanged(StreamHealth(S, "p", StreamState.LIVE)))
+    market.post(0, ml_quote("Pinnacle", -125))  # the snapshot after the reconnect: -110 was before the outage
+    market.post(5, ml_quote("DraftKings", -120), ml_quote("FanDuel", -120))
+    assert market.found == []
+    market.post(5, ml_quote("Pinnacle", -140))  # from -125, after it: a live move
+    market.post(5, ml_quote("DraftKings", -135), ml_quote("FanDuel", -135))
+    assert len(market.found) == 1
