@@ -83,14 +83,18 @@ async def tail(
     err: TextIO = sys.stderr,
     cache_dir: Path | None = None,
     stop: asyncio.Event | None = None,
+    store: Store | None = None,
     **tuning: float,
 ) -> int:
     """Run until --count data events, --for seconds, `stop`, an auth error, or every stream has stopped.
 
+    `store`, when given, is the one the events are applied to (a test reads it while the run goes on).
+
     Returns 0; 1 after an auth error, a client failure (its traceback in the log), every stream
     stopping on its own, or a state file that could not be written; 2 when no provider is enabled.
     """
-    feed, store = Feed(), Store(history=NoHistory())  # nothing shows a price's history here
+    feed = Feed()
+    store = store if store is not None else Store(history=NoHistory())  # nothing shows a price's history here
     clients = build_clients(settings, feed, only=options.providers, cache_dir=cache_dir, **tuning)
     if not clients:
         print("oddstui tail: no provider enabled (set a key, or drop --provider)", file=err)

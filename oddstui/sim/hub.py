@@ -138,6 +138,8 @@ class Hub:
             if released:
                 self._publish(released)
             await asyncio.sleep(0.02 if produced >= target else 0)
+        if backlog:  # the market has moved the whole tick: sent whole, its state is what it has sent
+            self._publish(backlog)
 
     # --- reading --------------------------------------------------------------
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import msgspec
 
 from oddstui.config import ProviderSettings, Settings
+from oddstui.export import state_json
+from oddstui.history import NoHistory
 from oddstui.secret import Secret
 from oddstui.sim.app import SimOptions, SimServer, Simulator
 from oddstui.sim.faults import FaultPlan
+from oddstui.store import Store
 from oddstui.tail import TailOptions, tail
 
 KEY = "sk-test-9f8e7d6c5b4a"
@@ -55,19 +59,25 @@ async def run_until_settled(
     quiet_for: float = 1.5,
     limit: float = 45.0,
     watch_events: bool = True,
+    converged: Callable[[dict], bool] | None = None,
     **tuning,
 ) -> tuple[dict, str, str]:
     """Run `tail` until the market has stopped and the client has been quiet and live for `quiet_for` seconds.
 
-    A polling client prints every poll, so for it only stderr (health, skipped frames) counts as activity.
-    Returns (final state, stdout, stderr).
+    A polling client prints every poll, so for it only stderr (health, skipped frames) counts as activity. With
+    `converged`, the client must also hold what it asks of the state (as `tail` would write it) once quiet: a
+    client slowed by a loaded machine is waited for, up to `limit`, instead of stopped half-way. Returns (final
+    state, stdout, stderr).
     """
     import io
 
     out, err = io.StringIO(), io.StringIO()
     state_file = tmp_path / "state.json"
-
+    store = Store(history=NoHistory())
     stop = asyncio.Event()
+
+    def live_state() -> dict:
+        return msgspec.json.decode(msgspec.json.encode(state_json(store)))
 
     async def stop_when_settled() -> None:
         started = time.monotonic()
@@ -84,12 +94,13 @@ async def run_until_settled(
                 market_done is not None
                 and now - max(last_change, market_done) > quiet_for
                 and all_streams_live(err.getvalue())
+                and (converged is None or converged(live_state()))
             ):
                 break
         stop.set()
 
     options = TailOptions(seconds=limit + 5, state_file=state_file)
     watcher = asyncio.create_task(stop_when_settled())
-    await tail(settings, options, out=out, err=err, cache_dir=tmp_path, stop=stop, **tuning)
+    await tail(settings, options, out=out, err=err, cache_dir=tmp_path, stop=stop, store=store, **tuning)
     watcher.cancel()
     return msgspec.json.decode(state_file.read_bytes()) if state_file.exists() else {}, out.getvalue(), err.getvalue()

@@ -11,15 +11,17 @@ from tests.providers.conftest import run_until_settled, settings_for, start_sim
 pytestmark = pytest.mark.timeout(90)
 
 
-def compare(state: dict, truth: dict, status_of=lambda s: s, locked_prices_sent: bool = True) -> None:
-    """Every quote the client holds matches the truth; every live price in the truth is held, live.
+def mismatch(state: dict, truth: dict, status_of=lambda s: s, locked_prices_sent: bool = True) -> str:
+    """How the client's state differs from the truth ('' when it does not): every quote the client holds must match
+    the truth, and every live price in the truth must be held, live.
 
     A quote the client shows locked and stale was locked because a re-hydration no longer listed it: the
     price it was suspended at may have moved unseen, so only its lock is compared. So for every locked
     quote of a protocol whose suspended selections carry no price (OddsStream: null or left out).
     """
     quotes = {q["key"]: q for q in state["quotes"]}
-    assert quotes, "the client holds no quotes"
+    if not quotes:
+        return "the client holds no quotes"
     price_unknown = lambda q: q["locked"] and (q["stale"] or not locked_prices_sent)  # noqa: E731
     wrong = [
         (k, q["price_american"], q["locked"], truth["quotes"].get(k))
@@ -28,14 +30,23 @@ def compare(state: dict, truth: dict, status_of=lambda s: s, locked_prices_sent:
         or q["locked"] != truth["quotes"][k]["locked"]
         or (q["price_american"] != truth["quotes"][k]["price_american"] and not price_unknown(q))
     ]
-    assert not wrong, f"{len(wrong)} quotes differ from the truth, e.g. {wrong[:3]}"
+    if wrong:
+        return f"{len(wrong)} quotes differ from the truth, e.g. {wrong[:3]}"
     live = [k for k, t in truth["quotes"].items() if not t["locked"]]
     missing = [k for k in live if k not in quotes or quotes[k]["stale"]]
-    assert not missing, f"{len(missing)} of {len(live)} live prices missing or stale, e.g. {missing[:3]}"
+    if missing:
+        return f"{len(missing)} of {len(live)} live prices missing or stale, e.g. {missing[:3]}"
     fixtures = truth.get("fixtures")
     if fixtures:
         statuses = [(f["fixture_id"], f["status"], fixtures.get(f["fixture_id"])) for f in state["fixtures"]]
-        assert statuses and all(status == status_of(want) for _, status, want in statuses), statuses
+        if not (statuses and all(status == status_of(want) for _, status, want in statuses)):
+            return f"fixture statuses differ from the truth: {statuses}"
+    return ""
+
+
+def compare(state: dict, truth: dict, status_of=lambda s: s, locked_prices_sent: bool = True) -> None:
+    problem = mismatch(state, truth, status_of, locked_prices_sent)
+    assert not problem, problem
 
 
 def malformed_skipped(err: str) -> int:
@@ -51,25 +62,31 @@ async def test_opticodds_survives_cuts_429s_restarts_malformed_frames_and_stalls
             settings,
             tmp_path,
             quiet_for=3.0,
+            converged=lambda state: not mismatch(state, server.call(_opticodds_truth, server)),
             backoff_base=0.05,
             read_timeout=1.0,
             rate_limit_pause=0.3,
             stagger=0.02,
         )
-        truth = ground_truth(server.simulator)["opticodds"]
+        truth = server.call(_opticodds_truth, server)
     finally:
         server.stop()
-    prefixes = tuple(_fixture_prefixes(server, ("NBA", "NCAAB", "NHL", "EPL")))
-    sports_truth = {k: v for k, v in truth["quotes"].items() if k.startswith(prefixes)}
-    fixture_ids = {
-        fx.fixture_id for fx in server.simulator.market.fixtures.values() if fx.league in ("NBA", "NCAAB", "NHL", "EPL")
-    }
-    compare(
-        state, {"quotes": sports_truth, "fixtures": {k: v for k, v in truth["fixtures"].items() if k in fixture_ids}}
-    )
+    compare(state, truth)
     assert malformed_skipped(err) >= 3
     assert "reconnecting" in err and "rate-limited" in err and "no data or ping" in err
     assert any(q["book"] == "Copilot" for q in state["quotes"])
+
+
+def _opticodds_truth(server) -> dict:
+    """The simulator's final OpticOdds quotes and statuses of the games the client asked for."""
+    leagues = ("NBA", "NCAAB", "NHL", "EPL")
+    truth = ground_truth(server.simulator)["opticodds"]
+    prefixes = tuple(_fixture_prefixes(server, leagues))
+    fixture_ids = {fx.fixture_id for fx in server.simulator.market.fixtures.values() if fx.league in leagues}
+    return {
+        "quotes": {k: v for k, v in truth["quotes"].items() if k.startswith(prefixes)},
+        "fixtures": {k: v for k, v in truth["fixtures"].items() if k in fixture_ids},
+    }
 
 
 def _fixture_prefixes(server, leagues) -> list[str]:
@@ -88,25 +105,40 @@ def _fixture_prefixes(server, leagues) -> list[str]:
 async def test_oddspapi_resumes_and_resnapshots_through_faults(tmp_path):
     """Cuts, restarts (snapshot_required), book suspensions, varied doc shapes and the doc's own frames."""
     server = start_sim("cut=80,malformed=30,restart=400", stop_after=15000, seed=13)  # 13: the doc's frames too
+    status_of = lambda name: FixtureStatus.parse(name).value  # noqa: E731
     try:
         settings = settings_for(server, "oddspapi", sports=("basketball", "soccer"), books=())
-        state, _, err = await run_until_settled(server, settings, tmp_path, quiet_for=4.0, backoff_base=0.05)
-        truth = ground_truth(server.simulator)["oddspapi"]
+        state, _, err = await run_until_settled(
+            server,
+            settings,
+            tmp_path,
+            quiet_for=4.0,
+            converged=lambda state: not mismatch(state, server.call(_oddspapi_truth, server), status_of),
+            backoff_base=0.05,
+        )
+        truth = server.call(_oddspapi_truth, server)
     finally:
         server.stop()
     papi = server.simulator.oddspapi
-    wanted = {fx.papi_id for fx in server.simulator.market.fixtures.values() if fx.spec.papi_sport_id in (10, 11)}
-    quotes = {k: v for k, v in truth["quotes"].items() if k.split(":")[0] in wanted}
-    fixtures = {k: v for k, v in truth["fixtures"].items() if k in wanted}
-    examples = papi.example_truth()
-    quotes |= examples["quotes"]
-    fixtures |= examples["fixtures"]
-    compare(state, {"quotes": quotes, "fixtures": fixtures}, status_of=lambda name: FixtureStatus.parse(name).value)
+    compare(state, truth, status_of=status_of)
     assert malformed_skipped(err) >= 3
     assert "closed 1011" in err and "closed 1012" in err, err
-    assert papi.snapshots_required >= 1 and papi.states.suspensions >= 3 and examples["quotes"]
+    assert papi.snapshots_required >= 1 and papi.states.suspensions >= 3 and truth["examples"]
     resumed = [login["lastSeenId"] for login in papi.logins if login.get("lastSeenId")]
     assert resumed and all(set(cursors) <= {"fixtures", "scores", "bookmakers"} for cursors in resumed)
+
+
+def _oddspapi_truth(server) -> dict:
+    """The simulator's final OddsPapi quotes and statuses of basketball and soccer, and what the doc's example
+    frames it sent make true (`examples`: those quotes alone)."""
+    truth = ground_truth(server.simulator)["oddspapi"]
+    wanted = {fx.papi_id for fx in server.simulator.market.fixtures.values() if fx.spec.papi_sport_id in (10, 11)}
+    examples = server.simulator.oddspapi.example_truth()
+    return {
+        "quotes": {k: v for k, v in truth["quotes"].items() if k.split(":")[0] in wanted} | examples["quotes"],
+        "fixtures": {k: v for k, v in truth["fixtures"].items() if k in wanted} | examples["fixtures"],
+        "examples": examples["quotes"],
+    }
 
 
 async def test_oddsstream_websocket_with_reconciling_polls(tmp_path):
@@ -114,17 +146,35 @@ async def test_oddsstream_websocket_with_reconciling_polls(tmp_path):
     try:
         settings = settings_for(server, "oddsstream", key="os_live_c" + "0" * 31, leagues=("NBA",))
         state, _, err = await run_until_settled(
-            server, settings, tmp_path, quiet_for=2.5, watch_events=False, backoff_base=0.05, reconcile_every=1.0
+            server,
+            settings,
+            tmp_path,
+            quiet_for=2.5,
+            watch_events=False,
+            converged=lambda state: (
+                not mismatch(
+                    _held(state),
+                    {"quotes": server.call(_stream_truth, server.simulator, "NBA")},
+                    locked_prices_sent=False,
+                )
+            ),
+            backoff_base=0.05,
+            reconcile_every=1.0,
         )
+        truth = {"quotes": server.call(_stream_truth, server.simulator, "NBA")}
     finally:
         server.stop()
-    names = {f["fixture_id"]: f"{f['home']} vs {f['away']}" for f in state["fixtures"]}
-    held = [q | {"key": _identity(names[q["fixture_id"]], q)} for q in state["quotes"] if not q["stale"]]
-    truth = {"quotes": _stream_truth(server.simulator, "NBA")}
-    compare({"quotes": held, "fixtures": []}, truth, locked_prices_sent=False)
+    compare(_held(state), truth, locked_prices_sent=False)
     assert malformed_skipped(err) >= 3 and "websocket" in err and "closed 1011" in err, err
     undated = [fx for fx in server.simulator.market.fixtures.values() if server.simulator.oddsstream.undated(fx)]
     assert undated, "the seed gives no event without a match_date: the test would prove nothing about it"
+
+
+def _held(state: dict) -> dict:
+    """The client's live (not stale) prices, keyed by `_identity` (a price of a game it does not hold: by '?')."""
+    names = {f["fixture_id"]: f"{f['home']} vs {f['away']}" for f in state["fixtures"]}
+    held = [q | {"key": _identity(names.get(q["fixture_id"], "?"), q)} for q in state["quotes"] if not q["stale"]]
+    return {"quotes": held, "fixtures": []}
 
 
 def _identity(match_name: str, quote: dict) -> str:

@@ -46,3 +46,13 @@ async def test_the_pump_releases_a_tick_a_game_at_a_time_at_the_rate():
     assert len(published) >= 10, "events arrive in many small releases"
     assert max(published.values()) < tick_events / 3, "no release holds a whole tick"
     assert updates <= 2_000 * elapsed + max(len(e.event.items) for e in hub.entries if isinstance(e.event, PriceBatch))
+
+
+async def test_a_pump_stopped_after_n_updates_publishes_its_last_tick_whole():
+    """The market's state (the reliability tests' ground truth) is what was sent: a pump stopped mid-tick must not
+    hold back the rest of the tick the market has already made."""
+    hub, twin = Hub(Market(1, fixtures_per_league=4), rate=50_000), Market(1, fixtures_per_league=4)
+    await asyncio.wait_for(hub.run(stop_after=100), timeout=10)
+    made = [event for _ in range(hub.market.tick) for event in twin.step()]
+    assert sum(len(e.items) for e in made if isinstance(e, PriceBatch)) > 100, "the stop falls within a tick"
+    assert len(hub.entries) == len(made)

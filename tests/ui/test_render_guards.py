@@ -29,6 +29,7 @@ from oddstui.model import (
 from oddstui.render_guard import PLACEHOLDER, RENDER_ERRORS, REPLACEMENT
 from oddstui.ui.app import OddsApp
 from oddstui.ui.themes import load_themes, theme_dirs
+from tests.ui.conftest import wait_until
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -120,8 +121,8 @@ async def test_hostile_prices_show_the_placeholder_in_every_format_and_are_count
             assert all(len(line) == app.price_grid.size.width for line in grid_lines(app))
         await pilot.press("h", "h", "e")
         await pilot.pause(0.3)
-        await pilot.pause(1.1)  # the status line redraws every second
-        assert f"render errors {RENDER_ERRORS.count - before}" in static_text(app.status_line)
+        shown = lambda: f"render errors {RENDER_ERRORS.count - before}" in static_text(app.status_line)  # noqa: E731
+        assert await wait_until(pilot, shown, timeout=3.0)  # the status line redraws every second
         assert RENDER_ERRORS.count > counted  # each format's failures are values of their own
         redrawn = RENDER_ERRORS.count
         app.price_grid.restyle_stale()
@@ -168,8 +169,8 @@ async def test_hostile_names_and_times_never_reach_the_terminal_raw(tmp_path):
         await pilot.pause(0.2)
         slip = app.parlay_slip
         assert slip.legs and all("\x1b" not in str(option.prompt) for option in slip.leg_list.options)
-        await pilot.pause(1.1)
-        assert f"render errors {RENDER_ERRORS.count - before}" in static_text(app.status_line)
+        shown = lambda: f"render errors {RENDER_ERRORS.count - before}" in static_text(app.status_line)  # noqa: E731
+        assert await wait_until(pilot, shown, timeout=3.0)  # the status line redraws every second
     assert RENDER_ERRORS.count > before
     assert app.return_code in (None, 0)
 

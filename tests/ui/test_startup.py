@@ -7,7 +7,7 @@ import pytest
 from oddstui import config
 from oddstui.ui.app import OddsApp
 from oddstui.ui.launch import feed_for
-from tests.ui.conftest import make_app, settle
+from tests.ui.conftest import make_app, settle, wait_until
 from tests.ui.test_keys import static_text
 
 pytestmark = pytest.mark.timeout(60)
@@ -21,9 +21,15 @@ async def test_no_keys_runs_on_the_simulator_with_a_demo_badge(tmp_path):
     try:
         app = OddsApp(settings, demo=True, data_dir=tmp_path / "data", cache_dir=tmp_path / "cache")
         async with app.run_test(size=(160, 48)) as pilot:
-            await settle(pilot, app)
-            assert "DEMO" in static_text(app.query_one("#status"))
-            assert app.store.fixtures() and any(app.store.is_live_price(q) for q in app.store.quotes())
+            # The demo market never stands still (`settle` waits for a still one): wait for live streams and prices.
+            def live() -> bool:
+                health = app.store.health()
+                streams_live = health and all(h.state.value == "live" for h in health)
+                return bool(streams_live and app.store.fixtures())
+
+            assert await wait_until(pilot, live, timeout=15), [(h.stream, h.state.value) for h in app.store.health()]
+            assert await wait_until(pilot, lambda: "DEMO" in static_text(app.query_one("#status")))
+            assert any(app.store.is_live_price(q) for q in app.store.quotes())
     finally:
         server.stop()
 
