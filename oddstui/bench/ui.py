@@ -262,9 +262,9 @@ def instrument_scanner(
         scanner = screen.scanner
         compute = scanner._compute
 
-        def noted_compute(store, key, is_live):
+        def noted_compute(store, key):
             computed.append(key)
-            return compute(store, key, is_live)
+            return compute(store, key)
 
         scanners.append(scanner)
         scanner._compute = noted_compute  # type: ignore[method-assign]
