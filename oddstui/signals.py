@@ -360,16 +360,20 @@ def _section_signals(
     """Quotes on their row's line, with the row and its fair probability."""
     best: dict[str, dict[float | None, Quote]] = {}
     for row in (*section.rows, *section.alternates):
+        fair, row_points = row.fair, row.points
+        by_line: dict[float | None, Quote] | None = None
         for quote in row.cells.values():
             if quote.book in NOT_BOOKABLE or not is_live(quote):
                 continue
-            if row.fair is not None and quote.points == row.points and id(quote) not in fairs:
+            points, decimal = quote.points, quote.decimal
+            if fair is not None and points == row_points and id(quote) not in fairs:
                 fairs[id(quote)] = row
-                priced.append((quote, row, 1.0 / row.fair))
-            by_line = best.setdefault(row.selection, {})
-            held = by_line.get(quote.points)
-            if held is None or (quote.decimal, held.book) > (held.decimal, quote.book):
-                by_line[quote.points] = quote
+                priced.append((quote, row, 1.0 / fair))
+            if by_line is None:
+                by_line = best.setdefault(row.selection, {})
+            held = by_line.get(points)
+            if held is None or decimal > held.decimal or (decimal == held.decimal and quote.book < held.book):
+                by_line[points] = quote
 
     def leg(quote: Quote) -> Leg:
         row = fairs.get(id(quote))
