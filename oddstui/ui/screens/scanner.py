@@ -32,11 +32,11 @@ from oddstui.ui.widgets.signal_table import KIND_LABELS, SignalTable
 
 TICK = 0.05
 """Seconds between two refreshes: twenty a second, so a change is taken up within about 50 ms of the store's."""
-BUDGET = 0.01
+BUDGET = 0.02
 """Seconds of recomputing per tick at most; markets left over wait for the next slice, oldest change first."""
-CATCH_UP = 0.002
-"""Seconds between two slices of work while markets wait: the event loop runs whatever is ready in between (a
-key's next step, the app's refresh, a paint), so a key waits for one short slice at a time, not for a burst."""
+CATCH_UP = 0.01
+"""Seconds at least between two slices of work while markets wait (and at least as long as the slice took):
+room for keys and the app's refresh."""
 SHOW_EVERY = 0.05
 """Seconds at least between two listings of the table (each repaints the lines that changed)."""
 KIND_NAMES = {
@@ -167,7 +167,7 @@ class ScannerScreen(Screen[Signal | None]):
             self.on_refreshed(took)
         if (self.scanner.pending or self._unshown) and not self._catching_up:
             self._catching_up = True
-            self.set_timer(CATCH_UP, self._catch_up)
+            self.set_timer(max(CATCH_UP, took), self._catch_up)
 
     def _catch_up(self) -> None:
         self._catching_up = False
