@@ -368,8 +368,8 @@ def build_section(
 ) -> Section:
     """One market's rows (of one player, for props) from its quotes at every book.
 
-    `grid_extras` False leaves out what only the grid shows, each book's hold and each row's best cell: the
-    scanner's signals need only the rows and their fair prices.
+    `grid_extras` False leaves out what only the grid shows, each book's hold, each row's best cell and its
+    labels (the selection stands for both): the scanner's signals need only the rows and their fair prices.
     """
     by_selection: dict[str, list[Quote]] = {}
     for quote in quotes:
@@ -387,9 +387,9 @@ def build_section(
             continue
         line = _row_line(cells, sharp, is_live)
         mixed = len({q.points for q in cells.values()}) > 1
-        label = _label(selection, player, line, with_line=not mixed)
+        label = _label(selection, player, line, with_line=not mixed) if grid_extras else selection
         key = (market, player, selection, None)
-        short = short_label(label, fixture)
+        short = short_label(label, fixture) if grid_extras else label
         main_rows[selection] = GridRow(market, selection, label, line, True, cells, key, mixed, short_label=short)
     if not main_only:
         lines: dict[tuple[str, float | None], dict[str, Quote]] = {}
@@ -399,9 +399,9 @@ def build_section(
                 if main is None or quote.points != main.points:
                     lines.setdefault((selection, quote.points), {})[quote.book] = quote
         for (selection, points), cells in lines.items():
-            label = _label(selection, player, points, with_line=True)
+            label = _label(selection, player, points, with_line=True) if grid_extras else selection
             line_key = (market, player, selection, points)
-            short = short_label(label, fixture)
+            short = short_label(label, fixture) if grid_extras else label
             alternates.append(GridRow(market, selection, label, points, False, cells, line_key, short_label=short))
     ladder: dict[int, float] = {}
     for members in sets.values():

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+import msgspec
+
 from oddstui.devig import DevigMethod
 from oddstui.edge import QUARTER_KELLY, Middle, StakeSplit, equal_return_split, kelly_fraction, middle
 from oddstui.market_view import (
@@ -62,8 +64,10 @@ class ScanSettings:
     """A middle is shown when a miss costs at most this share of the stake."""
 
 
-@dataclass(frozen=True, slots=True)
-class Leg:
+class Leg(msgspec.Struct, frozen=True, gc=False):
+    """One price of a signal. A msgspec struct, like a quote: built in C, and never tracked by the garbage
+    collector (it holds only scalars)."""
+
     selection: str
     book: str
     points: float | None
@@ -74,8 +78,11 @@ class Leg:
     quote_key: str
 
 
-@dataclass(frozen=True, slots=True)
-class Signal:
+class Signal(msgspec.Struct, frozen=True, gc=False):
+    """A signal of one market. Never tracked by the garbage collector: what it holds (legs, stakes, a window)
+    never refers back to a signal, so it cannot be part of a cycle, and the scanner's thousand-odd live
+    signals stay out of every collection's walk."""
+
     kind: SignalKind
     provider: str
     fixture_id: str
@@ -220,12 +227,12 @@ class Scanner:
             raise RuntimeError("the scanner follows no store: attach one first")
         self._take_changes(store, self._log)
         deadline = None if budget is None else time.perf_counter() + budget
-        is_live, found, dirty = store.is_live_price, self._found, self._dirty
+        found, dirty = self._found, self._dirty
         order = list(dirty)
         changed = False
         done = 0
         for key in order:
-            signals = self._compute(store, key, is_live)
+            signals = self._compute(store, key)
             done += 1
             if signals != found.get(key, []):
                 changed = True
@@ -286,20 +293,23 @@ class Scanner:
         for quote in store.quotes():
             self._add(quote)
 
-    def _compute(self, store: Store, key: MarketKey, is_live: LivePrice) -> list[Signal]:
+    def _compute(self, store: Store, key: MarketKey) -> list[Signal]:
         provider, fixture_id, market, player = key
         keys = self._members.get(key)
         fixture = store.fixture((provider, fixture_id))
         if not keys or fixture is None or fixture.status in _DISABLED:
             return []
+        get = store.provider_quotes(provider).get
         quotes = []
         for quote_key in keys:
-            quote = store.quote(provider, quote_key)
+            quote = get(quote_key)
             if quote is not None and quote.market == market and quote.player == player:
                 quotes.append(quote)
         if not quotes:
             return []
-        return market_signals((provider, fixture_id), fixture, market, player, quotes, is_live, self.settings)
+        # the game is open (checked above): a price is live by its own flags and its stream's health
+        live = store.is_live_in_open_game
+        return market_signals((provider, fixture_id), fixture, market, player, quotes, live, self.settings)
 
 
 def fixture_signals(
@@ -350,16 +360,20 @@ def _section_signals(
     """Quotes on their row's line, with the row and its fair probability."""
     best: dict[str, dict[float | None, Quote]] = {}
     for row in (*section.rows, *section.alternates):
+        fair, row_points = row.fair, row.points
+        by_line: dict[float | None, Quote] | None = None
         for quote in row.cells.values():
             if quote.book in NOT_BOOKABLE or not is_live(quote):
                 continue
-            if row.fair is not None and quote.points == row.points and id(quote) not in fairs:
+            points, decimal = quote.points, quote.decimal
+            if fair is not None and points == row_points and id(quote) not in fairs:
                 fairs[id(quote)] = row
-                priced.append((quote, row, 1.0 / row.fair))
-            by_line = best.setdefault(row.selection, {})
-            held = by_line.get(quote.points)
-            if held is None or (quote.decimal, held.book) > (held.decimal, quote.book):
-                by_line[quote.points] = quote
+                priced.append((quote, row, 1.0 / fair))
+            if by_line is None:
+                by_line = best.setdefault(row.selection, {})
+            held = by_line.get(points)
+            if held is None or decimal > held.decimal or (decimal == held.decimal and quote.book < held.book):
+                by_line[points] = quote
 
     def leg(quote: Quote) -> Leg:
         row = fairs.get(id(quote))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from oddstui.devig import DevigMethod
@@ -705,6 +705,15 @@ class Store:
     def quote(self, provider: str, key: str) -> Quote | None:
         book = self._books.get(provider)
         return None if book is None else book.quotes.get(key)
+
+    def provider_quotes(self, provider: str) -> Mapping[str, Quote]:
+        """One provider's quotes by key, as the store holds them now (read only)."""
+        book = self._books.get(provider)
+        return {} if book is None else book.quotes
+
+    def is_live_in_open_game(self, quote: Quote) -> bool:
+        """`is_live_price` for a quote of a game known to be neither suspended nor over (one look-up less)."""
+        return not quote.locked and not quote.stale and quote.stream not in self._unhealthy
 
     def quotes(self) -> Iterator[Quote]:
         for book in self._books.values():

@@ -240,7 +240,9 @@ def instrument_scanner(
         refresh(*args)
 
     app.refresh_from_store = applying_refresh  # type: ignore[method-assign, assignment]
-    computed: list[tuple] = []
+    computed: dict[tuple, float] = {}
+    """Markets recomputed since the table last listed them: the time of the first update each recompute took in.
+    (An update applied after its market's recompute waits in `in_store` for the next one: it is not shown yet.)"""
     scanners: list = []
 
     def after_tick(seconds: float) -> None:
@@ -252,19 +254,18 @@ def instrument_scanner(
         """The table lists what the ticks since the last listing recomputed."""
         now = time.perf_counter()
         if recording:
-            for key in computed:
-                arrived = in_store.pop(key, None)
-                if arrived is not None:
-                    samples.wire.append((now - arrived) * 1000)
+            samples.wire.extend((now - arrived) * 1000 for arrived in computed.values())
         computed.clear()
 
     def attach(screen: ScannerScreen) -> None:
         scanner = screen.scanner
         compute = scanner._compute
 
-        def noted_compute(store, key, is_live):
-            computed.append(key)
-            return compute(store, key, is_live)
+        def noted_compute(store, key, *rest):
+            arrived = in_store.pop(key, None)
+            if arrived is not None:
+                computed.setdefault(key, arrived)
+            return compute(store, key, *rest)
 
         scanners.append(scanner)
         scanner._compute = noted_compute  # type: ignore[method-assign]
@@ -282,6 +283,7 @@ def instrument_scanner(
         recording = on
         in_feed.clear()
         in_store.clear()
+        computed.clear()
 
     return attach, record
 

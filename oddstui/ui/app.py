@@ -20,7 +20,7 @@ from oddstui.alert_rule import AlertRule, describe
 from oddstui.book_codes import BookCodes
 from oddstui.config import Settings
 from oddstui.export import grid_rows, write_export
-from oddstui.heap import RELEASE_EVERY, freeze_start_up, release_free_memory
+from oddstui.heap import COLLECT_EVERY, RELEASE_EVERY, collect_cycles, freeze_start_up, release_free_memory
 from oddstui.model import OddsFormat
 from oddstui.odds import format_price
 from oddstui.persist import SettingsFile, WatchlistBook
@@ -214,6 +214,7 @@ class OddsApp(App[None]):
         self.set_interval(REFRESH_SECONDS, self.refresh_from_store)
         self.set_interval(EVICT_EVERY, self.store.evict)
         self.set_interval(RELEASE_EVERY, release_free_memory)
+        self.set_interval(COLLECT_EVERY, collect_cycles)
         self.refresh_from_store(Changes(everything=True, fixture_list=True, alerts=True, streams=True))
         grid.focus()
         self.set_timer(START_UP_SECONDS, freeze_start_up)

@@ -112,3 +112,24 @@ async def test_start_up_is_frozen_once_and_later_cyclic_garbage_is_collected(tmp
             assert freezes == [1]
     finally:
         gc.unfreeze()
+
+
+async def test_the_app_collects_cycles_in_the_oldest_generation_on_its_own_timer(tmp_path, monkeypatch):
+    monkeypatch.setattr(app_module, "COLLECT_EVERY", 0.1)
+    monkeypatch.setattr(app_module, "START_UP_SECONDS", 60.0)  # its collection is not the one under test
+    providers = {name: ProviderSettings(name) for name in ("opticodds", "oddspapi", "oddsstream")}
+    app = OddsApp(Settings(providers), data_dir=tmp_path / "data", themes=load_themes(theme_dirs()[:1]))
+    gc.disable()  # no automatic pass: only the app's own can free the cycle
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            a, b = Node(), Node()
+            a.other, b.other = b, a
+            dead = weakref.ref(a)
+            del a, b
+            for _ in range(20):
+                if dead() is None:
+                    break
+                await pilot.pause(0.1)
+            assert dead() is None
+    finally:
+        gc.enable()
