@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO, Unpack
 
 import msgspec
 
@@ -24,6 +24,9 @@ from oddstui.market_view import base_selection, line_text
 from oddstui.model import FrameRejected, StreamHealthChanged, StreamState
 from oddstui.signals import Scanner, ScanSettings, Signal, SignalKind
 from oddstui.store import Store
+
+if TYPE_CHECKING:
+    from oddstui.providers.runner import Tuning
 
 REFRESH = 0.5
 """Seconds between two scans of the market: twice a second."""
@@ -93,7 +96,7 @@ async def scan(
     err: TextIO = sys.stderr,
     cache_dir: Path | None = None,
     stop: asyncio.Event | None = None,
-    **tuning: float,
+    **tuning: Unpack[Tuning],
 ) -> int:
     """Run until --count signal lines, --for seconds, `stop`, or every stream has stopped; 1 after an auth error."""
     from oddstui.providers.feed import Feed

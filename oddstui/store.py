@@ -11,6 +11,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TypeVar, cast
 
 from oddstui.devig import DevigMethod
 from oddstui.history import LineHistory
@@ -39,6 +40,14 @@ from oddstui.render_guard import PLACEHOLDER, clock_text
 
 FixtureRef = tuple[str, str]
 """(provider, fixture_id): fixture ids are only unique within a provider."""
+
+_E = TypeVar("_E", bound=Event)
+
+
+def _handler(kind: type[_E], handle: Callable[[_E], bool]) -> Callable[[object], bool]:
+    """`handle` as a dispatch entry: `Store.apply` calls it only with events whose type is exactly `kind`."""
+    return cast("Callable[[object], bool]", handle)
+
 
 CLOSED = frozenset({FixtureStatus.SUSPENDED}) | {status for status in FixtureStatus if status.is_terminal}
 """Games whose prices are never live, even where a feed has not locked them yet."""
@@ -212,17 +221,20 @@ class Store:
         """The batch (`seq`) after which each stream last went down or came back."""
         self._logs: list[ChangeLog] = []
         self._dispatch: dict[type, Callable[[object], bool]] = {
-            QuotesPosted: lambda e: self.post_quotes(e.stream, e.entry_id, e.quotes),
-            QuotesLocked: lambda e: self.lock_quotes(e.stream, e.entry_id, e.quotes),
-            QuotesSettled: lambda e: self.settle_quotes(e.stream, e.entry_id, e.provider, e.settlements),
-            FixtureUpserted: lambda e: self.upsert_fixture(e.stream, e.entry_id, e.fixture),
-            FixtureChanged: lambda e: self.change_fixture(e.stream, e.entry_id, e.change),
-            ScoreUpdated: lambda e: self.update_score(
-                e.stream, e.entry_id, e.provider, e.fixture_id, e.score, e.is_live
+            QuotesPosted: _handler(QuotesPosted, lambda e: self.post_quotes(e.stream, e.entry_id, e.quotes)),
+            QuotesLocked: _handler(QuotesLocked, lambda e: self.lock_quotes(e.stream, e.entry_id, e.quotes)),
+            QuotesSettled: _handler(
+                QuotesSettled, lambda e: self.settle_quotes(e.stream, e.entry_id, e.provider, e.settlements)
             ),
-            StreamHealthChanged: lambda e: self.set_health(e.health),
-            QuotesMarkedStale: lambda e: self.mark_stale(e.provider, e.keys),
-            FrameRejected: lambda e: self.reject_frame(e.stream, e.reason),
+            FixtureUpserted: _handler(FixtureUpserted, lambda e: self.upsert_fixture(e.stream, e.entry_id, e.fixture)),
+            FixtureChanged: _handler(FixtureChanged, lambda e: self.change_fixture(e.stream, e.entry_id, e.change)),
+            ScoreUpdated: _handler(
+                ScoreUpdated,
+                lambda e: self.update_score(e.stream, e.entry_id, e.provider, e.fixture_id, e.score, e.is_live),
+            ),
+            StreamHealthChanged: _handler(StreamHealthChanged, lambda e: self.set_health(e.health)),
+            QuotesMarkedStale: _handler(QuotesMarkedStale, lambda e: self.mark_stale(e.provider, e.keys)),
+            FrameRejected: _handler(FrameRejected, lambda e: self.reject_frame(e.stream, e.reason)),
         }
 
     # --- applying events ---------------------------------------------------------

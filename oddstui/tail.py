@@ -10,7 +10,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, Unpack
 
 import msgspec
 
@@ -21,7 +21,7 @@ from oddstui.logfile import one_line
 from oddstui.model import Event, FrameRejected, QuotesLocked, QuotesPosted, StreamHealthChanged, StreamState
 from oddstui.persist import write_atomic
 from oddstui.providers.feed import Feed
-from oddstui.providers.runner import build_clients, stop_clients
+from oddstui.providers.runner import Tuning, build_clients, stop_clients
 from oddstui.store import Store
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ async def tail(
     cache_dir: Path | None = None,
     stop: asyncio.Event | None = None,
     store: Store | None = None,
-    **tuning: float,
+    **tuning: Unpack[Tuning],
 ) -> int:
     """Run until --count data events, --for seconds, `stop`, an auth error, or every stream has stopped.
 

@@ -48,7 +48,7 @@ class Shape:
 
 def record(base: str, books: tuple[str, ...], seconds: float, limit: int = 8 * 1024 * 1024) -> bytes:
     """The raw bytes of the simulator's basketball odds stream for `books`, for `seconds` or `limit` bytes."""
-    params = [("sportsbook", b) for b in books] + [("odds_format", "AMERICAN")]
+    params = {"sportsbook": books, "odds_format": "AMERICAN"}
     body = bytearray()
     deadline = time.monotonic() + seconds
     headers = {"X-Api-Key": "bench-key"}
@@ -79,8 +79,8 @@ def shapes(body: bytes) -> list[Shape]:
         entry = payload.get("entry_id") or f"1-{number}"
         batched.append(_frame(name, payload, entry))
         for index, odd in enumerate(payload["data"]):
-            one = {"data": [odd], "entry_id": f"{entry}{index:03d}", "type": name}
-            single.append(_frame(name, one, one["entry_id"]))
+            entry_id = f"{entry}{index:03d}"
+            single.append(_frame(name, {"data": [odd], "entry_id": entry_id, "type": name}, entry_id))
     return [
         Shape("as served", b"".join(batched), events, odds),
         Shape("one odd an event", b"".join(single), odds, odds),
@@ -97,7 +97,7 @@ def sample_rate(body: bytes) -> float:
     locked: set[str] = set()
     reads = [body[i : i + SAMPLE_READ] for i in range(0, len(body), SAMPLE_READ)]
     updates, started = 0, time.process_time()
-    for event in sseclient.SSEClient(reads).events():
+    for event in sseclient.SSEClient(iter(reads)).events():
         if event.event in PRICE_EVENTS:
             data = json.loads(event.data)
             for odd in data["data"]:

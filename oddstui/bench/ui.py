@@ -50,6 +50,11 @@ IDLE_SECONDS = 0.0002
 """A cycle shorter than this applied and painted nothing."""
 
 
+def swap_method(owner: object, name: str, replacement: Callable[..., object]) -> None:
+    """Put `replacement` in place of `owner`'s method `name` (this instance only): how the bench times a step."""
+    setattr(owner, name, replacement)
+
+
 @dataclass
 class Samples:
     wire: list[float] = field(default_factory=list)
@@ -92,7 +97,7 @@ def instrument(app: OddsApp, samples: Samples) -> Callable[[], None]:
                     arrivals.setdefault(quote.key, now)
         put(event, data)
 
-    app.feed.put = timed_put
+    swap_method(app.feed, "put", timed_put)
     refresh = app.refresh_from_store
 
     def timed_refresh(*args) -> None:
@@ -117,7 +122,7 @@ def instrument(app: OddsApp, samples: Samples) -> Callable[[], None]:
                 samples.refresh.append(took * 1000)
             cycle["start"], cycle["busy"] = started, took
 
-    app.refresh_from_store = timed_refresh
+    swap_method(app, "refresh_from_store", timed_refresh)
 
     def on_rendered(quotes) -> None:
         now = time.perf_counter()
@@ -138,7 +143,7 @@ def instrument(app: OddsApp, samples: Samples) -> Callable[[], None]:
             if recording:
                 cycle["busy"] += time.perf_counter() - started
 
-        screen._compositor_refresh = timed_paint
+        swap_method(screen, "_compositor_refresh", timed_paint)
         recording = True
 
     return start
@@ -149,7 +154,7 @@ async def press_j(app: OddsApp, pilot, samples: Samples, presses: int, gap: floa
     grid = app.price_grid
     grid.focus()
     build = grid._row_strip
-    waiting: dict[str, object] = {}
+    waiting: dict[str, float] = {}  # "row": the row index awaited, "t0": when j was pressed
 
     def watched_build(index: int):
         strip = build(index)
@@ -159,7 +164,7 @@ async def press_j(app: OddsApp, pilot, samples: Samples, presses: int, gap: floa
             waiting.pop("row")
         return strip
 
-    grid._row_strip = watched_build
+    swap_method(grid, "_row_strip", watched_build)
     for _ in range(presses):
         await pilot.pause(gap)
         if sum(line.row is not None for line in grid.rows) < 3:
@@ -175,7 +180,7 @@ async def press_j(app: OddsApp, pilot, samples: Samples, presses: int, gap: floa
         waiting["t0"] = time.perf_counter()
         await pilot.press("j")
     await pilot.pause(0.3)
-    grid._row_strip = build
+    swap_method(grid, "_row_strip", build)
 
 
 async def measure(rate: float, fixtures: int, seconds: float, presses: int) -> Samples:
@@ -230,7 +235,7 @@ def instrument_scanner(
                 in_feed.setdefault((quote.provider, quote.fixture_id, quote.market, quote.player), now)
         put(event, data)
 
-    app.feed.put = timed_put  # type: ignore[method-assign]
+    swap_method(app.feed, "put", timed_put)
     refresh = app.refresh_from_store
 
     def applying_refresh(*args) -> None:
@@ -239,7 +244,7 @@ def instrument_scanner(
         in_feed.clear()
         refresh(*args)
 
-    app.refresh_from_store = applying_refresh  # type: ignore[method-assign, assignment]
+    swap_method(app, "refresh_from_store", applying_refresh)
     computed: dict[tuple, float] = {}
     """Markets recomputed since the table last listed them: the time of the first update each recompute took in.
     (An update applied after its market's recompute waits in `in_store` for the next one: it is not shown yet.)"""
@@ -268,7 +273,7 @@ def instrument_scanner(
             return compute(store, key, *rest)
 
         scanners.append(scanner)
-        scanner._compute = noted_compute  # type: ignore[method-assign]
+        swap_method(scanner, "_compute", noted_compute)
         screen.on_refreshed = after_tick
         show = screen.show
 
@@ -276,7 +281,7 @@ def instrument_scanner(
             show()
             shown()
 
-        screen.show = timed_show  # type: ignore[method-assign]
+        swap_method(screen, "show", timed_show)
 
     def record(on: bool) -> None:
         nonlocal recording
@@ -307,8 +312,8 @@ async def press_j_in_scanner(table: SignalTable, pilot, samples: Samples, presse
             waiting.pop("moved")
         return strip
 
-    table._row_strip = watched_build  # type: ignore[method-assign]
-    table.action_move = watched_move  # type: ignore[method-assign]
+    swap_method(table, "_row_strip", watched_build)
+    swap_method(table, "action_move", watched_move)
     for _ in range(presses):
         await pilot.pause(gap)
         if len(table.signals) < 3:
@@ -320,7 +325,8 @@ async def press_j_in_scanner(table: SignalTable, pilot, samples: Samples, presse
         waiting["t0"] = time.perf_counter()
         await pilot.press("j")
     await pilot.pause(0.3)
-    table._row_strip, table.action_move = build, move  # type: ignore[method-assign]
+    swap_method(table, "_row_strip", build)
+    swap_method(table, "action_move", move)
 
 
 async def measure_scanner(rate: float, fixtures: int, seconds: float, presses: int) -> Samples:

@@ -6,10 +6,16 @@ import asyncio
 import contextlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypedDict, Unpack
 
 from oddstui.config import Settings
 from oddstui.providers.feed import Feed
+
+
+class Tuning(TypedDict, total=False):
+    """Knobs every client takes, for tests: a short first reconnect pause."""
+
+    backoff_base: float
 
 
 class ProviderClient(Protocol):
@@ -17,7 +23,7 @@ class ProviderClient(Protocol):
 
 
 def build_clients(
-    settings: Settings, feed: Feed, *, only: Sequence[str] = (), cache_dir: Path | None = None, **tuning: float
+    settings: Settings, feed: Feed, *, only: Sequence[str] = (), cache_dir: Path | None = None, **tuning: Unpack[Tuning]
 ) -> list[ProviderClient]:
     """One client per enabled provider (restricted to `only` if given). `tuning` is for tests: backoff_base.
 

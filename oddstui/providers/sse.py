@@ -98,7 +98,8 @@ async def iter_sse(
     check_event_stream(response)
     text = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
     lines = _Lines(max_line)
-    event, data, last_id, retry = "", [], "", None
+    data: list[str] = []
+    event, last_id, retry = "", "", None
     size = 0  # characters in the lines of the event being read
     async for chunk in response.aiter_raw():
         for line in lines.feed(text.decode(chunk)):

@@ -8,8 +8,9 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from typing import TypeVar, TypeVarTuple
 
 import uvicorn
 from starlette.applications import Starlette
@@ -21,6 +22,9 @@ from oddstui.sim.market import Market
 from oddstui.sim.oddspapi import OddsPapiSim
 from oddstui.sim.oddsstream import OddsStreamSim
 from oddstui.sim.opticodds import CutConnection, OpticOddsSim
+
+T = TypeVar("T")
+Args = TypeVarTuple("Args")
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,10 +158,10 @@ class SimServer:
             time.sleep(0.01)
         return self
 
-    def call(self, fn, *args):  # type: ignore[no-untyped-def]
+    def call(self, fn: Callable[[*Args], T], *args: *Args) -> T:
         """Run `fn(*args)` on the server's loop (the hub is not thread-safe) and return its result."""
         assert self.loop is not None
-        future: asyncio.Future = asyncio.run_coroutine_threadsafe(_call(fn, *args), self.loop)
+        future = asyncio.run_coroutine_threadsafe(_call(fn, *args), self.loop)
         return future.result(timeout=30)
 
     def stop(self) -> None:
@@ -172,7 +176,7 @@ class SimServer:
         self.stop()
 
 
-async def _call(fn, *args):  # type: ignore[no-untyped-def]
+async def _call(fn: Callable[[*Args], T], *args: *Args) -> T:
     return fn(*args)
 
 

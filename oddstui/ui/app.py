@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Unpack
 
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -27,7 +28,7 @@ from oddstui.persist import SettingsFile, WatchlistBook
 from oddstui.price_watch import PriceWatch
 from oddstui.providers.copilot import ParlayClient
 from oddstui.providers.feed import Feed
-from oddstui.providers.runner import build_clients
+from oddstui.providers.runner import Tuning, build_clients
 from oddstui.secret import scrub
 from oddstui.short_names import short_teams
 from oddstui.signals import ScanSettings, Signal
@@ -87,7 +88,9 @@ class OddsApp(App[None]):
     fmt: reactive[OddsFormat] = reactive(OddsFormat.AMERICAN, init=False)
     """The odds format: one value, bound into every widget that shows prices."""
 
-    DASHBOARD_ACTIONS = frozenset(b.action for b in BINDINGS) - {"help", "quit", "cycle_format", "alert_rules"}
+    DASHBOARD_ACTIONS = frozenset(b.action for b in Binding.make_bindings(BINDINGS)).difference(
+        {"help", "quit", "cycle_format", "alert_rules"}
+    )
     """App keys that act on the dashboard (p, f, e, v, L, ...): only while it is shown, not under the scanner."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -103,7 +106,7 @@ class OddsApp(App[None]):
         data_dir: Path | None = None,
         cache_dir: Path | None = None,
         themes: ThemeSet | None = None,
-        **tuning: float,
+        **tuning: Unpack[Tuning],
     ) -> None:
         super().__init__()
         self.settings = settings

@@ -81,7 +81,7 @@ class LockSparkline(Sparkline):
         super().__init__([], id=id)
         self.locked: list[bool] = []
 
-    def render(self) -> _LockMarks:  # type: ignore[override]
+    def render(self) -> _LockMarks:
         inner = super().render()
         assert isinstance(inner, SparklineRenderable)
         style = Style(color=self.get_component_rich_style("lock-sparkline--locked").color)
