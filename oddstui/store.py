@@ -207,6 +207,7 @@ class Store:
         """The quote each price change replaced, and each lock, once `track_moves` is on (allocating nothing)."""
         self._moves_capacity = 0
         self._logs: list[ChangeLog] = []
+        self._evict_listeners: list[Callable[[list[FixtureRef]], None]] = []
         self._dispatch: dict[type, Callable[[object], bool]] = {
             QuotesPosted: lambda e: self.post_quotes(e.stream, e.entry_id, e.quotes),
             QuotesLocked: lambda e: self.lock_quotes(e.stream, e.entry_id, e.quotes),
@@ -604,13 +605,20 @@ class Store:
                 dropped = [book.quotes.pop(key, None) for key in book.by_fixture.pop(fixture_id, {})]
                 self.history.forget(quote for quote in dropped if quote is not None)
                 book.changed.discard(fixture_id)
+        self._unread.intersection_update(self._fixtures.keys() | self._unlisted_names.keys())
         for log in self._logs:
             for ref in expired:
                 log.add_fixture(ref)
         if expired:
             self._pending.fixture_list = True
             self._pending.fixtures.update(expired)  # a view of one of them redraws, and finds it gone
+            for listener in self._evict_listeners:
+                listener(expired)
         return len(expired)
+
+    def on_evict(self, listener: Callable[[list[FixtureRef]], None]) -> None:
+        """Call `listener` with the fixtures each eviction pass drops (provider clients forget them too)."""
+        self._evict_listeners.append(listener)
 
     def evict_due(self) -> int:
         """`evict` on a timer: one pass per EVICT_EVERY seconds of the store's clock, a no-op in between."""
