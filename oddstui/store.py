@@ -605,6 +605,7 @@ class Store:
                 dropped = [book.quotes.pop(key, None) for key in book.by_fixture.pop(fixture_id, {})]
                 self.history.forget(quote for quote in dropped if quote is not None)
                 book.changed.discard(fixture_id)
+        # an unread mark outlives neither its game nor, for a game never listed, the alerts that name it
         self._unread.intersection_update(self._fixtures.keys() | self._unlisted_names.keys())
         for log in self._logs:
             for ref in expired:
