@@ -185,7 +185,7 @@ def main(argv: Sequence[str]) -> int:
     growth = last.rss / base.rss - 1
     print(
         f"after {base.minute:.1f} min: RSS {base.rss:.1f} MB -> {last.rss:.1f} MB at {last.minute:.1f} min "
-        f"({growth:+.1%}; peak {peak:.1f} MB, {peak / base.rss - 1:+.1%})"
+        f"({last.rss - base.rss:+.1f} MB, {growth:+.1%}; peak {peak:.1f} MB, {peak / base.rss - 1:+.1%})"
     )
     if base.objects:
         print(
