@@ -5,7 +5,9 @@ so a price that never moves costs nothing here. Memory stays bounded on days-lon
 rather than an object per price or per move:
 
 - every move goes into one ring of `total` entries shared by all prices: when it is full, the oldest entry
-  across every price is overwritten, so the whole history never holds more than `total` moves;
+  across every price is overwritten, so the whole history never holds more than `total` moves. The ring is
+  reserved whole when the first price moves, so its memory is fixed from then on: filled over the run
+  instead, it grew the process for the first quarter hour of a busy slate (a steady market, a growing heap);
 - each price links its entries newest first and shows at most its last `per_price`; its opening value is
   kept apart, so it outlives its moves;
 - a price is known by an id that its quote carries (`Quote.history`, handed on by the store to each quote
@@ -26,7 +28,7 @@ from oddstui.model import Quote
 MOVES_PER_PRICE = 48
 """The most moves one price shows; older ones fold away (still counted in `moves`)."""
 TOTAL_MOVES = 1_000_000
-"""Entries in the ring shared by every price: 32 bytes each (time, price, line, link)."""
+"""Entries in the ring shared by every price: 32 bytes each (time, price, line, link), 32 MB in all."""
 NONE = -1
 """No entry: a price whose moves all left the ring."""
 NAN = math.nan
@@ -108,23 +110,18 @@ class LineHistory:
         seq = self._seq
         self._seq = seq + 1
         slot = seq % self.total
-        decimal = -quote.decimal if quote.locked else quote.decimal
-        line = NAN if points is None else points
-        if slot == len(self._ts):
-            self._ts.append(now)
-            self._price.append(decimal)
-            self._points.append(line)
-            self._before.append(state[head])
-        else:
-            self._ts[slot] = now
-            self._price[slot] = decimal
-            self._points[slot] = line
-            self._before[slot] = state[head]
+        self._ts[slot] = now
+        self._price[slot] = -quote.decimal if quote.locked else quote.decimal
+        self._points[slot] = NAN if points is None else points
+        self._before[slot] = state[head]
         state[head] = seq
         return price_id
 
     def _open_price(self, quote: Quote) -> int:
-        """A new price id, opening at `quote`."""
+        """A new price id, opening at `quote` (the first one reserves the ring)."""
+        if not self._ts:
+            self._ts, self._price, self._points = (array("d", [0.0]) * self.total for _ in range(3))
+            self._before = array("q", [NONE]) * self.total
         decimal = -quote.decimal if quote.locked else quote.decimal
         line = NAN if quote.points is None else quote.points
         if self._free:

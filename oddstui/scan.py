@@ -107,6 +107,8 @@ async def scan(
     if not clients:
         print("oddstui scan: no provider enabled (set a key, or drop --provider)", file=err)
         return 2
+    for client in clients:
+        store.on_evict(client.forget)
     tasks = [asyncio.create_task(client.run()) for client in clients]
     scanner = Scanner(scan_settings or ScanSettings())
     shown: dict[tuple, Signal] = {}

@@ -220,6 +220,7 @@ class Store:
         self._lost_at: dict[str, int] = {}
         """The batch (`seq`) after which each stream last went down or came back."""
         self._logs: list[ChangeLog] = []
+        self._evict_listeners: list[Callable[[list[FixtureRef]], None]] = []
         self._dispatch: dict[type, Callable[[object], bool]] = {
             QuotesPosted: _handler(QuotesPosted, lambda e: self.post_quotes(e.stream, e.entry_id, e.quotes)),
             QuotesLocked: _handler(QuotesLocked, lambda e: self.lock_quotes(e.stream, e.entry_id, e.quotes)),
@@ -633,13 +634,21 @@ class Store:
                 dropped = [book.quotes.pop(key, None) for key in book.by_fixture.pop(fixture_id, {})]
                 self.history.forget(quote for quote in dropped if quote is not None)
                 book.changed.discard(fixture_id)
+        # an unread mark outlives neither its game nor, for a game never listed, the alerts that name it
+        self._unread.intersection_update(self._fixtures.keys() | self._unlisted_names.keys())
         for log in self._logs:
             for ref in expired:
                 log.add_fixture(ref)
         if expired:
             self._pending.fixture_list = True
             self._pending.fixtures.update(expired)  # a view of one of them redraws, and finds it gone
+            for listener in self._evict_listeners:
+                listener(expired)
         return len(expired)
+
+    def on_evict(self, listener: Callable[[list[FixtureRef]], None]) -> None:
+        """Call `listener` with the fixtures each eviction pass drops (provider clients forget them too)."""
+        self._evict_listeners.append(listener)
 
     def evict_due(self) -> int:
         """`evict` on a timer: one pass per EVICT_EVERY seconds of the store's clock, a no-op in between."""

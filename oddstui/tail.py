@@ -99,6 +99,8 @@ async def tail(
     if not clients:
         print("oddstui tail: no provider enabled (set a key, or drop --provider)", file=err)
         return 2
+    for client in clients:
+        store.on_evict(client.forget)
     tasks = {asyncio.create_task(client.run()): type(client).__name__ for client in clients}
     output = TailOutput(options, store, out, err)
     started = time.monotonic()

@@ -141,6 +141,9 @@ async def test_tail_exits_1_with_one_line_when_a_client_fails(monkeypatch, tmp_p
         async def run(self) -> None:
             raise ValueError("could not convert string to float: '1e3x'\nsecond line")
 
+        def forget(self, refs: object) -> None:
+            """Nothing kept per fixture."""
+
     monkeypatch.setattr("oddstui.tail.build_clients", lambda *args, **kwargs: [Broken()])
     err, state = io.StringIO(), tmp_path / "state.json"
     options = TailOptions(state_file=state)

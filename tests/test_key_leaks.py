@@ -229,6 +229,9 @@ async def test_the_app_shows_no_key_in_toasts_or_on_screen(hostile, tmp_path, mo
             await asyncio.sleep(0.2)
             raise RuntimeError(f"worker failed holding {KEYS['oddspapi']} and {quote(KEYS['oddsstream'], safe='')}")
 
+        def forget(self, refs: object) -> None:
+            """Nothing kept per fixture."""
+
     monkeypatch.setattr(app_module, "build_clients", lambda *a, **k: [*real_build(*a, **k), Failing()])
     app = OddsApp(settings, data_dir=tmp_path / "data", cache_dir=tmp_path / "cache", backoff_base=0.05)
     async with app.run_test(size=(200, 60)) as pilot:

@@ -2,8 +2,10 @@
 
 The simulator runs as `oddstui sim` in its own process; the app (Textual's headless driver, 160x48)
 streams every sport from its OpticOdds side and shows the busiest live game, as a person leaves it
-open. Every minute it reports the app's resident memory (RSS) and what its store holds: quotes,
-fixtures, and how many of those fixtures are finished and waiting out their grace period.
+open. Every minute it reports the app's resident memory (RSS), the part of it Python's objects take
+(pymalloc's allocated bytes, and the 1 MB arenas it holds them in), and what its store holds: quotes,
+fixtures, and how many of those fixtures are finished and waiting out their grace period. Objects that
+stay level while RSS rises is the allocator keeping space; objects that climb with a level live set is a leak.
 
 The simulator is warmed up before it serves (`--warmup` market ticks), so the run starts on a slate
 in its steady state, as a real one is: games in play, finished, and scheduled. Its games last minutes,
@@ -17,6 +19,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -40,6 +44,9 @@ SETTLE_MINUTES = 2
 class Reading:
     minute: float
     rss: float
+    objects: float
+    """MB in pymalloc's allocated blocks."""
+    arenas: int
     quotes: int
     fixtures: int
     finished: int
@@ -68,12 +75,37 @@ def warm_sim(rate: float, fixtures_per_league: int, warmup: int) -> Iterator[str
         server.wait(10)
 
 
+def python_heap() -> tuple[float, int]:
+    """(MB in pymalloc's allocated blocks, arenas it holds), as CPython's `sys._debugmallocstats` prints them."""
+    stats = getattr(sys, "_debugmallocstats", None)
+    if stats is None:
+        return 0.0, 0
+    with tempfile.TemporaryFile() as out:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        try:
+            os.dup2(out.fileno(), 2)  # it writes to C's stderr
+            stats()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        out.seek(0)
+        text = out.read().decode(errors="replace")
+
+    def figure(label: str) -> int:
+        found = re.search(rf"# {label}\s*=\s*([\d,]+)", text)
+        return int(found.group(1).replace(",", "")) if found else 0
+
+    return figure("bytes in allocated blocks") / (1024 * 1024), figure("arenas allocated current")
+
+
 def read(app: OddsApp, minute: float) -> Reading:
     fixtures = app.store.fixtures()
     events = sum(app.store.stats(h.stream).events for h in app.store.health())
     return Reading(
         minute,
         rss_mb(),
+        *python_heap(),
         app.store.quote_count(),
         len(fixtures),
         sum(1 for f in fixtures if f.status.is_terminal),
@@ -120,7 +152,8 @@ async def soak(
 
 def report(r: Reading) -> None:
     print(
-        f"{r.minute:6.1f} min  RSS {r.rss:7.1f} MB  quotes {r.quotes:7,}  fixtures {r.fixtures:4}"
+        f"{r.minute:6.1f} min  RSS {r.rss:7.1f} MB  objects {r.objects:5.1f} MB in {r.arenas:3} arenas"
+        f"  quotes {r.quotes:7,}  fixtures {r.fixtures:4}"
         f" ({r.live} live, {r.finished} finished in grace)  events {r.events:,}",
         flush=True,
     )
@@ -152,8 +185,13 @@ def main(argv: Sequence[str]) -> int:
     growth = last.rss / base.rss - 1
     print(
         f"after {base.minute:.1f} min: RSS {base.rss:.1f} MB -> {last.rss:.1f} MB at {last.minute:.1f} min "
-        f"({growth:+.1%}; peak {peak:.1f} MB, {peak / base.rss - 1:+.1%})"
+        f"({last.rss - base.rss:+.1f} MB, {growth:+.1%}; peak {peak:.1f} MB, {peak / base.rss - 1:+.1%})"
     )
+    if base.objects:
+        print(
+            f"Python objects {base.objects:.1f} MB -> {last.objects:.1f} MB ({last.objects / base.objects - 1:+.1%}); "
+            f"arenas {base.arenas} -> {last.arenas}"
+        )
     print(f"quotes held {base.quotes:,} -> {last.quotes:,}; fixtures {base.fixtures} -> {last.fixtures}")
     ok = growth <= GROWTH_TARGET
     print(f"target: RSS growth after {SETTLE_MINUTES} min <= {GROWTH_TARGET:.0%}: {'met' if ok else 'MISSED'}")

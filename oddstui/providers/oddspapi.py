@@ -13,7 +13,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Iterable, Sequence
 from pathlib import Path
 
 import httpx
@@ -341,6 +341,13 @@ class OddsPapiClient:
             self.unknown_status_ids += 1
         if not known:
             self.reporter.rejected("fixtures: unknown status; kept the last known one")
+
+    def forget(self, refs: Iterable[tuple[str, str]]) -> None:
+        """Drop what is kept about fixtures the store evicted: a long run holds only the games it shows."""
+        gone = {fixture_id for provider, fixture_id in refs if provider == PROVIDER}
+        for fixture_id in gone:
+            self.fixtures.pop(fixture_id, None)
+        self.book.forget(gone)
 
     def _upsert(self, fixture: Fixture) -> None:
         fixture_id = fixture.fixture_id

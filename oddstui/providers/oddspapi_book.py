@@ -80,6 +80,17 @@ class PriceBook:
             (locked if self.is_locked(fixture, held) else posted).append(copy)
         return posted, locked
 
+    def forget(self, fixture_ids: set[str]) -> None:
+        """Drop every price and flag of these fixtures (the store evicted them)."""
+        for fixture_id in fixture_ids:
+            for key in self.by_fixture.pop(fixture_id, ()):
+                self.held.pop(key, None)
+            self.flags_stamp.pop(fixture_id, None)
+        self.closed -= fixture_ids
+        self.pending -= fixture_ids
+        for flag in [flag for flag in self.flags if flag[0] in fixture_ids]:
+            del self.flags[flag]
+
     def set_books(self, fixture_id: str, books: dict[str, BookFlags], stamp: int, wanted: set[str]) -> None:
         """A fixture's full bookmakers list: a held book it lacks has no odds (Bookmakers Channel notes)."""
         held_books = {h.slug for key in self.by_fixture.get(fixture_id, ()) if (h := self.held.get(key))}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import httpx
@@ -401,6 +401,22 @@ class OddsStreamClient:
         if locked:
             self.feed.put(QuotesLocked(STREAM, None, locked))
         return {q.key for q in parsed.quotes} | set(parsed.suspended_keys)
+
+    def forget(self, refs: Iterable[tuple[str, str]]) -> None:
+        """Drop what is kept about fixtures the store evicted: a long run holds only the games it shows."""
+        gone = {fixture_id for provider, fixture_id in refs if provider == PROVIDER}
+        if not gone:
+            return
+        for fixture_id in gone:
+            self.fixtures.pop(fixture_id, None)
+        self.events.forget(gone)
+
+        def kept(key: str) -> bool:
+            return key.split(":", 1)[0] not in gone  # a key starts with its fixture id, a slug: no colon in it
+
+        self.live_keys = set(filter(kept, self.live_keys))
+        self.seen_keys = {key: quote for key, quote in self.seen_keys.items() if kept(key)}
+        self.streamed_at = {key: at for key, at in self.streamed_at.items() if kept(key)}
 
     def _note_fixture(self, fixture: Fixture, dated: bool) -> None:
         """Upsert a new event, or one whose start time or live flag this row tells better."""

@@ -245,3 +245,10 @@ class EventIndex:
             return None
         known = self._dated.get(base, set())
         return next(iter(known)) if len(known) == 1 else None
+
+    def forget(self, fixture_ids: set[str]) -> None:
+        """Drop the dated events the store evicted; a match name with none left goes too."""
+        for base in [base for base, dated in self._dated.items() if dated & fixture_ids]:
+            self._dated[base] -= fixture_ids
+            if not self._dated[base]:
+                del self._dated[base]

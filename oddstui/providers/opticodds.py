@@ -15,7 +15,7 @@ import contextlib
 import logging
 import operator
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -560,6 +560,20 @@ class OpticOddsClient:
 
     # --- fixtures and snapshots ---------------------------------------------------
 
+    def forget(self, refs: Iterable[tuple[str, str]]) -> None:
+        """Drop what is kept about fixtures the store evicted: a long run holds only the games it shows."""
+        gone = {fixture_id for provider, fixture_id in refs if provider == PROVIDER}
+        if not gone:
+            return
+        for fixture_id in gone:
+            self._live.pop(fixture_id, None)
+            self._last_change.pop(fixture_id, None)
+        self.known_fixtures -= gone
+        self._missing_fixtures -= gone
+        for state in self.streams.values():
+            for key in [key for key, quote in state.held.items() if quote.fixture_id in gone]:
+                del state.held[key]
+
     def _note_fixtures(self, quotes: list[Quote]) -> None:
         for fixture_id in set(map(_FIXTURE_ID, quotes)).difference(self.known_fixtures):
             self._want_fixture(fixture_id)
@@ -584,6 +598,7 @@ class OpticOddsClient:
                         with contextlib.suppress(*MALFORMED):
                             self._upsert(f"{PROVIDER}:fixtures", item, asked)
             self._missing_fixtures.difference_update(wanted)
+            self._missing_fixtures -= self.known_fixtures  # listed meanwhile, by a snapshot
 
     def _upsert(self, stream: str, item: Any, asked: float) -> None:
         """Add a fixture from a REST reply asked for at `asked`; what a stream said since then stands."""

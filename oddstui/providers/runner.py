@@ -21,6 +21,9 @@ class Tuning(TypedDict, total=False):
 class ProviderClient(Protocol):
     async def run(self) -> None: ...
 
+    def forget(self, refs: Iterable[tuple[str, str]]) -> None:
+        """Drop what the client keeps about these (provider, fixture id) pairs once the store evicted them."""
+
 
 def build_clients(
     settings: Settings, feed: Feed, *, only: Sequence[str] = (), cache_dir: Path | None = None, **tuning: Unpack[Tuning]

@@ -214,6 +214,7 @@ class OddsApp(App[None]):
         grid.opening = self.store.history.opening
         for client in build_clients(self.settings, self.feed, cache_dir=self.cache_dir, **self.tuning):
             self.run_worker(client.run(), group="providers", name=type(client).__name__, exit_on_error=False)
+            self.store.on_evict(client.forget)
         self.set_interval(REFRESH_SECONDS, self.refresh_from_store)
         self.set_interval(EVICT_EVERY, self.store.evict)
         self.set_interval(RELEASE_EVERY, release_free_memory)

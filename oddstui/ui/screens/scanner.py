@@ -39,6 +39,8 @@ CATCH_UP = 0.01
 room for keys and the app's refresh."""
 SHOW_EVERY = 0.05
 """Seconds at least between two listings of the table (each repaints the lines that changed)."""
+NAMES_KEPT = 1_000
+"""Game names remembered for the table at most: games come and go over a long run, so past this it starts over."""
 KIND_NAMES = {
     SignalKind.EV: "+EV price",
     SignalKind.ARB: "arbitrage",
@@ -150,6 +152,8 @@ class ScannerScreen(Screen[Signal | None]):
             fixture = self.store.fixture(ref)
             if fixture is None:
                 return ref[1]  # not listed yet: named once it is
+            if len(self._names) >= NAMES_KEPT:
+                self._names.clear()
             name = self._names[ref] = fixture.name
         return name
 
