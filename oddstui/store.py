@@ -218,7 +218,7 @@ class Store:
         self._closed_at: dict[FixtureRef, int] = {}
         """The batch (`seq`) after which each fixture last went closed (suspended, over) or reopened."""
         self._lost_at: dict[str, int] = {}
-        """The batch (`seq`) after which each stream last went down or came back."""
+        """The batch (`seq`) after which each stream last went down: a move never pairs a price from before it."""
         self._logs: list[ChangeLog] = []
         self._evict_listeners: list[Callable[[list[FixtureRef]], None]] = []
         self._dispatch: dict[type, Callable[[object], bool]] = {
@@ -474,8 +474,11 @@ class Store:
         else:
             self._unhealthy.add(health.stream)
         self._pending.streams = True
-        if was_healthy != health.state.is_healthy:
+        if not health.state.is_healthy and (old is None or was_healthy):
+            # went down (or starts down): prices from before cannot pair with those after. The snapshot a client
+            # takes while it comes back is after this, so the first move after a (re)connect still counts.
             self._lost_at[health.stream] = self._seq
+        if was_healthy != health.state.is_healthy:
             self._pending.everything = True
             for log in self._logs:
                 log.mark_everything()  # every quote of the stream went stale, or live again
@@ -689,7 +692,7 @@ class Store:
         """(before, now) of each price that moved since the last call: the quote the first change since its
         last lock replaced, and the quote held now (which may be stale since). A price locked since, and
         not moved after, has none, nor one applied before its game last went suspended (or over) or reopened,
-        or before its stream last went down or came back: a move never spans a lock, a suspension or an outage."""
+        or before its stream last went down: a move never spans a lock, a suspension or an outage."""
         moves = self._moves
         if not moves:
             return []

@@ -242,3 +242,16 @@ def test_a_move_never_spans_a_lost_connection():
     market.post(5, ml_quote("Pinnacle", -140))  # from -125, after it: a live move
     market.post(5, ml_quote("DraftKings", -135), ml_quote("FanDuel", -135))
     assert len(market.found) == 1
+
+
+def test_the_first_move_after_a_reconnect_counts_from_the_snapshot_taken_while_coming_back():
+    """A client takes its snapshot before it reports the stream live again: that price is after the outage."""
+    market = Market()
+    market.store.apply(StreamHealthChanged(StreamHealth(S, "p", StreamState.RECONNECTING)))
+    market.refresh()
+    market.post(0, *(ml_quote(book, -115) for book in BOOKS))  # the snapshot, while still reconnecting
+    market.store.apply(StreamHealthChanged(StreamHealth(S, "p", StreamState.LIVE)))
+    market.refresh()
+    market.post(1, ml_quote("Pinnacle", -130))
+    market.post(5, ml_quote("DraftKings", -125), ml_quote("FanDuel", -125))
+    assert len(market.found) == 1 and market.found[0].sharp_book == "Pinnacle"
