@@ -327,7 +327,7 @@ def _apply_fair(rows: list[GridRow], lines: list[list[Quote]], source: str, meth
 # --- building the grid --------------------------------------------------------------------
 
 
-def _main_cells(quotes: list[Quote], is_live: LivePrice) -> dict[str, Quote]:
+def main_cells(quotes: list[Quote], is_live: LivePrice) -> dict[str, Quote]:
     """Each book's main quote for one selection; of several flagged main, a live one nearest even money."""
     cells: dict[str, Quote] = {}
     for quote in quotes:
@@ -382,7 +382,7 @@ def build_section(
     main_rows: dict[str, GridRow] = {}
     alternates: list[GridRow] = []
     for selection in selections:
-        cells = _main_cells(by_selection[selection], is_live)
+        cells = main_cells(by_selection[selection], is_live)
         if not cells:
             continue
         line = _row_line(cells, sharp, is_live)

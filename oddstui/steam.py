@@ -15,7 +15,8 @@ side is the other side drifting, so only moves in a selection's favour are steam
 A line move and a price move are measured apart, each against its own threshold, never converted into each
 other: what half a point is worth depends on the sport and the number (3 and 7 in football), so neither adds
 to the other, and a sharp move is one or the other. A book's main line is, of its live prices for the
-selection flagged main, the one nearest even money (as the grid shows it).
+selection flagged main, the one nearest even money, as the grid shows it (`market_view.main_cells`): chosen
+from every main-flagged quote the book has for the selection, not only those that changed.
 
 Only moves from a live price to a live price count: a lock, a settlement, a stale price, a stream going down
 or a game suspended or over (every price of it is stale) never starts or follows steam, and breaks what was
@@ -36,7 +37,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from oddstui.alert_rule import DEFAULT_STEAM, SteamSettings
-from oddstui.market_view import NOT_BOOKABLE, SHARP_BOOKS, FixtureRef, base_selection, line_text, over_under
+from oddstui.market_view import (
+    NOT_BOOKABLE,
+    SHARP_BOOKS,
+    FixtureRef,
+    base_selection,
+    line_text,
+    main_cells,
+    over_under,
+)
 from oddstui.model import Quote
 from oddstui.store import Store
 
@@ -150,6 +159,8 @@ class SteamDetector:
         self._sharp = {name.lower() for name in sharp}
         self._markets: OrderedDict[GroupKey, _Market] = OrderedDict()
         self._lines: OrderedDict[tuple[GroupKey, str], _Line] = OrderedDict()
+        self._mains: dict[FixtureRef, dict[tuple[GroupKey, str], dict[str, None]]] = {}
+        """Fixture -> (selection, book) -> keys of the book's quotes with a line flagged main for it."""
         self._marked: dict[FixtureRef, float] = {}
 
     def observe(
@@ -167,6 +178,10 @@ class SteamDetector:
         if everything:
             self._markets.clear()
             self._lines.clear()
+            self._mains.clear()
+            self._index_mains(store.quotes())
+        else:
+            self._index_mains(changed)
         self._restart(store, changed)
         found: list[Steam] = []
         sharp_moves: list[tuple[Quote, Quote]] = []
@@ -349,7 +364,7 @@ class SteamDetector:
     def _line_moves(self, store: Store, changed: Sequence[Quote], now: float) -> list[_LineMove]:
         """Each book's main line for the selections whose quotes changed; where it moved from one live main line
         to another (no lock, staleness or suspension between), the move."""
-        touched: dict[tuple[GroupKey, str], dict[str, None]] = {}
+        touched: dict[tuple[GroupKey, str], None] = {}
         lapsed: set[tuple[str, str]] = set()
         """(provider, quote key) locked, settled or gone stale since the last refresh."""
         for quote in changed:
@@ -357,20 +372,19 @@ class SteamDetector:
                 continue
             if quote.locked or quote.stale:
                 lapsed.add((quote.provider, quote.key))
-            touched.setdefault((_group(quote), quote.book), {})[quote.key] = None
+            touched[(_group(quote), quote.book)] = None
         found: list[_LineMove] = []
         lines = self._lines
-        for place, keys in touched.items():
+        for place in touched:
             group, book = place
             line = lines.get(place)
-            if line is not None:
-                keys[line.key] = None
-            main = self._main(store, group, keys)
+            main = self._main(store, group, book)
             if main is None:
                 if line is not None and line.lost_at is None:
                     line.lost_at = now
                 elif line is not None and line.lost_at is not None and now - line.lost_at > LINE_SWAP_SECONDS:
                     del lines[place]
+                    self._line_afresh(group, book)
                 continue
             assert main.points is not None
             if line is not None and self._continues(store, group, line, main, lapsed, now):
@@ -387,27 +401,45 @@ class SteamDetector:
                 continue
             lines[place] = _Line(main.key, main.points, main.decimal, main.seq)
             lines.move_to_end(place)
+            self._line_afresh(group, book)
             if len(lines) > MAX_LINES:
                 lines.popitem(last=False)
         return found
 
-    def _main(self, store: Store, group: GroupKey, keys: Iterable[str]) -> Quote | None:
-        """Of these quotes, the live one flagged main nearest even money."""
-        best: Quote | None = None
-        for key in keys:
-            quote = store.quote(group[0], key)
-            if (
-                quote is None
-                or not quote.is_main
-                or quote.points is None
-                or not self._wanted(quote)
-                or not store.is_live_price(quote)
-                or _group(quote) != group
-            ):
+    def _index_mains(self, quotes: Iterable[Quote]) -> None:
+        """Note the quotes with a line flagged main (and forget those no longer flagged)."""
+        mains = self._mains
+        for quote in quotes:
+            if quote.points is None or quote.book in NOT_BOOKABLE:
                 continue
-            if best is None or (abs(quote.decimal - 2.0), quote.key) < (abs(best.decimal - 2.0), best.key):
-                best = quote
-        return best
+            ref = (quote.provider, quote.fixture_id)
+            if quote.is_main:
+                places = mains.get(ref)
+                if places is None:
+                    places = mains[ref] = {}
+                place = (_group(quote), quote.book)
+                keys = places.get(place)
+                if keys is None:
+                    keys = places[place] = {}
+                keys[quote.key] = None
+            elif (places := mains.get(ref)) is not None and (keys := places.get((_group(quote), quote.book))):
+                keys.pop(quote.key, None)
+
+    def _main(self, store: Store, group: GroupKey, book: str) -> Quote | None:
+        """The book's live main line for the selection: of its quotes flagged main, the one the grid shows."""
+        keys = self._mains.get((group[0], group[1]), {}).get((group, book), ())
+        get = store.provider_quotes(group[0]).get
+        quotes = [q for key in keys if (q := get(key)) is not None and q.is_main and self._wanted(q)]
+        main = main_cells(quotes, store.is_live_price).get(book)
+        return main if main is not None and store.is_live_price(main) else None
+
+    def _line_afresh(self, group: GroupKey, book: str) -> None:
+        """The book's main line starts afresh: its moves before, sharp or following, no longer add up."""
+        market = self._markets.get(group)
+        if market is not None:
+            market.lines.pop(book, None)
+            for pending in market.pending:
+                pending.lines.pop(book, None)
 
     @staticmethod
     def _continues(

@@ -242,3 +242,50 @@ def test_a_move_never_spans_a_lost_connection():
     market.post(5, ml_quote("Pinnacle", -140))  # from -125, after it: a live move
     market.post(5, ml_quote("DraftKings", -135), ml_quote("FanDuel", -135))
     assert len(market.found) == 1
+
+
+def test_a_book_with_several_lines_flagged_main_moves_only_when_its_nearest_even_line_does():
+    # OddsPapi flags main any line first seen with mainLine null: each book has -5.5 and -3.5 flagged main.
+    # After start-up (or a stream coming back) the log names no quote; re-pricing lines moves no line.
+    market = Market(books=())
+    lines = [spread(b, p, a) for b in BOOKS[:3] for p, a in ((-5.5, -110), (-3.5, -200))]
+    market.store.apply(QuotesPosted(S, None, lines))
+    market.log.mark_everything()
+    market.refresh()
+    for book in BOOKS[:3]:
+        market.post(1, spread(book, -3.5, -205))
+    for book in BOOKS[:3]:
+        market.post(1, spread(book, -5.5, -111))
+    assert market.found == [], "nobody moved a line: the main line is the one nearest even money, -5.5, throughout"
+
+
+def test_a_sharp_line_move_never_spans_a_lock_of_its_main_line():
+    market = Market(SteamSettings(min_line_move=1.0), books=())
+    alternates = [spread(b, p, main=False) for b in BOOKS[:3] for p in (-3.0, -3.5)]
+    market.store.apply(QuotesPosted(S, None, [spread(b, -2.5) for b in BOOKS[:3]] + alternates))
+    market.refresh()
+    market.post(1, *moved("Pinnacle", -2.5, -3.0))  # +0.5: under 1.0
+    market.clock.now += 1
+    market.store.apply(QuotesLocked(S, None, [spread("Pinnacle", -3.0)]))
+    market.refresh()
+    market.clock.now += 10  # a 10 s lock: the line starts afresh when it re-opens
+    market.post(0, spread("Pinnacle", -3.0))
+    market.post(1, *moved("Pinnacle", -3.0, -3.5))  # +0.5 since the re-open
+    market.post(1, *moved("DraftKings", -2.5, -3.5), *moved("FanDuel", -2.5, -3.5))
+    assert market.found == []
+
+
+def test_a_follower_line_move_never_spans_a_lock_of_its_main_line():
+    market = spread_market(SteamSettings(min_line_move=1.0))  # a follower moves 0.5
+    market.post(0, *moved("Pinnacle", -3.5, -4.5))
+    market.post(1, *moved("DraftKings", -3.5, -4.5))
+    market.post(1, *moved("FanDuel", -3.5, -3.75))  # +0.25: not yet following
+    market.clock.now += 1
+    market.store.apply(QuotesLocked(S, None, [spread("FanDuel", -3.75)]))
+    market.refresh()
+    market.clock.now += 10
+    market.post(0, spread("FanDuel", -3.75))
+    market.post(1, *moved("FanDuel", -3.75, -4.0))  # +0.25 since the re-open
+    assert market.found == []
+    market.post(1, *moved("FanDuel", -4.0, -4.25))  # +0.5 since the re-open: it follows
+    assert len(market.found) == 1
