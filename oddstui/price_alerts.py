@@ -33,13 +33,12 @@ from oddstui.market_view import (
     LivePrice,
     base_selection,
     line_text,
-    outcome_stem,
+    outcome_sets,
     over_under,
-    side_key,
+    pair_key,
 )
 from oddstui.model import Fixture, Quote
 from oddstui.signals import MarketKey, ScanSettings, Signal, SignalKind, market_signals
-from oddstui.signals import _pair_key as pair_key
 from oddstui.store import CLOSED, Store
 
 
@@ -389,10 +388,7 @@ def _arbitrage_possible(quotes: list[Quote], fixture: Fixture, is_live: LivePric
         probability = 1.0 / quote.decimal
         if probability < lines.get(quote.points, 2.0):
             lines[quote.points] = probability
-    sets: dict[str, list[str]] = {}
-    for selection in sorted(best, key=lambda s: side_key(s, fixture)):
-        sets.setdefault(outcome_stem(selection) if over_under(selection) is not None else "", []).append(selection)
-    for members in sets.values():
+    for members in outcome_sets(best, fixture):
         if len(members) not in (2, 3):
             continue
         ou = all(over_under(s) is not None for s in members)

@@ -33,9 +33,9 @@ from oddstui.market_view import (
     LivePrice,
     Section,
     build_section,
-    outcome_stem,
+    outcome_sets,
     over_under,
-    side_key,
+    pair_key,
 )
 from oddstui.model import Fixture, FixtureStatus, Quote
 from oddstui.odds import OddsError, hold
@@ -387,17 +387,14 @@ def _section_signals(
         )
 
     signals = [_ev_signal(signal, row, q, settings) for q, row, probability in priced if probability * q.decimal > 1.0]
-    sets: dict[str, list[str]] = {}
-    for selection in sorted(best, key=lambda s: side_key(s, fixture)):
-        sets.setdefault(outcome_stem(selection) if over_under(selection) is not None else "", []).append(selection)
-    for members in sets.values():
+    for members in outcome_sets(best, fixture):
         if len(members) not in (2, 3):
             continue
         ou = all(over_under(s) is not None for s in members)
         lines: dict[float | None, list[Quote | None]] = {}
         for index, selection in enumerate(members):
             for points, quote in best[selection].items():
-                pair = _pair_key(points, index, len(members), ou)
+                pair = pair_key(points, index, len(members), ou)
                 lines.setdefault(pair, [None] * len(members))[index] = quote
         for line in lines.values():
             if all(q is not None for q in line):
@@ -405,15 +402,6 @@ def _section_signals(
         if len(members) == 2:
             signals.extend(_middles(signal, [best[s] for s in members], ou, settings))
     return [s for s in signals if s is not None]
-
-
-def _pair_key(points: float | None, index: int, sides: int, ou: bool) -> float | None:
-    """What makes quotes one line: equal totals, opposite handicaps of two sides, the size of a 3-way one."""
-    if points is None or ou:
-        return points
-    if sides > 2:
-        return abs(points)
-    return points if index == 0 else -points
 
 
 def _ev_signal(signal: _Make, row: GridRow, quote: Quote, settings: ScanSettings) -> Signal | None:
