@@ -82,7 +82,7 @@ class PriceWatch:
         """Judge what changed: steam on the moves, alerts on the changed fixtures; log what fires."""
         store = self.store
         quotes, fixtures, everything = self._log.drain()
-        steams = self.steam.observe(store, store.drain_moves(), quotes, now, everything)
+        steams = self.steam.observe(store, store.drain_moves(), quotes, now, everything, fixtures)
         for steam in steams:
             fixture = store.fixture(steam.ref)
             text = steam_text(steam, fixture.name if fixture else steam.fixture_id, price)

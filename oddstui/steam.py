@@ -26,7 +26,8 @@ sharp price is no longer live. A feed without alternate lines moves its main lin
 posting the new one together: a new main line within LINE_SWAP_SECONDS of the old one's lock is a line move,
 a longer gap is a suspension. In-play prices are left out unless `live_games` is set: they move with the game
 itself, every book after a score. Memory stays bounded: each market keeps only the moves of the last `window`
-seconds, and at most MAX_LINES main lines are remembered.
+seconds, at most MAX_LINES main lines are remembered, and all of it (with the index of main-flagged quotes)
+goes with a fixture the store evicts.
 """
 
 from __future__ import annotations
@@ -170,9 +171,11 @@ class SteamDetector:
         changed: Sequence[Quote],
         now: float,
         everything: bool = False,
+        fixtures: Iterable[FixtureRef] = (),
     ) -> list[Steam]:
         """The steam that (previous, new) price pairs and the changed quotes make; `everything` (a stream went
-        down or came back) starts every market afresh. The sharp books' moves are taken first."""
+        down or came back) starts every market afresh; of `fixtures` (changed or evicted), those the store no
+        longer has are forgotten. The sharp books' moves are taken first."""
         if not self.settings.enabled:
             return []
         if everything:
@@ -182,6 +185,7 @@ class SteamDetector:
             self._index_mains(store.quotes())
         else:
             self._index_mains(changed)
+            self._drop_gone(store, fixtures)
         self._restart(store, changed)
         found: list[Steam] = []
         sharp_moves: list[tuple[Quote, Quote]] = []
@@ -405,6 +409,19 @@ class SteamDetector:
             if len(lines) > MAX_LINES:
                 lines.popitem(last=False)
         return found
+
+    def _drop_gone(self, store: Store, fixtures: Iterable[FixtureRef]) -> None:
+        """Forget every market, main line and mark of the fixtures the store no longer has (evicted)."""
+        gone = {ref for ref in fixtures if store.fixture(ref) is None}
+        if not gone:
+            return
+        for ref in gone:
+            self._mains.pop(ref, None)
+            self._marked.pop(ref, None)
+        for key in [key for key in self._markets if (key[0], key[1]) in gone]:
+            del self._markets[key]
+        for place in [place for place in self._lines if (place[0][0], place[0][1]) in gone]:
+            del self._lines[place]
 
     def _index_mains(self, quotes: Iterable[Quote]) -> None:
         """Note the quotes with a line flagged main (and forget those no longer flagged)."""

@@ -4,7 +4,7 @@ within the budget, one fixture at least per refresh."""
 from unittest.mock import patch
 
 from oddstui.alert_rule import AlertKind, AlertRule
-from oddstui.model import Fixture, QuotesPosted
+from oddstui.model import Fixture, FixtureStatus, QuotesPosted
 from oddstui.price_watch import PriceWatch
 from oddstui.signals import market_signals
 from oddstui.store import Store
@@ -117,3 +117,22 @@ def test_ev_alerts_past_their_budget_wait_for_the_next_refresh_and_none_is_lost(
         store.apply(QuotesPosted(S, None, [quote(fixture_id, b, a, "Miami Heat") for b, _, a in sides]))
     fired = [watch.run(store.drain_changes(), 1000.0).fired for _ in range(4)]
     assert fired == [1, 1, 1, 0] and watch.alerts.markets_waiting == 0
+
+
+def test_steam_forgets_a_fixture_the_store_evicts():
+    clock = [1000.0]
+    store = Store(clock=lambda: clock[0])
+    store.upsert_fixture(S, None, Fixture("p", "F1", "basketball", "NBA", "Denver Nuggets", "Miami Heat", 0))
+    watch = PriceWatch(store)
+    watch.run(store.drain_changes(), clock[0])  # a new log says everything first
+    lines = [american_quote(b, "Point Spread", "Miami Heat", -110, -3.5, stream=S, is_main=True) for b in "AB"]
+    store.apply(QuotesPosted(S, None, lines))
+    watch.run(store.drain_changes(), clock[0])
+    assert watch.steam.lines == 2
+    store.upsert_fixture(
+        S, None, Fixture("p", "F1", "basketball", "NBA", "Denver Nuggets", "Miami Heat", 0, FixtureStatus.COMPLETED)
+    )
+    clock[0] += store.eviction_grace
+    assert store.evict() == 1
+    watch.run(store.drain_changes(), clock[0])
+    assert watch.steam.lines == 0

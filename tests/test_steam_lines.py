@@ -289,3 +289,14 @@ def test_a_follower_line_move_never_spans_a_lock_of_its_main_line():
     assert market.found == []
     market.post(1, *moved("FanDuel", -4.0, -4.25))  # +0.5 since the re-open: it follows
     assert len(market.found) == 1
+
+
+def test_an_evicted_fixture_leaves_no_steam_state_behind():
+    market = spread_market()
+    market.post(0, *moved("Pinnacle", -3.5, -4.5))  # a sharp line move waiting for followers
+    assert market.detector.lines == len(BOOKS) and market.detector.markets == 1
+    suspend(market, FixtureStatus.UNPLAYED, FixtureStatus.COMPLETED)
+    market.clock.now += market.store.eviction_grace
+    assert market.store.evict() == 1
+    market.refresh()
+    assert (market.detector.lines, market.detector.markets) == (0, 0)
