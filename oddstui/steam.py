@@ -149,6 +149,8 @@ class _LineMove:
     old_decimal: float
     """The main line and its price before."""
     new: Quote
+    new_points: float
+    """`new.points`: a main line always has one."""
 
 
 class SteamDetector:
@@ -293,12 +295,12 @@ class SteamDetector:
             moves = market.lines[move.book] = deque(maxlen=MAX_MOVES_PER_PRICE)
         selection = move.new.selection
         moves.append((now, _strength(selection, move.old_points), move.old_points, move.old_decimal))
-        if market.pending or move.new.points is None:
+        if market.pending:
             return
         _, weakest, line_from, price_from = min(moves, key=lambda m: m[1])  # where it stood weakest in the window
-        if _strength(selection, move.new.points) - weakest >= self.settings.min_line_move:
+        if _strength(selection, move.new_points) - weakest >= self.settings.min_line_move:
             pending = _Pending(now, move.book, move.new.key, price_from, move.new.decimal)
-            pending.line_from, pending.line_to = line_from, move.new.points
+            pending.line_from, pending.line_to = line_from, move.new_points
             market.pending.append(pending)
             del market.lines[move.book]
 
@@ -327,9 +329,7 @@ class SteamDetector:
             return []
         self._trim(market, now)
         selection = move.new.selection
-        if move.new.points is None:
-            return []
-        gained = _strength(selection, move.new.points) - _strength(selection, move.old_points)
+        gained = _strength(selection, move.new_points) - _strength(selection, move.old_points)
         needed = self.settings.min_line_move * FOLLOW_SHARE
         for pending in market.pending:
             if pending.fired or move.book == pending.book:
@@ -390,20 +390,21 @@ class SteamDetector:
                     del lines[place]
                     self._line_afresh(group, book)
                 continue
-            assert main.points is not None
+            points = main.points
+            assert points is not None  # only quotes with a line are indexed
             if line is not None and self._continues(store, group, line, main, lapsed, now):
-                if main.points != line.points:
-                    found.append(_LineMove(group, book, line.points, line.decimal, main))
+                if points != line.points:
+                    found.append(_LineMove(group, book, line.points, line.decimal, main, points))
                 line.key, line.points, line.decimal, line.seq, line.lost_at = (
                     main.key,
-                    main.points,
+                    points,
                     main.decimal,
                     main.seq,
                     None,
                 )
                 lines.move_to_end(place)
                 continue
-            lines[place] = _Line(main.key, main.points, main.decimal, main.seq)
+            lines[place] = _Line(main.key, points, main.decimal, main.seq)
             lines.move_to_end(place)
             self._line_afresh(group, book)
             if len(lines) > MAX_LINES:
