@@ -37,9 +37,9 @@ from oddstui.market_view import (
     over_under,
     pair_key,
 )
-from oddstui.model import Fixture, FixtureStatus, Quote
+from oddstui.model import Fixture, Quote
 from oddstui.odds import OddsError, hold
-from oddstui.store import ChangeLog, Store
+from oddstui.store import CLOSED, ChangeLog, Store
 
 
 class SignalKind(StrEnum):
@@ -117,10 +117,6 @@ class Signal(msgspec.Struct, frozen=True, gc=False):
 
 _Make = Callable[..., "Signal"]
 """Builds a signal of one section from its kind, its quotes (the legs), its edge and its kind's fields."""
-
-_DISABLED = frozenset({FixtureStatus.SUSPENDED}) | {s for s in FixtureStatus if s.is_terminal}
-"""Fixtures whose prices make no signal, even where a feed has not locked them yet."""
-
 
 MarketKey = tuple[str, str, str, str]
 """(provider, fixture_id, market, player): the unit the scanner recomputes (a period is a market of its own)."""
@@ -209,7 +205,7 @@ class Scanner:
         if store is None:
             return False
         fixture = store.fixture(signal.ref)
-        if fixture is None or fixture.status in _DISABLED:
+        if fixture is None or fixture.status in CLOSED:
             return False
         for leg in signal.legs:
             quote = store.quote(signal.provider, leg.quote_key)
@@ -297,7 +293,7 @@ class Scanner:
         provider, fixture_id, market, player = key
         keys = self._members.get(key)
         fixture = store.fixture((provider, fixture_id))
-        if not keys or fixture is None or fixture.status in _DISABLED:
+        if not keys or fixture is None or fixture.status in CLOSED:
             return []
         get = store.provider_quotes(provider).get
         quotes = []
@@ -320,7 +316,7 @@ def fixture_signals(
     settings: ScanSettings = ScanSettings(),
 ) -> list[Signal]:
     """The signals of one fixture from its current quotes; none for a suspended or finished fixture."""
-    if fixture is not None and fixture.status in _DISABLED:
+    if fixture is not None and fixture.status in CLOSED:
         return []
     markets: dict[tuple[str, str], list[Quote]] = {}
     for quote in quotes:

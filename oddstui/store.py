@@ -747,7 +747,7 @@ class Store:
 
     def is_live_price(self, quote: Quote) -> bool:
         """True only for a price one could bet now: not locked, settled or stale."""
-        return not quote.locked and not quote.stale and quote.stream not in self._unhealthy and not self._closed(quote)
+        return self.is_live_in_open_game(quote) and not self._closed(quote)
 
     def _closed(self, quote: Quote) -> bool:
         fixture = self._fixtures.get((quote.provider, quote.fixture_id))
