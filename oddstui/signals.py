@@ -79,9 +79,9 @@ class Leg(msgspec.Struct, frozen=True, gc=False):
 
 
 class Signal(msgspec.Struct, frozen=True, gc=False):
-    """A signal of one market. Never tracked by the garbage collector: what it holds (legs, stakes, a window)
-    never refers back to a signal, so it cannot be part of a cycle, and the scanner's thousand-odd live
-    signals stay out of every collection's walk."""
+    """A signal of one market. The struct itself (and each Leg) is never tracked by the garbage collector: what
+    it holds never refers back to a signal, so it cannot be part of a cycle. What it holds still is where Python
+    tracks it: the legs' tuple, and an arbitrage's or middle's StakeSplit and Middle with their tuples."""
 
     kind: SignalKind
     provider: str
