@@ -21,7 +21,8 @@ from every main-flagged quote the book has for the selection, not only those tha
 Only moves from a live price to a live price count: a lock, a settlement, a stale price, a stream going down
 or a game suspended or over (every price of it is stale) never starts or follows steam, and breaks what was
 building: a price, or a main line, that re-opens after one starts afresh, as does every market of a game that
-was suspended (and every market at all when a stream goes down or comes back). An alert is not raised once the
+was suspended, and every market of a provider whose stream goes down or comes back (the main lines it hangs
+after that are where its books start from; other providers go on). An alert is not raised once the
 sharp price is no longer live. A feed without alternate lines moves its main line by locking the old line and
 posting the new one together: a new main line within LINE_SWAP_SECONDS of the old one's lock is a line move,
 a longer gap is a suspension. In-play prices are left out unless `live_games` is set: they move with the game
@@ -47,7 +48,7 @@ from oddstui.market_view import (
     main_cells,
     over_under,
 )
-from oddstui.model import Quote
+from oddstui.model import Quote, StreamState
 from oddstui.store import Store
 
 FOLLOW_SHARE = 0.5
@@ -163,6 +164,10 @@ class SteamDetector:
         self._markets: OrderedDict[GroupKey, _Market] = OrderedDict()
         self._lines: OrderedDict[tuple[GroupKey, str], _Line] = OrderedDict()
         self._mains: dict[FixtureRef, dict[tuple[GroupKey, str], dict[str, None]]] = {}
+        self._lost: dict[str, tuple[int, StreamState]] = {}
+        """Stream -> its `Store.lost_at` and state when last seen: which streams went down or came back since."""
+        self._seen_seq = -1
+        """The store's `seq` at the last refresh: quotes changed since have a higher one."""
         """Fixture -> (selection, book) -> keys of the book's quotes with a line flagged main for it."""
         self._marked: dict[FixtureRef, float] = {}
 
@@ -175,19 +180,18 @@ class SteamDetector:
         everything: bool = False,
         fixtures: Iterable[FixtureRef] = (),
     ) -> list[Steam]:
-        """The steam that (previous, new) price pairs and the changed quotes make; `everything` (a stream went
-        down or came back) starts every market afresh; of `fixtures` (changed or evicted), those the store no
-        longer has are forgotten. The sharp books' moves are taken first."""
+        """The steam that (previous, new) price pairs and the changed quotes make; with `everything` (a stream went
+        down or came back, or the log overflowed: it names no quote) the changed quotes are found in the store and
+        the providers whose stream went down or came back start afresh; of `fixtures` (changed or evicted), those
+        the store no longer has are forgotten. The sharp books' moves are taken first."""
         if not self.settings.enabled:
             return []
         if everything:
-            self._markets.clear()
-            self._lines.clear()
-            self._mains.clear()
-            self._index_mains(store.quotes())
+            changed = self._start_afresh(store)
         else:
-            self._index_mains(changed)
             self._drop_gone(store, fixtures)
+        self._seen_seq = store.seq
+        self._index_mains(changed)
         self._restart(store, changed)
         found: list[Steam] = []
         sharp_moves: list[tuple[Quote, Quote]] = []
@@ -410,6 +414,20 @@ class SteamDetector:
             if len(lines) > MAX_LINES:
                 lines.popitem(last=False)
         return found
+
+    def _start_afresh(self, store: Store) -> list[Quote]:
+        """After the change log said everything (a stream went down or came back, or the log overflowed): the
+        providers whose stream did start afresh; the quotes changed since the last refresh, which the log does not
+        name, are found by their `seq` (of a stream that went down or came back, only those since)."""
+        seen = {h.stream: (h.provider, (store.lost_at(h.stream), h.state)) for h in store.health()}
+        flapped = {provider for stream, (provider, state) in seen.items() if self._lost.get(stream) != state}
+        self._lost = {stream: state for stream, (_, state) in seen.items()}
+        for key in [key for key in self._markets if key[0] in flapped]:
+            del self._markets[key]
+        for place in [place for place in self._lines if place[0][0] in flapped]:
+            del self._lines[place]
+        since, lost_at = self._seen_seq, store.lost_at
+        return [q for q in store.quotes() if q.seq > since and q.seq > lost_at(q.stream)]
 
     def _drop_gone(self, store: Store, fixtures: Iterable[FixtureRef]) -> None:
         """Forget every market, main line and mark of the fixtures the store no longer has (evicted)."""

@@ -436,6 +436,11 @@ class Store:
         a price applied by then never pairs with one after it as a move."""
         return self._closed_at.get(ref, -1)
 
+    def lost_at(self, stream: str) -> int:
+        """The batch (`seq`) at which the stream last went down or came back; -1 if never: a price applied by then
+        never pairs with one after it as a move."""
+        return self._lost_at.get(stream, -1)
+
     def update_score(
         self,
         stream: str,

@@ -154,7 +154,7 @@ def test_a_stream_going_down_forgets_the_lines():
     market.store.apply(StreamHealthChanged(StreamHealth(S, "p", StreamState.LIVE)))
     market.post(0, *moved("Pinnacle", -3.5, -4.5))
     market.post(5, *moved("DraftKings", -3.5, -4.5), *moved("FanDuel", -3.5, -4.5))
-    assert market.found == [] and market.detector.lines == 2, "the lines after the outage are the new baseline"
+    assert market.found == [] and market.detector.lines == 3, "the lines after the outage are the new baseline"
 
 
 def suspend(market: Market, old: FixtureStatus, new: FixtureStatus) -> None:
@@ -300,3 +300,31 @@ def test_an_evicted_fixture_leaves_no_steam_state_behind():
     assert market.store.evict() == 1
     market.refresh()
     assert (market.detector.lines, market.detector.markets) == (0, 0)
+
+
+def flap(market: Market, stream: str, provider: str, *after_it: Quote) -> None:
+    """The stream goes down, is seen down by a refresh, and comes back; `after_it` are posted right after."""
+    market.store.apply(StreamHealthChanged(StreamHealth(stream, provider, StreamState.RECONNECTING)))
+    market.refresh()
+    market.store.apply(StreamHealthChanged(StreamHealth(stream, provider, StreamState.LIVE)))
+    market.store.apply(QuotesPosted(stream, None, list(after_it)))
+
+
+def test_another_providers_stream_flapping_leaves_steam_building():
+    market = Market()
+    market.store.apply(StreamHealthChanged(StreamHealth("q:odds", "q", StreamState.LIVE)))
+    market.refresh()
+    market.post(0, ml_quote("Pinnacle", -125))
+    flap(market, "q:odds", "q")
+    market.post(5, ml_quote("DraftKings", -120), ml_quote("FanDuel", -120))
+    assert len(market.found) == 1
+
+
+def test_the_first_line_move_after_a_reconnect_counts_from_the_snapshot():
+    market = spread_market()
+    # the snapshot after the reconnect lands in the refresh that sees the stream back: the log names none of it
+    flap(market, S, "p", *[spread(b, -3.5) for b in BOOKS])
+    market.refresh()
+    market.post(1, *moved("Pinnacle", -3.5, -4.5))
+    market.post(5, *moved("DraftKings", -3.5, -4.5), *moved("FanDuel", -3.5, -4.5))
+    assert [(s.line_from, s.line_to) for s in market.found] == [(-3.5, -4.5)]
