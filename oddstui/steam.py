@@ -426,12 +426,13 @@ class SteamDetector:
             del self._markets[key]
         for place in [place for place in self._lines if place[0][0] in flapped]:
             del self._lines[place]
+        self._drop_gone(store, list(self._mains))  # the log names no fixture evicted meanwhile either
         since, lost_at = self._seen_seq, store.lost_at
         return [q for q in store.quotes() if q.seq > since and q.seq > lost_at(q.stream)]
 
     def _drop_gone(self, store: Store, fixtures: Iterable[FixtureRef]) -> None:
         """Forget every market, main line and mark of the fixtures the store no longer has (evicted)."""
-        gone = {ref for ref in fixtures if store.fixture(ref) is None}
+        gone = {ref for ref in fixtures if store.fixture(ref) is None and not store.fixture_quotes(ref)}
         if not gone:
             return
         for ref in gone:

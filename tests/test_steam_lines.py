@@ -302,6 +302,17 @@ def test_an_evicted_fixture_leaves_no_steam_state_behind():
     assert (market.detector.lines, market.detector.markets) == (0, 0)
 
 
+def test_a_fixture_evicted_while_the_log_names_nothing_leaves_no_main_line_behind():
+    market = spread_market()
+    market.post(0, *moved("Pinnacle", -3.5, -4.5))
+    suspend(market, FixtureStatus.UNPLAYED, FixtureStatus.COMPLETED)
+    market.clock.now += market.store.eviction_grace
+    market.log.mark_everything()  # the log overflowed: it will name no evicted fixture
+    assert market.store.evict() == 1
+    market.refresh()
+    assert market.detector.lines == 0 and market.detector._mains == {}
+
+
 def flap(market: Market, stream: str, provider: str, *after_it: Quote) -> None:
     """The stream goes down, is seen down by a refresh, and comes back; `after_it` are posted right after."""
     market.store.apply(StreamHealthChanged(StreamHealth(stream, provider, StreamState.RECONNECTING)))
