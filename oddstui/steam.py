@@ -66,6 +66,8 @@ LINE_SWAP_SECONDS = 2.0
 
 GroupKey = tuple[str, str, str, str, str]
 """(provider, fixture_id, market, player, selection without its line)."""
+_Keys = str | tuple[str, ...]
+"""One quote key, or several (a book flagging several lines main): a tuple only where needed, to stay small."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +165,8 @@ class SteamDetector:
         self._sharp = {name.lower() for name in sharp}
         self._markets: OrderedDict[GroupKey, _Market] = OrderedDict()
         self._lines: OrderedDict[tuple[GroupKey, str], _Line] = OrderedDict()
-        self._mains: dict[FixtureRef, dict[tuple[GroupKey, str], dict[str, None]]] = {}
+        self._mains: dict[FixtureRef, dict[GroupKey, dict[str, _Keys]]] = {}
+        """Fixture -> selection -> book -> the key (or keys) of the book's quotes with a line flagged main for it."""
         self._lost: dict[str, tuple[int, StreamState]] = {}
         """Stream -> its `Store.lost_at` and state when last seen: which streams went down or came back since."""
         self._seen_seq = -1
@@ -450,22 +453,37 @@ class SteamDetector:
             if quote.points is None or quote.book in NOT_BOOKABLE:
                 continue
             ref = (quote.provider, quote.fixture_id)
+            groups = mains.get(ref)
+            if groups is None:
+                if not quote.is_main:
+                    continue
+                groups = mains[ref] = {}
+            group = _group(quote)
+            books = groups.get(group)
+            if books is None:
+                if not quote.is_main:
+                    continue
+                books = groups[group] = {}
+            held, key, book = books.get(quote.book), quote.key, quote.book
             if quote.is_main:
-                places = mains.get(ref)
-                if places is None:
-                    places = mains[ref] = {}
-                place = (_group(quote), quote.book)
-                keys = places.get(place)
-                if keys is None:
-                    keys = places[place] = {}
-                keys[quote.key] = None
-            elif (places := mains.get(ref)) is not None and (keys := places.get((_group(quote), quote.book))):
-                keys.pop(quote.key, None)
+                if held is None:
+                    books[book] = key
+                elif isinstance(held, str):
+                    if held != key:
+                        books[book] = (held, key)
+                elif key not in held:
+                    books[book] = (*held, key)
+            elif held == key:
+                del books[book]
+            elif isinstance(held, tuple) and key in held:
+                rest = tuple(k for k in held if k != key)
+                books[book] = rest[0] if len(rest) == 1 else rest
 
     def _main(self, store: Store, group: GroupKey, book: str) -> Quote | None:
         """The book's live main line for the selection: of its quotes flagged main, the one the grid shows."""
-        keys = self._mains.get((group[0], group[1]), {}).get((group, book), ())
+        held = self._mains.get((group[0], group[1]), {}).get(group, {}).get(book)
         get = store.provider_quotes(group[0]).get
+        keys = () if held is None else (held,) if isinstance(held, str) else held
         quotes = [q for key in keys if (q := get(key)) is not None and q.is_main and self._wanted(q)]
         main = main_cells(quotes, store.is_live_price).get(book)
         return main if main is not None and store.is_live_price(main) else None

@@ -339,3 +339,13 @@ def test_the_first_line_move_after_a_reconnect_counts_from_the_snapshot():
     market.post(1, *moved("Pinnacle", -3.5, -4.5))
     market.post(5, *moved("DraftKings", -3.5, -4.5), *moved("FanDuel", -3.5, -4.5))
     assert [(s.line_from, s.line_to) for s in market.found] == [(-3.5, -4.5)]
+
+
+def test_a_book_unflagging_its_main_line_moves_to_the_other_line_it_flags_main():
+    market = Market(books=())
+    books = BOOKS[:3]
+    market.store.apply(QuotesPosted(S, None, [spread(b, p, a) for b in books for p, a in ((-3.5, -110), (-5.5, 150))]))
+    market.refresh()
+    for book in books:
+        market.post(1, spread(book, -3.5, main=False))  # -5.5 is now its only main line
+    assert [(s.sharp_book, s.line_from, s.line_to) for s in market.found] == [("Pinnacle", -3.5, -5.5)]
