@@ -27,8 +27,8 @@ sharp price is no longer live. A feed without alternate lines moves its main lin
 posting the new one together: a new main line within LINE_SWAP_SECONDS of the old one's lock is a line move,
 a longer gap is a suspension. In-play prices are left out unless `live_games` is set: they move with the game
 itself, every book after a score. Memory stays bounded: each market keeps only the moves of the last `window`
-seconds, at most MAX_LINES main lines are remembered, and all of it (with the index of main-flagged quotes)
-goes with a fixture the store evicts.
+seconds, at most MAX_LINES main lines are remembered, the index of each book's main-flagged quotes costs about
+40 bytes a price, and all of it goes with a fixture the store evicts.
 """
 
 from __future__ import annotations
