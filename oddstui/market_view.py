@@ -428,7 +428,7 @@ def build_section(
         by_pair: dict[float | None, list[GridRow]] = {}
         for row in alternates:
             if row.selection in members:
-                value = _ladder_value(row, members.index(row.selection), len(members), ou)
+                value = pair_key(row.points or 0.0, members.index(row.selection), len(members), ou) or 0.0
                 ladder[id(row)] = value
                 by_pair.setdefault(value, []).append(row)
         for pair in by_pair.values():
@@ -442,14 +442,6 @@ def build_section(
     alternates.sort(key=lambda r: (r.points is None, ladder.get(id(r), 0.0), order[r.selection]))
     title = f"{player} · {market}" if player else market
     return Section((market, player), title, rows, alternates)
-
-
-def _ladder_value(row: GridRow, index: int, sides: int, ou: bool) -> float:
-    """The line that pairs a row with its other sides: the over's points, the first side's handicap."""
-    points = row.points or 0.0
-    if ou or sides > 2:
-        return abs(points) if sides > 2 else points
-    return points if index == 0 else -points
 
 
 def build_grid(
