@@ -197,6 +197,25 @@ def outcome_stem(selection: str) -> str:
     return " ".join(w for w in _words(selection) if w not in ("over", "under"))
 
 
+def outcome_sets(selections: Iterable[str], fixture: Fixture | None) -> list[list[str]]:
+    """The selections in screen order (`side_key`), split into the outcome sets that price one event together:
+    each over/under pair apart, the sides of the match together."""
+    sets: dict[str, list[str]] = {}
+    for selection in sorted(selections, key=lambda s: side_key(s, fixture)):
+        sets.setdefault(outcome_stem(selection) if over_under(selection) is not None else "", []).append(selection)
+    return list(sets.values())
+
+
+def pair_key(points: float | None, index: int, sides: int, ou: bool) -> float | None:
+    """What makes quotes of an outcome set one line: equal totals, opposite handicaps of two sides, the size of
+    a 3-way one."""
+    if points is None or ou:
+        return points
+    if sides > 2:
+        return abs(points)
+    return points if index == 0 else -points
+
+
 def points_text(points: float | None, signed: bool = False) -> str:
     """'-3.5', '+3.5' for a handicap (`signed`), '220.5' for a total; '' for no line; the placeholder for NaN or inf."""
     if points is None:
@@ -327,7 +346,7 @@ def _apply_fair(rows: list[GridRow], lines: list[list[Quote]], source: str, meth
 # --- building the grid --------------------------------------------------------------------
 
 
-def _main_cells(quotes: list[Quote], is_live: LivePrice) -> dict[str, Quote]:
+def main_cells(quotes: list[Quote], is_live: LivePrice) -> dict[str, Quote]:
     """Each book's main quote for one selection; of several flagged main, a live one nearest even money."""
     cells: dict[str, Quote] = {}
     for quote in quotes:
@@ -375,14 +394,12 @@ def build_section(
     for quote in quotes:
         by_selection.setdefault(base_selection(quote.selection, quote.points), []).append(quote)
     selections = sorted(by_selection, key=lambda s: side_key(s, fixture))
-    sets: dict[str, list[str]] = {}
-    for selection in selections:
-        sets.setdefault(outcome_stem(selection) if over_under(selection) is not None else "", []).append(selection)
+    sets = outcome_sets(selections, fixture)
     books = sorted({q.book for q in quotes})
     main_rows: dict[str, GridRow] = {}
     alternates: list[GridRow] = []
     for selection in selections:
-        cells = _main_cells(by_selection[selection], is_live)
+        cells = main_cells(by_selection[selection], is_live)
         if not cells:
             continue
         line = _row_line(cells, sharp, is_live)
@@ -404,14 +421,14 @@ def build_section(
             short = short_label(label, fixture) if grid_extras else label
             alternates.append(GridRow(market, selection, label, points, False, cells, line_key, short_label=short))
     ladder: dict[int, float] = {}
-    for members in sets.values():
+    for members in sets:
         ou = all(over_under(s) is not None for s in members)
         main_set = [main_rows[s] for s in members if s in main_rows]
         _set_fair_and_hold(main_set, books, sharp, is_live, method, grid_extras)
         by_pair: dict[float | None, list[GridRow]] = {}
         for row in alternates:
             if row.selection in members:
-                value = _ladder_value(row, members.index(row.selection), len(members), ou)
+                value = pair_key(row.points or 0.0, members.index(row.selection), len(members), ou) or 0.0
                 ladder[id(row)] = value
                 by_pair.setdefault(value, []).append(row)
         for pair in by_pair.values():
@@ -425,14 +442,6 @@ def build_section(
     alternates.sort(key=lambda r: (r.points is None, ladder.get(id(r), 0.0), order[r.selection]))
     title = f"{player} · {market}" if player else market
     return Section((market, player), title, rows, alternates)
-
-
-def _ladder_value(row: GridRow, index: int, sides: int, ou: bool) -> float:
-    """The line that pairs a row with its other sides: the over's points, the first side's handicap."""
-    points = row.points or 0.0
-    if ou or sides > 2:
-        return abs(points) if sides > 2 else points
-    return points if index == 0 else -points
 
 
 def build_grid(

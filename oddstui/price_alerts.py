@@ -11,9 +11,10 @@ Each alert fires once per crossing: when its condition becomes true, and again o
 has gone false. A locked, stale, suspended or settled price never makes a condition true, nor false: the
 alert's state is held until the price is live again, so a suspension neither fires an alert nor re-arms it.
 The same holds for every price of a game that is suspended, or over, whether or not its feed locked them.
-A move alert judges from the last live price it saw, and holds that reference through a lock and through a
-suspension alike: a price made while locked or suspended is never judged, and the first live price after is
-judged against the reference (a book re-opening at another line has moved it).
+A move alert judges from where it last fired (at first, the first live price it judged), so small moves add
+up, and holds that reference through a lock and through a suspension alike: a price made while locked or
+suspended is never judged, and the first live price after is judged against the reference (a book re-opening
+at another line has moved it).
 
 EV and arbitrage alerts keep their state per market and are judged market by market (`evaluate_markets`),
 as the markets' quotes change; price and move alerts per fixture (`evaluate`).
@@ -33,13 +34,12 @@ from oddstui.market_view import (
     LivePrice,
     base_selection,
     line_text,
-    outcome_stem,
+    outcome_sets,
     over_under,
-    side_key,
+    pair_key,
 )
 from oddstui.model import Fixture, Quote
 from oddstui.signals import MarketKey, ScanSettings, Signal, SignalKind, market_signals
-from oddstui.signals import _pair_key as pair_key
 from oddstui.store import CLOSED, Store
 
 
@@ -342,7 +342,8 @@ class PriceAlerts:
     def _moves(
         self, rule: AlertRule, fixture: Fixture, quotes: list[Quote], is_live: LivePrice, price: Price
     ) -> list[Firing]:
-        """A book's line changed, or its price moved `threshold` points since last judged: fire, and judge from here."""
+        """A book's line changed, or its price moved `threshold` points since the alert last fired: fire, and judge
+        from here."""
         ref = (fixture.provider, fixture.fixture_id)
         current: dict[_Subject, Quote] = {}
         for quote in quotes:
@@ -389,10 +390,7 @@ def _arbitrage_possible(quotes: list[Quote], fixture: Fixture, is_live: LivePric
         probability = 1.0 / quote.decimal
         if probability < lines.get(quote.points, 2.0):
             lines[quote.points] = probability
-    sets: dict[str, list[str]] = {}
-    for selection in sorted(best, key=lambda s: side_key(s, fixture)):
-        sets.setdefault(outcome_stem(selection) if over_under(selection) is not None else "", []).append(selection)
-    for members in sets.values():
+    for members in outcome_sets(best, fixture):
         if len(members) not in (2, 3):
             continue
         ou = all(over_under(s) is not None for s in members)

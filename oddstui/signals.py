@@ -33,13 +33,13 @@ from oddstui.market_view import (
     LivePrice,
     Section,
     build_section,
-    outcome_stem,
+    outcome_sets,
     over_under,
-    side_key,
+    pair_key,
 )
-from oddstui.model import Fixture, FixtureStatus, Quote
+from oddstui.model import Fixture, Quote
 from oddstui.odds import OddsError, hold
-from oddstui.store import ChangeLog, Store
+from oddstui.store import CLOSED, ChangeLog, Store
 
 
 class SignalKind(StrEnum):
@@ -79,9 +79,9 @@ class Leg(msgspec.Struct, frozen=True, gc=False):
 
 
 class Signal(msgspec.Struct, frozen=True, gc=False):
-    """A signal of one market. Never tracked by the garbage collector: what it holds (legs, stakes, a window)
-    never refers back to a signal, so it cannot be part of a cycle, and the scanner's thousand-odd live
-    signals stay out of every collection's walk."""
+    """A signal of one market. The struct itself (and each Leg) is never tracked by the garbage collector: what
+    it holds never refers back to a signal, so it cannot be part of a cycle. What it holds still is where Python
+    tracks it: the legs' tuple, and an arbitrage's or middle's StakeSplit and Middle with their tuples."""
 
     kind: SignalKind
     provider: str
@@ -117,10 +117,6 @@ class Signal(msgspec.Struct, frozen=True, gc=False):
 
 _Make = Callable[..., "Signal"]
 """Builds a signal of one section from its kind, its quotes (the legs), its edge and its kind's fields."""
-
-_DISABLED = frozenset({FixtureStatus.SUSPENDED}) | {s for s in FixtureStatus if s.is_terminal}
-"""Fixtures whose prices make no signal, even where a feed has not locked them yet."""
-
 
 MarketKey = tuple[str, str, str, str]
 """(provider, fixture_id, market, player): the unit the scanner recomputes (a period is a market of its own)."""
@@ -209,7 +205,7 @@ class Scanner:
         if store is None:
             return False
         fixture = store.fixture(signal.ref)
-        if fixture is None or fixture.status in _DISABLED:
+        if fixture is None or fixture.status in CLOSED:
             return False
         for leg in signal.legs:
             quote = store.quote(signal.provider, leg.quote_key)
@@ -297,7 +293,7 @@ class Scanner:
         provider, fixture_id, market, player = key
         keys = self._members.get(key)
         fixture = store.fixture((provider, fixture_id))
-        if not keys or fixture is None or fixture.status in _DISABLED:
+        if not keys or fixture is None or fixture.status in CLOSED:
             return []
         get = store.provider_quotes(provider).get
         quotes = []
@@ -320,7 +316,7 @@ def fixture_signals(
     settings: ScanSettings = ScanSettings(),
 ) -> list[Signal]:
     """The signals of one fixture from its current quotes; none for a suspended or finished fixture."""
-    if fixture is not None and fixture.status in _DISABLED:
+    if fixture is not None and fixture.status in CLOSED:
         return []
     markets: dict[tuple[str, str], list[Quote]] = {}
     for quote in quotes:
@@ -387,17 +383,14 @@ def _section_signals(
         )
 
     signals = [_ev_signal(signal, row, q, settings) for q, row, probability in priced if probability * q.decimal > 1.0]
-    sets: dict[str, list[str]] = {}
-    for selection in sorted(best, key=lambda s: side_key(s, fixture)):
-        sets.setdefault(outcome_stem(selection) if over_under(selection) is not None else "", []).append(selection)
-    for members in sets.values():
+    for members in outcome_sets(best, fixture):
         if len(members) not in (2, 3):
             continue
         ou = all(over_under(s) is not None for s in members)
         lines: dict[float | None, list[Quote | None]] = {}
         for index, selection in enumerate(members):
             for points, quote in best[selection].items():
-                pair = _pair_key(points, index, len(members), ou)
+                pair = pair_key(points, index, len(members), ou)
                 lines.setdefault(pair, [None] * len(members))[index] = quote
         for line in lines.values():
             if all(q is not None for q in line):
@@ -405,15 +398,6 @@ def _section_signals(
         if len(members) == 2:
             signals.extend(_middles(signal, [best[s] for s in members], ou, settings))
     return [s for s in signals if s is not None]
-
-
-def _pair_key(points: float | None, index: int, sides: int, ou: bool) -> float | None:
-    """What makes quotes one line: equal totals, opposite handicaps of two sides, the size of a 3-way one."""
-    if points is None or ou:
-        return points
-    if sides > 2:
-        return abs(points)
-    return points if index == 0 else -points
 
 
 def _ev_signal(signal: _Make, row: GridRow, quote: Quote, settings: ScanSettings) -> Signal | None:

@@ -15,17 +15,20 @@ side is the other side drifting, so only moves in a selection's favour are steam
 A line move and a price move are measured apart, each against its own threshold, never converted into each
 other: what half a point is worth depends on the sport and the number (3 and 7 in football), so neither adds
 to the other, and a sharp move is one or the other. A book's main line is, of its live prices for the
-selection flagged main, the one nearest even money (as the grid shows it).
+selection flagged main, the one nearest even money, as the grid shows it (`market_view.main_cells`): chosen
+from every main-flagged quote the book has for the selection, not only those that changed.
 
 Only moves from a live price to a live price count: a lock, a settlement, a stale price, a stream going down
 or a game suspended or over (every price of it is stale) never starts or follows steam, and breaks what was
 building: a price, or a main line, that re-opens after one starts afresh, as does every market of a game that
-was suspended (and every market at all when a stream goes down or comes back). An alert is not raised once the
+was suspended, and every market of a provider whose stream goes down or comes back (the main lines it hangs
+after that are where its books start from; other providers go on). An alert is not raised once the
 sharp price is no longer live. A feed without alternate lines moves its main line by locking the old line and
 posting the new one together: a new main line within LINE_SWAP_SECONDS of the old one's lock is a line move,
 a longer gap is a suspension. In-play prices are left out unless `live_games` is set: they move with the game
 itself, every book after a score. Memory stays bounded: each market keeps only the moves of the last `window`
-seconds, and at most MAX_LINES main lines are remembered.
+seconds, at most MAX_LINES main lines are remembered, the index of each book's main-flagged quotes costs about
+40 bytes a price, and all of it goes with a fixture the store evicts.
 """
 
 from __future__ import annotations
@@ -36,8 +39,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from oddstui.alert_rule import DEFAULT_STEAM, SteamSettings
-from oddstui.market_view import NOT_BOOKABLE, SHARP_BOOKS, FixtureRef, base_selection, line_text, over_under
-from oddstui.model import Quote
+from oddstui.market_view import (
+    NOT_BOOKABLE,
+    SHARP_BOOKS,
+    FixtureRef,
+    base_selection,
+    line_text,
+    main_cells,
+    over_under,
+)
+from oddstui.model import Quote, StreamState
 from oddstui.store import Store
 
 FOLLOW_SHARE = 0.5
@@ -55,6 +66,8 @@ LINE_SWAP_SECONDS = 2.0
 
 GroupKey = tuple[str, str, str, str, str]
 """(provider, fixture_id, market, player, selection without its line)."""
+_Keys = str | tuple[str, ...]
+"""One quote key, or several (a book flagging several lines main): a tuple only where needed, to stay small."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +152,8 @@ class _LineMove:
     old_decimal: float
     """The main line and its price before."""
     new: Quote
+    new_points: float
+    """`new.points`: a main line always has one."""
 
 
 class SteamDetector:
@@ -150,6 +165,13 @@ class SteamDetector:
         self._sharp = {name.lower() for name in sharp}
         self._markets: OrderedDict[GroupKey, _Market] = OrderedDict()
         self._lines: OrderedDict[tuple[GroupKey, str], _Line] = OrderedDict()
+        self._mains: dict[FixtureRef, dict[GroupKey, dict[str, _Keys]]] = {}
+        """Fixture -> selection -> book -> the key (or keys) of the book's quotes with a line flagged main for it."""
+        self._lost: dict[str, tuple[int, StreamState]] = {}
+        """Stream -> its `Store.lost_at` and state when last seen: which streams went down or came back since."""
+        self._seen_seq = -1
+        """The store's `seq` at the last refresh: quotes changed since have a higher one."""
+        """Fixture -> (selection, book) -> keys of the book's quotes with a line flagged main for it."""
         self._marked: dict[FixtureRef, float] = {}
 
     def observe(
@@ -159,14 +181,20 @@ class SteamDetector:
         changed: Sequence[Quote],
         now: float,
         everything: bool = False,
+        fixtures: Iterable[FixtureRef] = (),
     ) -> list[Steam]:
-        """The steam that (previous, new) price pairs and the changed quotes make; `everything` (a stream went
-        down or came back) starts every market afresh. The sharp books' moves are taken first."""
+        """The steam that (previous, new) price pairs and the changed quotes make; with `everything` (a stream went
+        down or came back, or the log overflowed: it names no quote) the changed quotes are found in the store and
+        the providers whose stream went down or came back start afresh; of `fixtures` (changed or evicted), those
+        the store no longer has are forgotten. The sharp books' moves are taken first."""
         if not self.settings.enabled:
             return []
         if everything:
-            self._markets.clear()
-            self._lines.clear()
+            changed = self._start_afresh(store)
+        else:
+            self._drop_gone(store, fixtures)
+        self._seen_seq = store.seq
+        self._index_mains(changed)
         self._restart(store, changed)
         found: list[Steam] = []
         sharp_moves: list[tuple[Quote, Quote]] = []
@@ -274,12 +302,12 @@ class SteamDetector:
             moves = market.lines[move.book] = deque(maxlen=MAX_MOVES_PER_PRICE)
         selection = move.new.selection
         moves.append((now, _strength(selection, move.old_points), move.old_points, move.old_decimal))
-        if market.pending or move.new.points is None:
+        if market.pending:
             return
         _, weakest, line_from, price_from = min(moves, key=lambda m: m[1])  # where it stood weakest in the window
-        if _strength(selection, move.new.points) - weakest >= self.settings.min_line_move:
+        if _strength(selection, move.new_points) - weakest >= self.settings.min_line_move:
             pending = _Pending(now, move.book, move.new.key, price_from, move.new.decimal)
-            pending.line_from, pending.line_to = line_from, move.new.points
+            pending.line_from, pending.line_to = line_from, move.new_points
             market.pending.append(pending)
             del market.lines[move.book]
 
@@ -308,9 +336,7 @@ class SteamDetector:
             return []
         self._trim(market, now)
         selection = move.new.selection
-        if move.new.points is None:
-            return []
-        gained = _strength(selection, move.new.points) - _strength(selection, move.old_points)
+        gained = _strength(selection, move.new_points) - _strength(selection, move.old_points)
         needed = self.settings.min_line_move * FOLLOW_SHARE
         for pending in market.pending:
             if pending.fired or move.book == pending.book:
@@ -349,7 +375,7 @@ class SteamDetector:
     def _line_moves(self, store: Store, changed: Sequence[Quote], now: float) -> list[_LineMove]:
         """Each book's main line for the selections whose quotes changed; where it moved from one live main line
         to another (no lock, staleness or suspension between), the move."""
-        touched: dict[tuple[GroupKey, str], dict[str, None]] = {}
+        touched: dict[tuple[GroupKey, str], None] = {}
         lapsed: set[tuple[str, str]] = set()
         """(provider, quote key) locked, settled or gone stale since the last refresh."""
         for quote in changed:
@@ -357,57 +383,118 @@ class SteamDetector:
                 continue
             if quote.locked or quote.stale:
                 lapsed.add((quote.provider, quote.key))
-            touched.setdefault((_group(quote), quote.book), {})[quote.key] = None
+            touched[(_group(quote), quote.book)] = None
         found: list[_LineMove] = []
         lines = self._lines
-        for place, keys in touched.items():
+        for place in touched:
             group, book = place
             line = lines.get(place)
-            if line is not None:
-                keys[line.key] = None
-            main = self._main(store, group, keys)
+            main = self._main(store, group, book)
             if main is None:
                 if line is not None and line.lost_at is None:
                     line.lost_at = now
                 elif line is not None and line.lost_at is not None and now - line.lost_at > LINE_SWAP_SECONDS:
                     del lines[place]
+                    self._line_afresh(group, book)
                 continue
-            assert main.points is not None
+            points = main.points
+            assert points is not None  # only quotes with a line are indexed
             if line is not None and self._continues(store, group, line, main, lapsed, now):
-                if main.points != line.points:
-                    found.append(_LineMove(group, book, line.points, line.decimal, main))
+                if points != line.points:
+                    found.append(_LineMove(group, book, line.points, line.decimal, main, points))
                 line.key, line.points, line.decimal, line.seq, line.lost_at = (
                     main.key,
-                    main.points,
+                    points,
                     main.decimal,
                     main.seq,
                     None,
                 )
                 lines.move_to_end(place)
                 continue
-            lines[place] = _Line(main.key, main.points, main.decimal, main.seq)
+            lines[place] = _Line(main.key, points, main.decimal, main.seq)
             lines.move_to_end(place)
+            self._line_afresh(group, book)
             if len(lines) > MAX_LINES:
                 lines.popitem(last=False)
         return found
 
-    def _main(self, store: Store, group: GroupKey, keys: Iterable[str]) -> Quote | None:
-        """Of these quotes, the live one flagged main nearest even money."""
-        best: Quote | None = None
-        for key in keys:
-            quote = store.quote(group[0], key)
-            if (
-                quote is None
-                or not quote.is_main
-                or quote.points is None
-                or not self._wanted(quote)
-                or not store.is_live_price(quote)
-                or _group(quote) != group
-            ):
+    def _start_afresh(self, store: Store) -> list[Quote]:
+        """After the change log said everything (a stream went down or came back, or the log overflowed): the
+        providers whose stream did start afresh; the quotes changed since the last refresh, which the log does not
+        name, are found by their `seq` (of a stream that went down or came back, only those since)."""
+        seen = {h.stream: (h.provider, (store.lost_at(h.stream), h.state)) for h in store.health()}
+        flapped = {provider for stream, (provider, state) in seen.items() if self._lost.get(stream) != state}
+        self._lost = {stream: state for stream, (_, state) in seen.items()}
+        for key in [key for key in self._markets if key[0] in flapped]:
+            del self._markets[key]
+        for place in [place for place in self._lines if place[0][0] in flapped]:
+            del self._lines[place]
+        self._drop_gone(store, list(self._mains))  # the log names no fixture evicted meanwhile either
+        since, lost_at = self._seen_seq, store.lost_at
+        return [q for q in store.quotes() if q.seq > since and q.seq > lost_at(q.stream)]
+
+    def _drop_gone(self, store: Store, fixtures: Iterable[FixtureRef]) -> None:
+        """Forget every market, main line and mark of the fixtures the store no longer has (evicted)."""
+        gone = {ref for ref in fixtures if store.fixture(ref) is None and not store.fixture_quotes(ref)}
+        if not gone:
+            return
+        for ref in gone:
+            self._mains.pop(ref, None)
+            self._marked.pop(ref, None)
+        for key in [key for key in self._markets if (key[0], key[1]) in gone]:
+            del self._markets[key]
+        for place in [place for place in self._lines if (place[0][0], place[0][1]) in gone]:
+            del self._lines[place]
+
+    def _index_mains(self, quotes: Iterable[Quote]) -> None:
+        """Note the quotes with a line flagged main (and forget those no longer flagged)."""
+        mains = self._mains
+        for quote in quotes:
+            if quote.points is None or quote.book in NOT_BOOKABLE:
                 continue
-            if best is None or (abs(quote.decimal - 2.0), quote.key) < (abs(best.decimal - 2.0), best.key):
-                best = quote
-        return best
+            ref = (quote.provider, quote.fixture_id)
+            groups = mains.get(ref)
+            if groups is None:
+                if not quote.is_main:
+                    continue
+                groups = mains[ref] = {}
+            group = _group(quote)
+            books = groups.get(group)
+            if books is None:
+                if not quote.is_main:
+                    continue
+                books = groups[group] = {}
+            held, key, book = books.get(quote.book), quote.key, quote.book
+            if quote.is_main:
+                if held is None:
+                    books[book] = key
+                elif isinstance(held, str):
+                    if held != key:
+                        books[book] = (held, key)
+                elif key not in held:
+                    books[book] = (*held, key)
+            elif held == key:
+                del books[book]
+            elif isinstance(held, tuple) and key in held:
+                rest = tuple(k for k in held if k != key)
+                books[book] = rest[0] if len(rest) == 1 else rest
+
+    def _main(self, store: Store, group: GroupKey, book: str) -> Quote | None:
+        """The book's live main line for the selection: of its quotes flagged main, the one the grid shows."""
+        held = self._mains.get((group[0], group[1]), {}).get(group, {}).get(book)
+        get = store.provider_quotes(group[0]).get
+        keys = () if held is None else (held,) if isinstance(held, str) else held
+        quotes = [q for key in keys if (q := get(key)) is not None and q.is_main and self._wanted(q)]
+        main = main_cells(quotes, store.is_live_price).get(book)
+        return main if main is not None and store.is_live_price(main) else None
+
+    def _line_afresh(self, group: GroupKey, book: str) -> None:
+        """The book's main line starts afresh: its moves before, sharp or following, no longer add up."""
+        market = self._markets.get(group)
+        if market is not None:
+            market.lines.pop(book, None)
+            for pending in market.pending:
+                pending.lines.pop(book, None)
 
     @staticmethod
     def _continues(

@@ -437,6 +437,11 @@ class Store:
         a price applied by then never pairs with one after it as a move."""
         return self._closed_at.get(ref, -1)
 
+    def lost_at(self, stream: str) -> int:
+        """The batch (`seq`) at which the stream last went down; -1 if never: a price applied by then never pairs
+        with one after it as a move."""
+        return self._lost_at.get(stream, -1)
+
     def update_score(
         self,
         stream: str,
@@ -759,7 +764,7 @@ class Store:
 
     def is_live_price(self, quote: Quote) -> bool:
         """True only for a price one could bet now: not locked, settled or stale."""
-        return not quote.locked and not quote.stale and quote.stream not in self._unhealthy and not self._closed(quote)
+        return self.is_live_in_open_game(quote) and not self._closed(quote)
 
     def _closed(self, quote: Quote) -> bool:
         fixture = self._fixtures.get((quote.provider, quote.fixture_id))

@@ -1,5 +1,9 @@
 # Imported up front: otherwise the hypothesis pytest plugin imports it at session end, from deep in the
 # stack, where CPython 3.11.7's ast.parse fails with "AST constructor recursion depth mismatch".
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
 import hypothesis  # noqa: F401
 import pytest
 
@@ -32,3 +36,18 @@ def pytest_terminal_summary(terminalreporter) -> None:
     for decoder, crashes in sorted(CRASHES.items()):
         for crash, n in crashes.most_common():
             terminalreporter.write_line(f"fuzz: {decoder}: {crash} ({n} cases)")
+
+
+async def eventually(
+    condition: Callable[[], object],
+    timeout: float = 5.0,
+    step: float = 0.05,
+    pause: Callable[[float], Awaitable[object]] = asyncio.sleep,
+) -> bool:
+    """Pause (`pause(step)`) until `condition` holds, at most `timeout` seconds; whether it held (assert it)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() >= deadline:
+            return False
+        await pause(step)
+    return True

@@ -60,8 +60,9 @@ class Market:
 
     def refresh(self) -> list:
         """What PriceWatch does at each refresh: the store's moves and change log, to the detector."""
-        changed, _, everything = self.log.drain()
-        found = self.detector.observe(self.store, self.store.drain_moves(), changed, self.clock.now, everything)
+        changed, fixtures, everything = self.log.drain()
+        moves = self.store.drain_moves()
+        found = self.detector.observe(self.store, moves, changed, self.clock.now, everything, fixtures)
         self.found += found
         return found
 

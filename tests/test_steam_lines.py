@@ -154,7 +154,7 @@ def test_a_stream_going_down_forgets_the_lines():
     market.store.apply(StreamHealthChanged(StreamHealth(S, "p", StreamState.LIVE)))
     market.post(0, *moved("Pinnacle", -3.5, -4.5))
     market.post(5, *moved("DraftKings", -3.5, -4.5), *moved("FanDuel", -3.5, -4.5))
-    assert market.found == [] and market.detector.lines == 2, "the lines after the outage are the new baseline"
+    assert market.found == [] and market.detector.lines == 3, "the lines after the outage are the new baseline"
 
 
 def suspend(market: Market, old: FixtureStatus, new: FixtureStatus) -> None:
@@ -255,3 +255,110 @@ def test_the_first_move_after_a_reconnect_counts_from_the_snapshot_taken_while_c
     market.post(1, ml_quote("Pinnacle", -130))
     market.post(5, ml_quote("DraftKings", -125), ml_quote("FanDuel", -125))
     assert len(market.found) == 1 and market.found[0].sharp_book == "Pinnacle"
+
+
+def test_a_book_with_several_lines_flagged_main_moves_only_when_its_nearest_even_line_does():
+    # OddsPapi flags main any line first seen with mainLine null: each book has -5.5 and -3.5 flagged main.
+    # After start-up (or a stream coming back) the log names no quote; re-pricing lines moves no line.
+    market = Market(books=())
+    lines = [spread(b, p, a) for b in BOOKS[:3] for p, a in ((-5.5, -110), (-3.5, -200))]
+    market.store.apply(QuotesPosted(S, None, lines))
+    market.log.mark_everything()
+    market.refresh()
+    for book in BOOKS[:3]:
+        market.post(1, spread(book, -3.5, -205))
+    for book in BOOKS[:3]:
+        market.post(1, spread(book, -5.5, -111))
+    assert market.found == [], "nobody moved a line: the main line is the one nearest even money, -5.5, throughout"
+
+
+def test_a_sharp_line_move_never_spans_a_lock_of_its_main_line():
+    market = Market(SteamSettings(min_line_move=1.0), books=())
+    alternates = [spread(b, p, main=False) for b in BOOKS[:3] for p in (-3.0, -3.5)]
+    market.store.apply(QuotesPosted(S, None, [spread(b, -2.5) for b in BOOKS[:3]] + alternates))
+    market.refresh()
+    market.post(1, *moved("Pinnacle", -2.5, -3.0))  # +0.5: under 1.0
+    market.clock.now += 1
+    market.store.apply(QuotesLocked(S, None, [spread("Pinnacle", -3.0)]))
+    market.refresh()
+    market.clock.now += 10  # a 10 s lock: the line starts afresh when it re-opens
+    market.post(0, spread("Pinnacle", -3.0))
+    market.post(1, *moved("Pinnacle", -3.0, -3.5))  # +0.5 since the re-open
+    market.post(1, *moved("DraftKings", -2.5, -3.5), *moved("FanDuel", -2.5, -3.5))
+    assert market.found == []
+
+
+def test_a_follower_line_move_never_spans_a_lock_of_its_main_line():
+    market = spread_market(SteamSettings(min_line_move=1.0))  # a follower moves 0.5
+    market.post(0, *moved("Pinnacle", -3.5, -4.5))
+    market.post(1, *moved("DraftKings", -3.5, -4.5))
+    market.post(1, *moved("FanDuel", -3.5, -3.75))  # +0.25: not yet following
+    market.clock.now += 1
+    market.store.apply(QuotesLocked(S, None, [spread("FanDuel", -3.75)]))
+    market.refresh()
+    market.clock.now += 10
+    market.post(0, spread("FanDuel", -3.75))
+    market.post(1, *moved("FanDuel", -3.75, -4.0))  # +0.25 since the re-open
+    assert market.found == []
+    market.post(1, *moved("FanDuel", -4.0, -4.25))  # +0.5 since the re-open: it follows
+    assert len(market.found) == 1
+
+
+def test_an_evicted_fixture_leaves_no_steam_state_behind():
+    market = spread_market()
+    market.post(0, *moved("Pinnacle", -3.5, -4.5))  # a sharp line move waiting for followers
+    assert market.detector.lines == len(BOOKS) and market.detector.markets == 1
+    suspend(market, FixtureStatus.UNPLAYED, FixtureStatus.COMPLETED)
+    market.clock.now += market.store.eviction_grace
+    assert market.store.evict() == 1
+    market.refresh()
+    assert (market.detector.lines, market.detector.markets) == (0, 0)
+
+
+def test_a_fixture_evicted_while_the_log_names_nothing_leaves_no_main_line_behind():
+    market = spread_market()
+    market.post(0, *moved("Pinnacle", -3.5, -4.5))
+    suspend(market, FixtureStatus.UNPLAYED, FixtureStatus.COMPLETED)
+    market.clock.now += market.store.eviction_grace
+    market.log.mark_everything()  # the log overflowed: it will name no evicted fixture
+    assert market.store.evict() == 1
+    market.refresh()
+    assert market.detector.lines == 0 and market.detector._mains == {}
+
+
+def flap(market: Market, stream: str, provider: str, *after_it: Quote) -> None:
+    """The stream goes down, is seen down by a refresh, and comes back; `after_it` are posted right after."""
+    market.store.apply(StreamHealthChanged(StreamHealth(stream, provider, StreamState.RECONNECTING)))
+    market.refresh()
+    market.store.apply(StreamHealthChanged(StreamHealth(stream, provider, StreamState.LIVE)))
+    market.store.apply(QuotesPosted(stream, None, list(after_it)))
+
+
+def test_another_providers_stream_flapping_leaves_steam_building():
+    market = Market()
+    market.store.apply(StreamHealthChanged(StreamHealth("q:odds", "q", StreamState.LIVE)))
+    market.refresh()
+    market.post(0, ml_quote("Pinnacle", -125))
+    flap(market, "q:odds", "q")
+    market.post(5, ml_quote("DraftKings", -120), ml_quote("FanDuel", -120))
+    assert len(market.found) == 1
+
+
+def test_the_first_line_move_after_a_reconnect_counts_from_the_snapshot():
+    market = spread_market()
+    # the snapshot after the reconnect lands in the refresh that sees the stream back: the log names none of it
+    flap(market, S, "p", *[spread(b, -3.5) for b in BOOKS])
+    market.refresh()
+    market.post(1, *moved("Pinnacle", -3.5, -4.5))
+    market.post(5, *moved("DraftKings", -3.5, -4.5), *moved("FanDuel", -3.5, -4.5))
+    assert [(s.line_from, s.line_to) for s in market.found] == [(-3.5, -4.5)]
+
+
+def test_a_book_unflagging_its_main_line_moves_to_the_other_line_it_flags_main():
+    market = Market(books=())
+    books = BOOKS[:3]
+    market.store.apply(QuotesPosted(S, None, [spread(b, p, a) for b in books for p, a in ((-3.5, -110), (-5.5, 150))]))
+    market.refresh()
+    for book in books:
+        market.post(1, spread(book, -3.5, main=False))  # -5.5 is now its only main line
+    assert [(s.sharp_book, s.line_from, s.line_to) for s in market.found] == [("Pinnacle", -3.5, -5.5)]

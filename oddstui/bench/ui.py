@@ -266,11 +266,11 @@ def instrument_scanner(
         scanner = screen.scanner
         compute = scanner._compute
 
-        def noted_compute(store, key, *rest):
+        def noted_compute(store, key):
             arrived = in_store.pop(key, None)
             if arrived is not None:
                 computed.setdefault(key, arrived)
-            return compute(store, key, *rest)
+            return compute(store, key)
 
         scanners.append(scanner)
         swap_method(scanner, "_compute", noted_compute)

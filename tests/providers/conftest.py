@@ -52,6 +52,10 @@ def all_streams_live(err: str) -> bool:
     return bool(last) and all(state == "live" for state in last.values())
 
 
+CONVERGED_EVERY = 0.5
+"""Seconds between `converged` checks of a settled run."""
+
+
 async def run_until_settled(
     server: SimServer,
     settings: Settings,
@@ -82,6 +86,7 @@ async def run_until_settled(
     async def stop_when_settled() -> None:
         started = time.monotonic()
         last_size, last_change, market_done = -1, time.monotonic(), None
+        checked_at = -CONVERGED_EVERY
         while time.monotonic() - started < limit:
             await asyncio.sleep(0.25)
             now = time.monotonic()
@@ -94,9 +99,13 @@ async def run_until_settled(
                 market_done is not None
                 and now - max(last_change, market_done) > quiet_for
                 and all_streams_live(err.getvalue())
-                and (converged is None or converged(live_state()))
             ):
-                break
+                if converged is None:
+                    break
+                if now - checked_at >= CONVERGED_EVERY:  # encoding the state and the truth is not free
+                    checked_at = now
+                    if converged(live_state()):
+                        break
         stop.set()
 
     options = TailOptions(seconds=limit + 5, state_file=state_file)

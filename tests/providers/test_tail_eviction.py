@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import time
 
 import msgspec
 
@@ -13,6 +12,7 @@ from oddstui.history import NoHistory
 from oddstui.model import FixtureStatus
 from oddstui.store import Store
 from oddstui.tail import TailOptions, tail
+from tests.conftest import eventually
 from tests.providers.conftest import settings_for, start_sim
 
 
@@ -39,14 +39,18 @@ async def test_tail_evicts_finished_games_on_a_timer(tmp_path, monkeypatch):
                 backoff_base=0.05,
             )
         )
-        await until(lambda: store.fixtures() and all(h.state.value == "live" for h in store.health()))  # snapshot in
+        assert await eventually(
+            lambda: store.fixtures() and all(h.state.value == "live" for h in store.health()), 10.0
+        )  # snapshot in
         finished: set[str] = set()
         for _ in range(60):
             server.call(server.simulator.hub.step)
             finished |= {fx.fixture_id for fx in market.fixtures.values() if fx.status is FixtureStatus.COMPLETED}
             await asyncio.sleep(0.02)
         assert finished, "no game finished while tail ran"
-        await until(lambda: not finished & {f.fixture_id for f in store.all_fixtures()})  # grace over, evicted
+        assert await eventually(
+            lambda: not finished & {f.fixture_id for f in store.all_fixtures()}, 10.0
+        )  # grace over, evicted
         stop.set()
         await running
     finally:
@@ -56,10 +60,3 @@ async def test_tail_evicts_finished_games_on_a_timer(tmp_path, monkeypatch):
     assert held, err.getvalue()
     assert not finished & held
     assert not finished & {q["fixture_id"] for q in state["quotes"]}
-
-
-async def until(condition, timeout: float = 10.0) -> None:
-    """Wait until `condition()` holds, at most `timeout` seconds (the assertions that follow say what failed)."""
-    deadline = time.monotonic() + timeout
-    while not condition() and time.monotonic() < deadline:
-        await asyncio.sleep(0.02)

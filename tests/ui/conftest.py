@@ -15,6 +15,7 @@ from oddstui.secret import Secret
 from oddstui.sim.app import SimOptions, SimServer, Simulator
 from oddstui.ui.app import REFRESH_SECONDS, OddsApp
 from oddstui.ui.themes import load_themes, theme_dirs
+from tests.conftest import eventually
 
 START = 1_790_000_000.0
 FROZEN = START + 900.0
@@ -118,12 +119,7 @@ async def settle(pilot, app: OddsApp, condition: Callable[[], bool] | None = Non
 
 async def wait_until(pilot, condition: Callable[[], object], timeout: float = 5.0, step: float = 0.05) -> bool:
     """Pause until `condition` holds, at most `timeout` seconds; whether it held (the caller asserts what it needs)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() >= deadline:
-            return False
-        await pilot.pause(step)
-    return True
+    return await eventually(condition, timeout, step, pilot.pause)
 
 
 async def screen_ready(pilot, app: OddsApp, kind: type) -> bool:

@@ -6,7 +6,8 @@ import pytest
 
 from oddstui.store import Alert
 from oddstui.ui.app import STEAM_TOAST_EVERY
-from tests.ui.test_alerts_ui import make_app, until
+from tests.ui.conftest import wait_until
+from tests.ui.test_alerts_ui import make_app
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -19,7 +20,7 @@ async def test_alerts_are_toasted_after_the_log_is_full(tmp_path):
             app.store.add_alert(Alert(float(i), "info", f"filler {i}"))
         await pilot.pause(0.3)
         app.store.add_alert(Alert(1.0, "connection", "odds stream lost", important=True))
-        await until(pilot, lambda: ("connection", "odds stream lost") in toasts)
+        assert await wait_until(pilot, lambda: ("connection", "odds stream lost") in toasts)
 
 
 async def test_steam_toasts_once_per_quiet_period_and_counts_the_rest(tmp_path):
@@ -34,4 +35,4 @@ async def test_steam_toasts_once_per_quiet_period_and_counts_the_rest(tmp_path):
         assert len([a for a in app.store.alerts() if a.kind == "steam"]) == 4, "every steam is still logged"
         now[0] += STEAM_TOAST_EVERY
         app.store.add_alert(Alert(now[0], "steam", "steam 4", important=True))
-        await until(pilot, lambda: ("steam (+3 more in Alerts)", "steam 4") in toasts)
+        assert await wait_until(pilot, lambda: ("steam (+3 more in Alerts)", "steam 4") in toasts)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 
 import pytest
 
@@ -18,6 +17,7 @@ from oddstui.ui.screens.alert_rules import AlertRulesScreen
 from oddstui.ui.themes import load_themes, theme_dirs
 from oddstui.ui.widgets.fixture_list import STEAM_MARK
 from tests.factories import american_quote
+from tests.ui.conftest import screen_ready, wait_until
 
 pytestmark = pytest.mark.timeout(60)
 STREAM = "opticodds:odds:basketball"
@@ -61,21 +61,13 @@ async def open_game(pilot, app: OddsApp) -> None:
     app.feed.put(
         QuotesPosted(STREAM, None, [quote(b, -110) for b in BOOKS] + [quote(b, -110, "Miami Heat") for b in BOOKS])
     )
-    await until(pilot, lambda: REF in app.fixture_list.lines.refs)
+    assert await wait_until(pilot, lambda: REF in app.fixture_list.lines.refs)
     app.fixture_list.lines.highlight(REF)
-    await until(pilot, lambda: app.selected_ref == REF and bool(app.price_grid.rows))
+    assert await wait_until(pilot, lambda: app.selected_ref == REF and bool(app.price_grid.rows))
 
 
 def alert_texts(app: OddsApp, kind: str) -> list[str]:
     return [a.text for a in app.store.alerts() if a.kind == kind]
-
-
-async def until(pilot, condition, timeout: float = 5.0) -> None:
-    """Wait for `condition`, a few refreshes usually; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        await pilot.pause(0.05)
 
 
 async def test_a_on_a_price_sets_an_alert_that_fires_once_then_A_lists_and_deletes_it(tmp_path):
@@ -87,12 +79,12 @@ async def test_a_on_a_price_sets_an_alert_that_fires_once_then_A_lists_and_delet
         while grid.selected[1] != "FanDuel" or grid.selected[0].selection != "Denver Nuggets":
             await pilot.press("right" if grid.selected[0].selection == "Denver Nuggets" else "j")
         await pilot.press("a")
-        await until(pilot, lambda: isinstance(app.screen, AlertDialog) and app.screen.focused is not None)
+        assert await screen_ready(pilot, app, AlertDialog)
         dialog = app.screen
         assert isinstance(dialog, AlertDialog)
         assert dialog.query_one("#threshold").value == "-110", "prefilled with the price under the cursor"
         await pilot.press(*["backspace"] * 4, *"+120", "enter")
-        await until(pilot, lambda: not isinstance(app.screen, AlertDialog))
+        assert await wait_until(pilot, lambda: not isinstance(app.screen, AlertDialog))
         [rule] = app.price_watch.rules
         assert (rule.kind.value, rule.book, rule.selection, rule.threshold) == (
             "price",
@@ -108,25 +100,27 @@ async def test_a_on_a_price_sets_an_alert_that_fires_once_then_A_lists_and_delet
         await pilot.pause(0.3)
         assert alert_texts(app, "price alert") == [] and bells == []
         app.feed.put(QuotesPosted(STREAM, None, [quote("FanDuel", 125)]))
-        await until(pilot, lambda: bool(alert_texts(app, "price alert")))
+        assert await wait_until(pilot, lambda: bool(alert_texts(app, "price alert")))
         [fired] = alert_texts(app, "price alert")
         assert fired == "Miami Heat @ Denver Nuggets: Denver Nuggets at FanDuel +125, at or better than +120"
         assert ("price alert", fired) in toasts and bells == [1]
-        await until(pilot, lambda: "at FanDuel +125" in app.alerts_panel.render().plain)
+        assert await wait_until(pilot, lambda: "at FanDuel +125" in app.alerts_panel.render().plain)
         app.feed.put(QuotesPosted(STREAM, None, [quote("FanDuel", 130)]))
         await pilot.pause(0.3)
         assert len(alert_texts(app, "price alert")) == 1 and bells == [1], "once per crossing"
 
         await pilot.press("A")
-        await until(pilot, lambda: isinstance(app.screen, AlertRulesScreen) and app.screen.focused is not None)
+        assert await wait_until(
+            pilot, lambda: isinstance(app.screen, AlertRulesScreen) and app.screen.focused is not None
+        )
         listing = app.screen.query_one("#rules")
         assert "price ≥ +120 · Denver Nuggets · Moneyline · FanDuel" in str(listing.get_option_at_index(0).prompt)
         await pilot.press("d")
-        await until(pilot, lambda: "d again deletes it" in str(app.screen.query_one("#message").render()))
+        assert await wait_until(pilot, lambda: "d again deletes it" in str(app.screen.query_one("#message").render()))
         assert app.price_watch.rules == [rule], "the first press only asks"
         assert "d again deletes it" in str(app.screen.query_one("#message").render())
         await pilot.press("d")
-        await until(pilot, lambda: app.price_watch.rules == [])
+        assert await wait_until(pilot, lambda: app.price_watch.rules == [])
         assert app.price_watch.rules == [] and json.loads((tmp_path / "data" / "alerts.json").read_text()) == {
             "alerts": []
         }
@@ -144,14 +138,14 @@ async def test_steam_shows_in_the_alerts_with_a_toast_and_marks_the_fixture(tmp_
         await pilot.pause(0.3)
         assert alert_texts(app, "steam") == [], "one follower of two"
         app.feed.put(QuotesPosted(STREAM, None, [quote("FanDuel", -118)]))
-        await until(pilot, lambda: bool(alert_texts(app, "steam")))
+        assert await wait_until(pilot, lambda: bool(alert_texts(app, "steam")))
         [steam] = alert_texts(app, "steam")
         assert steam.startswith(
             "Miami Heat @ Denver Nuggets: steam on Denver Nuggets (Moneyline): Pinnacle -110 → -125"
         )
         assert steam.endswith("followed by DraftKings, FanDuel")
         assert ("steam", steam) in toasts
-        await until(pilot, lambda: app.fixture_list.lines.text_of(REF).startswith(f"●{STEAM_MARK}"))
+        assert await wait_until(pilot, lambda: app.fixture_list.lines.text_of(REF).startswith(f"●{STEAM_MARK}"))
 
 
 @pytest.mark.parametrize(
@@ -225,23 +219,23 @@ async def test_the_dialog_switches_kind_refuses_a_bad_threshold_and_cancels(tmp_
         await open_game(pilot, app)
         app.price_grid.focus()
         await pilot.press("a")
-        await until(pilot, lambda: isinstance(app.screen, AlertDialog) and app.screen.focused is not None)
+        assert await screen_ready(pilot, app, AlertDialog)
         dialog = app.screen
         assert isinstance(dialog, AlertDialog)
         threshold, only_book = dialog.query_one("#threshold"), dialog.query_one("#only-book")
         await pilot.press("shift+tab", "down", "enter")  # the kinds: EV
-        await until(pilot, lambda: dialog.kind is AlertKind.EV)
+        assert await wait_until(pilot, lambda: dialog.kind is AlertKind.EV)
         assert (dialog.kind, threshold.value, only_book.disabled) == (AlertKind.EV, "3", False)
         await pilot.press("down", "down", "enter")  # arbitrage: the whole game, whatever the book
-        await until(pilot, lambda: dialog.kind is AlertKind.ARB)
+        assert await wait_until(pilot, lambda: dialog.kind is AlertKind.ARB)
         assert (dialog.kind, threshold.value, only_book.disabled) == (AlertKind.ARB, "1", True)
         threshold.focus()
         threshold.value = "lots"
         await pilot.press("enter")
-        await until(pilot, lambda: "above 0" in str(dialog.query_one("#message").render()))
+        assert await wait_until(pilot, lambda: "above 0" in str(dialog.query_one("#message").render()))
         assert app.screen is dialog and "above 0" in str(dialog.query_one("#message").render())
         await pilot.press("escape")
-        await until(pilot, lambda: app.screen is not dialog)
+        assert await wait_until(pilot, lambda: app.screen is not dialog)
         assert app.screen is not dialog and app.price_watch.rules == []
         assert not (tmp_path / "data" / "alerts.json").exists()
 
@@ -252,7 +246,7 @@ async def test_a_on_the_copilot_column_sets_an_alert_on_the_best_of_any_book(tmp
         await open_game(pilot, app)
         app.feed.put(QuotesPosted(STREAM, None, [quote("Copilot", -105)]))
         grid = app.price_grid
-        await until(pilot, lambda: "Copilot" in grid.columns)
+        assert await wait_until(pilot, lambda: "Copilot" in grid.columns)
         grid.focus()
         while grid.selected[1] != "Copilot":
             await pilot.press("right")
@@ -271,5 +265,5 @@ async def test_a_on_the_copilot_column_sets_an_alert_on_the_best_of_any_book(tmp
         [rule] = app.price_watch.rules
         assert (rule.kind, rule.book, rule.threshold) == (AlertKind.PRICE, "", 2.2), rule
         app.feed.put(QuotesPosted(STREAM, None, [quote("BetMGM", 125, rule.selection)]))
-        await until(pilot, lambda: bool(alert_texts(app, "price alert")))
+        assert await wait_until(pilot, lambda: bool(alert_texts(app, "price alert")))
         assert f"{rule.selection} at BetMGM +125" in alert_texts(app, "price alert")[0]
