@@ -175,7 +175,8 @@ class ScannerScreen(Screen[Signal | None]):
 
     def _catch_up(self) -> None:
         self._catching_up = False
-        self.tick()
+        if self.scanner.attached:  # the screen may have closed since the catch-up was set
+            self.tick()
 
     def show(self) -> None:
         """List the signals passing the filters, and say what is listed."""
