@@ -53,6 +53,8 @@ from oddstui.ui.widgets.signal_table import SignalTable
 from oddstui.ui.widgets.status_line import StatusLine, blocked_reason
 
 REFRESH_SECONDS = 0.1
+USER_INPUT = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
+"""The events that make the periodic work wait (`InputPriority`)."""
 START_UP_SECONDS = 2.0
 """After this, what start-up made is frozen out of the garbage collector's full passes (once)."""
 DEFAULT_THEME = "oddstui-dark"
@@ -219,13 +221,13 @@ class OddsApp(App[None]):
         for client in build_clients(self.settings, self.feed, cache_dir=self.cache_dir, **self.tuning):
             self.run_worker(client.run(), group="providers", name=type(client).__name__, exit_on_error=False)
             self.store.on_evict(client.forget)
-        first = self.input_priority
+        priority, later = self.input_priority, self.set_timer
         # looked up at each call, so that a bench's timed stand-in is the one run
-        refresh = Deferrable(first, lambda: self.refresh_from_store(), self.set_timer)
+        refresh = Deferrable(priority, lambda: self.refresh_from_store(), later)
         self.set_interval(REFRESH_SECONDS, refresh)
         self.set_interval(EVICT_EVERY, self.store.evict)
-        self.set_interval(RELEASE_EVERY, Deferrable(first, release_free_memory))
-        self.set_interval(COLLECT_EVERY, Deferrable(first, collect_cycles))
+        self.set_interval(RELEASE_EVERY, Deferrable(priority, release_free_memory, later))
+        self.set_interval(COLLECT_EVERY, Deferrable(priority, collect_cycles, later))
         self.refresh_from_store(Changes(everything=True, fixture_list=True, alerts=True, streams=True))
         grid.focus()
         self.set_timer(START_UP_SECONDS, freeze_start_up)
@@ -251,8 +253,8 @@ class OddsApp(App[None]):
             self.ui_settings.save()
 
     async def on_event(self, event: events.Event) -> None:
-        user_input = events.Key | events.MouseDown | events.MouseScrollDown | events.MouseScrollUp
-        if isinstance(event, user_input) and not event.is_forwarded:
+        """Note each key, click and wheel turn as it comes in, so the periodic work lets it go first."""
+        if isinstance(event, USER_INPUT) and not event.is_forwarded:
             self.input_priority.input_arrived()
         await super().on_event(event)
 

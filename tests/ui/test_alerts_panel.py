@@ -30,8 +30,8 @@ async def test_alerts_are_listed_newest_first_and_wrapped_to_the_panel():
         lines = panel.text.splitlines()
         assert len(lines) >= 4 and all(len(line) <= panel.scrollable_content_region.width for line in lines)
         assert "Phoenix Suns" in lines[0] and "game 2: live" in lines[-2] and "game 1: live" in lines[-1]
-        drawn = [panel.render_line(y).text for y in range(panel.size.height)]
-        assert drawn[: len(lines)] == [panel._lines[i].text for i in range(len(lines))]
+        drawn = [panel.render_line(y).text.rstrip() for y in range(panel.size.height)]
+        assert drawn[: len(lines)] == lines and not "".join(drawn[len(lines) :]).strip()
 
 
 async def test_a_new_alert_draws_that_alert_alone_and_a_resize_draws_them_again(monkeypatch):

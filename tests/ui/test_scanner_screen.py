@@ -279,6 +279,21 @@ async def test_a_catch_up_due_after_the_scanner_closed_does_nothing(tmp_path):
         await pilot.press("escape")
         assert await wait_until(pilot, lambda: not isinstance(app.screen, ScannerScreen))
         assert not scanner_screen.scanner.attached
-        scanner_screen._catch_up()  # the timer a busy tick set, firing after the screen closed
+        scanner_screen.tick()  # a timer due after the screen closed (Textual still calls it)
+        scanner_screen._catch_up()
         await pilot.pause(0.1)
     assert app.return_code in (None, 0)
+
+
+async def test_a_key_makes_the_periodic_work_wait_its_grace(tmp_path):
+    app = quiet_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: ("t", "F1") in app.fixture_list.lines.refs)
+        priority = app.input_priority
+        before = priority.input_at
+        await pilot.press("j")
+        assert priority.input_at > before
+        pressed = priority.input_at
+        app.feed.put(QuotesPosted(S, None, [quote("BookB", SPREAD, "Miami Heat", 125, 17.5)]))
+        await pilot.pause(0.3)
+        assert priority.input_at == pressed  # data is not input

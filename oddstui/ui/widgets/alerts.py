@@ -20,7 +20,8 @@ from oddstui.ui.guard import failed_text
 SHOWN = 40
 IMPORTANT = {"connection": "bold red", "steam": "bold magenta", "price alert": "bold green"}
 """The colour of an important alert, by kind (others: bold yellow)."""
-EMPTY = Text("no alerts yet", style="dim")
+EMPTY = "no alerts yet"
+"""What the panel says before the first alert."""
 
 
 def alert_line(alert: Alert) -> Text:
@@ -32,10 +33,12 @@ def alert_line(alert: Alert) -> Text:
     return text
 
 
-class AlertsPanel(ScrollView):
+class AlertsPanel(ScrollView, can_focus=False):
     """The newest `SHOWN` alerts, each wrapped to the panel's width."""
 
-    DEFAULT_CSS = "AlertsPanel { height: 1fr; padding: 0 1; overflow-x: hidden; scrollbar-gutter: stable; }"
+    DEFAULT_CSS = """
+    AlertsPanel { height: 1fr; padding: 0 1; overflow-x: hidden; scrollbar-gutter: stable; scrollbar-size-vertical: 1; }
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -47,7 +50,7 @@ class AlertsPanel(ScrollView):
 
     @property
     def text(self) -> str:
-        """What the panel lists, as plain text, a line per drawn line."""
+        """What the panel last laid out, as plain text, a line per screen line."""
         return "\n".join(strip.text.rstrip() for strip in self._lines)
 
     def show(self, alerts: list[Alert]) -> None:
@@ -58,6 +61,7 @@ class AlertsPanel(ScrollView):
         self._lay_out()
 
     def on_resize(self) -> None:
+        """Wrap every listed alert again at the new width."""
         self._lay_out()
 
     def notify_style_update(self) -> None:
@@ -81,7 +85,7 @@ class AlertsPanel(ScrollView):
             wrapped[alert] = strips
             lines.extend(strips)
         self._wrapped = wrapped
-        self._lines = lines or self._wrap(EMPTY, width)
+        self._lines = lines or self._wrap(Text(EMPTY, style="dim"), width)
         self.virtual_size = Size(width, len(self._lines))
         self.refresh()
 
