@@ -175,6 +175,11 @@ class Scanner:
         self._dirty = {}
 
     @property
+    def attached(self) -> bool:
+        """True while the scanner follows a store (between `attach` and `close`)."""
+        return self._store is not None
+
+    @property
     def pending(self) -> int:
         """Markets changed but not recomputed yet (a refresh with a budget may leave some)."""
         return len(self._dirty)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Unpack
 
+from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -33,6 +34,7 @@ from oddstui.secret import scrub
 from oddstui.short_names import short_teams
 from oddstui.signals import ScanSettings, Signal
 from oddstui.store import EVICT_EVERY, Alert, Changes, FixtureRef, Store
+from oddstui.ui.input_priority import Deferrable, InputPriority
 from oddstui.ui.screens.alert_dialog import AlertDialog
 from oddstui.ui.screens.alert_rules import AlertRulesScreen
 from oddstui.ui.screens.help import HelpScreen, binding_rows
@@ -51,6 +53,8 @@ from oddstui.ui.widgets.signal_table import SignalTable
 from oddstui.ui.widgets.status_line import StatusLine, blocked_reason
 
 REFRESH_SECONDS = 0.1
+USER_INPUT = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
+"""The events that make the periodic work wait (`InputPriority`)."""
 START_UP_SECONDS = 2.0
 """After this, what start-up made is frozen out of the garbage collector's full passes (once)."""
 DEFAULT_THEME = "oddstui-dark"
@@ -128,6 +132,8 @@ class OddsApp(App[None]):
         self.parlay_client = (
             ParlayClient(settings.providers["opticodds"]) if settings.providers["opticodds"].enabled else None
         )
+        self.input_priority = InputPriority()
+        """Keys and clicks go first: the periodic work below waits briefly after one."""
         self._last_status = 0.0
         self._toasted_alerts = 0
         """`Store.alerts_added` when the last toasts were shown."""
@@ -215,10 +221,13 @@ class OddsApp(App[None]):
         for client in build_clients(self.settings, self.feed, cache_dir=self.cache_dir, **self.tuning):
             self.run_worker(client.run(), group="providers", name=type(client).__name__, exit_on_error=False)
             self.store.on_evict(client.forget)
-        self.set_interval(REFRESH_SECONDS, self.refresh_from_store)
+        priority, later = self.input_priority, self.set_timer
+        # looked up at each call, so that a bench's timed stand-in is the one run
+        refresh = Deferrable(priority, lambda: self.refresh_from_store(), later)
+        self.set_interval(REFRESH_SECONDS, refresh)
         self.set_interval(EVICT_EVERY, self.store.evict)
-        self.set_interval(RELEASE_EVERY, release_free_memory)
-        self.set_interval(COLLECT_EVERY, collect_cycles)
+        self.set_interval(RELEASE_EVERY, Deferrable(priority, release_free_memory, later))
+        self.set_interval(COLLECT_EVERY, Deferrable(priority, collect_cycles, later))
         self.refresh_from_store(Changes(everything=True, fixture_list=True, alerts=True, streams=True))
         grid.focus()
         self.set_timer(START_UP_SECONDS, freeze_start_up)
@@ -242,6 +251,12 @@ class OddsApp(App[None]):
         if theme.name != self.ui_settings.settings.theme and theme.name in self.theme_set.themes:
             self.ui_settings.settings.theme = theme.name
             self.ui_settings.save()
+
+    async def on_event(self, event: events.Event) -> None:
+        """Note each key, click and wheel turn as it comes in, so the periodic work lets it go first."""
+        if isinstance(event, USER_INPUT) and not event.is_forwarded:
+            self.input_priority.input_arrived()
+        await super().on_event(event)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one handler for worker failures: shown once, never silently lost."""
@@ -566,7 +581,10 @@ class OddsApp(App[None]):
                 self.show_signal(signal)
 
         settings = ScanSettings(method=self.settings.devig, sharp=self.settings.sharp_books)
-        self.push_screen(ScannerScreen(self.store, settings, self.fmt, self.price_grid.codes), chosen)
+        scanner = ScannerScreen(
+            self.store, settings, self.fmt, self.price_grid.codes, input_priority=self.input_priority
+        )
+        self.push_screen(scanner, chosen)
 
     def show_signal(self, signal: Signal) -> None:
         """Open the signal's game in the grid with the cursor on its first leg's price."""

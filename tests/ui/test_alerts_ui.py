@@ -104,7 +104,7 @@ async def test_a_on_a_price_sets_an_alert_that_fires_once_then_A_lists_and_delet
         [fired] = alert_texts(app, "price alert")
         assert fired == "Miami Heat @ Denver Nuggets: Denver Nuggets at FanDuel +125, at or better than +120"
         assert ("price alert", fired) in toasts and bells == [1]
-        assert await wait_until(pilot, lambda: "at FanDuel +125" in app.alerts_panel.render().plain)
+        assert await wait_until(pilot, lambda: "at FanDuel +125" in app.alerts_panel.text)
         app.feed.put(QuotesPosted(STREAM, None, [quote("FanDuel", 130)]))
         await pilot.pause(0.3)
         assert len(alert_texts(app, "price alert")) == 1 and bells == [1], "once per crossing"

@@ -272,7 +272,7 @@ async def test_an_alert_arrives(sim, tmp_path):
         fixture = change.fixture
         for _ in range(50):  # the store may still be taking in the ticks stepped above
             await pilot.pause(0.2)
-            alerts = static_text(app.query_one("#alerts"))
+            alerts = app.alerts_panel.text
             if fixture.home in alerts and change.new_status.value in alerts:
                 break
         assert fixture.home in alerts and change.new_status.value in alerts, (fixture.home, change.new_status, alerts)

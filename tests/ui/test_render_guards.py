@@ -163,7 +163,7 @@ async def test_hostile_names_and_times_never_reach_the_terminal_raw(tmp_path):
         change = FixtureChange("opticodds", "RG-N", old_start=1e9, new_start=BEYOND_ANY_CLOCK)
         app.feed.put(FixtureChanged(STREAM, None, change))
         await pilot.pause(0.3)
-        alerts = static_text(app.alerts_panel)
+        alerts = app.alerts_panel.text
         assert f"→ {PLACEHOLDER}" in alerts and "\x1b" not in alerts
         await pilot.press("p")  # the slip shows the leg's names cleaned too
         await pilot.pause(0.2)

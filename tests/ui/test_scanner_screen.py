@@ -267,3 +267,33 @@ async def test_a_game_listed_after_its_signal_gets_its_name(tmp_path):
         )
         await pilot.pause(0.3)
         assert screen.table.game_name(("t", "F3")) == "Utah Jazz @ Boston Celtics"
+
+
+async def test_a_catch_up_due_after_the_scanner_closed_does_nothing(tmp_path):
+    app = quiet_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: ("t", "F1") in app.fixture_list.lines.refs)
+        await open_scanner(pilot, app)
+        scanner_screen = app.screen
+        assert isinstance(scanner_screen, ScannerScreen) and scanner_screen.scanner.attached
+        await pilot.press("escape")
+        assert await wait_until(pilot, lambda: not isinstance(app.screen, ScannerScreen))
+        assert not scanner_screen.scanner.attached
+        scanner_screen.tick()  # a timer due after the screen closed (Textual still calls it)
+        scanner_screen._catch_up()
+        await pilot.pause(0.1)
+    assert app.return_code in (None, 0)
+
+
+async def test_a_key_makes_the_periodic_work_wait_its_grace(tmp_path):
+    app = quiet_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: ("t", "F1") in app.fixture_list.lines.refs)
+        priority = app.input_priority
+        before = priority.input_at
+        await pilot.press("j")
+        assert priority.input_at > before
+        pressed = priority.input_at
+        app.feed.put(QuotesPosted(S, None, [quote("BookB", SPREAD, "Miami Heat", 125, 17.5)]))
+        await pilot.pause(0.3)
+        assert priority.input_at == pressed  # data is not input

@@ -50,12 +50,12 @@ async def test_an_alert_about_an_unlisted_game_is_renamed_when_it_is_listed(sim,
         change = FixtureChange("opticodds", "NOT-YET", None, None, None, app.clock() + 3600, league="NBA")
         app.store.change_fixture("test", None, change)
         app.refresh_from_store()
-        panel = static_text(app.query_one("#alerts"))
+        panel = app.alerts_panel.text
         assert "unlisted NBA game: start now" in " ".join(panel.split()) and "NOT-YET" not in panel
         game = Fixture("opticodds", "NOT-YET", "basketball", "NBA", "Denver Nuggets", "Phoenix Suns", app.clock())
         app.store.upsert_fixture("test", None, game)
         app.refresh_from_store()
-        panel = " ".join(static_text(app.query_one("#alerts")).split())
+        panel = " ".join(app.alerts_panel.text.split())
         assert "Phoenix Suns @ Denver Nuggets: start now" in panel and "unlisted" not in panel
 
 

@@ -26,6 +26,7 @@ from oddstui.market_view import NOT_BOOKABLE, FixtureRef
 from oddstui.model import OddsFormat
 from oddstui.signals import Scanner, ScanSettings, Signal, SignalKind
 from oddstui.store import Store
+from oddstui.ui.input_priority import Deferrable, InputPriority
 from oddstui.ui.screens.min_edge import MinEdgeScreen
 from oddstui.ui.screens.picker import PickerScreen
 from oddstui.ui.widgets.signal_table import KIND_LABELS, SignalTable
@@ -109,8 +110,11 @@ class ScannerScreen(Screen[Signal | None]):
         fmt: OddsFormat,
         codes: BookCodes | None = None,
         signal_filter: SignalFilter | None = None,
+        input_priority: InputPriority | None = None,
     ) -> None:
         super().__init__()
+        self._ticks = Deferrable(input_priority or InputPriority(), self.tick, self.set_timer)
+        """The periodic tick, which lets a key press go first."""
         self.store = store
         self.scanner = Scanner(settings)
         self.fmt = fmt
@@ -139,7 +143,7 @@ class ScannerScreen(Screen[Signal | None]):
         table.game_name = self._game_name
         table.empty_text = "no signal matches: the market has none now, or the filters leave none (t, l, b, m)"
         self.scanner.attach(self.store)
-        self.set_interval(TICK, self.tick)
+        self.set_interval(TICK, self._ticks)
         self.tick()
         table.focus()
 
@@ -159,6 +163,8 @@ class ScannerScreen(Screen[Signal | None]):
 
     def tick(self) -> None:
         """Recompute the markets that changed (within the budget); list them again when a signal changed."""
+        if not self.scanner.attached:  # a timer due after the screen closed
+            return
         started = time.perf_counter()
         pending = self.scanner.pending
         changed = self.scanner.refresh(BUDGET)
@@ -175,7 +181,7 @@ class ScannerScreen(Screen[Signal | None]):
 
     def _catch_up(self) -> None:
         self._catching_up = False
-        self.tick()
+        self._ticks()
 
     def show(self) -> None:
         """List the signals passing the filters, and say what is listed."""

@@ -368,8 +368,9 @@ class FixtureList(Vertical):
         suspended: Set[FixtureRef] = frozenset(),
         steam: Set[FixtureRef] = frozenset(),
     ) -> None:
+        if self._shown is None or summary != self._shown[3]:
+            self.filter.update(summary)  # a Static's update lays the screen out again: only when it says something new
         self._shown = (fixtures, pinned, unread, summary, suspended, steam)
-        self.filter.update(summary)
         label = narrow_label if self.size_name == "narrow" else fixture_label
         entries: list[Entry] = []
         labels: dict[FixtureRef, tuple[tuple, list[Text]]] = {}

@@ -198,4 +198,4 @@ class StatusLine(Static):
                     break
         except Exception as exc:  # rendering never raises: the line shows the placeholder, counted and logged
             line = failed_text(self, exc)
-        self.update(line)
+        self.update(line, layout=False)  # one line, its size fixed: no need to lay the screen out again
