@@ -1,10 +1,10 @@
-"""Equal numbers shared as one object: what many long-lived quotes hold (prices, lines, stakes, times).
+"""Equal numbers shared as one object: what many long-lived quotes hold (prices, lines, stakes).
 
 Each number a decoder builds is an object of its own (32 bytes in CPython's allocator); ten thousand
 live quotes holding five each is 1.6 MB, spread over the allocator's arenas among short-lived objects
-(so an arena is seldom wholly free to be given back). Prices, lines and stakes take few values, and the
-odds of one event mostly share a time: handing each quote the one object already held for a value
-keeps the live set smaller and steadier.
+(so an arena is seldom wholly free to be given back). Prices, lines and stakes take few values: handing
+each quote the one object already held for a value keeps the live set smaller and steadier. Not for
+values that seldom repeat (times): they would only churn the table.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TypeVar, cast
 
 T = TypeVar("T")
 
-SHARED_CAP = 8192
+SHARED_CAP = 4096
 """Distinct values held, at most: past it the table starts afresh (it never pins more than this)."""
 
 

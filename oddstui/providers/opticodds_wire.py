@@ -165,10 +165,11 @@ def odds_to_quotes(odds: list[WireOdd], stream: str, fmt: OddsFormat) -> Convert
     The hot path of ingest: one loop per event rather than a call per odd, and whole American
     prices converted inline. What a quote keeps for as long as it lives is shared rather than copied into
     each quote, which is most of what a live quote holds: the names that recur across prices and games
-    (fixture, book, market, selection, group, link) are interned, and the numbers (price, line, stake,
-    time) are taken from `NUMBERS`. Its key, one per price, is not interned: an id per price churns
-    the interpreter's table of interned strings (which never shrinks between resizes, and grew the process
-    by 2 MB at a time on a long run); the store hands each update the key it already holds instead.
+    (fixture, book, market, selection, player, group, link) are interned, the numbers (price, line,
+    stake) are taken from `NUMBERS`, and odds of one event that share a time share one object for it.
+    Its key, one per price, is not interned: an id per price churns the interpreter's table of interned
+    strings (which never shrinks between resizes, and grew the process by 1.9 MB at one on a long run);
+    the store hands each update the key it already holds instead.
     """
     american = fmt is OddsFormat.AMERICAN
     quotes: list[Quote] = []
@@ -177,6 +178,7 @@ def odds_to_quotes(odds: list[WireOdd], stream: str, fmt: OddsFormat) -> Convert
     isfinite = math.isfinite
     intern = sys.intern
     share = NUMBERS.share
+    last_ts = 0.0
     for odd in odds:
         if not odd.id:
             rejected.append("odd skipped: empty id")
@@ -196,6 +198,12 @@ def odds_to_quotes(odds: list[WireOdd], stream: str, fmt: OddsFormat) -> Convert
         link = odd.deep_link
         stake = limits.max_stake if limits is not None else None
         ts = odd.timestamp
+        if ts is None or not isfinite(ts):
+            ts = 0.0
+        elif ts == last_ts:
+            ts = last_ts  # the odds of one event mostly share a time: one object for them
+        else:
+            last_ts = ts
         # Positional, in field order: msgspec builds a struct from positional arguments about four
         # times faster than from keywords. tests/providers/test_opticodds_wire.py checks every field.
         append(
@@ -211,13 +219,13 @@ def odds_to_quotes(odds: list[WireOdd], stream: str, fmt: OddsFormat) -> Convert
                 fmt,  # raw, raw_format
                 share(odd.points) if odd.points is None or isfinite(odd.points) else None,
                 intern(odd.grouping_key or ""),  # points, group
-                (odd.selection or "") if odd.player_id else "",  # player
+                intern(odd.selection or "") if odd.player_id else "",  # player
                 stream,
                 odd.is_main is not False,
                 odd.is_live is True,  # stream, is_main, is_live
                 False,
                 False,
-                share(ts) if ts is not None and isfinite(ts) else 0.0,  # locked, stale, ts
+                ts,  # locked, stale, ts
                 share(stake) if stake is not None and isfinite(stake) else None,  # limit
                 intern(link.desktop) if link is not None and link.desktop is not None else None,  # deep_link
                 odd_id if book == COPILOT else None,  # copilot_id
