@@ -33,7 +33,7 @@ seconds, at most MAX_LINES main lines are remembered, the index of each book's m
 
 from __future__ import annotations
 
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -124,9 +124,9 @@ class _Market:
     closed_at: int
     """The game's `Store.closed_at` when this started: a suspension since starts the market afresh."""
     last: float = 0.0
-    sharp: dict[str, deque[tuple[float, float]]] = field(default_factory=dict)
+    sharp: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
     """Quote key -> (time, decimal price before) of each of the sharp book's moves in the window."""
-    lines: dict[str, deque[tuple[float, float, float, float]]] = field(default_factory=dict)
+    lines: dict[str, list[tuple[float, float, float, float]]] = field(default_factory=dict)
     """Sharp book -> (time, and before it: line strength, line, decimal price) of each of its main-line moves in
     the window."""
     pending: list[_Pending] = field(default_factory=list)
@@ -286,8 +286,8 @@ class SteamDetector:
         ts = quote.moved_at
         moves = market.sharp.get(quote.key)
         if moves is None:
-            moves = market.sharp[quote.key] = deque(maxlen=MAX_MOVES_PER_PRICE)
-        moves.append((ts, prev.decimal))
+            moves = market.sharp[quote.key] = []
+        _add_move(moves, (ts, prev.decimal))
         if market.pending:
             return  # one steam per selection per window: a sharp move already waits for, or has, its followers
         longest = max(decimal for _, decimal in moves)  # the lowest the price stood in the window
@@ -299,9 +299,9 @@ class SteamDetector:
         market = self._market(store, move.group, now)
         moves = market.lines.get(move.book)
         if moves is None:
-            moves = market.lines[move.book] = deque(maxlen=MAX_MOVES_PER_PRICE)
+            moves = market.lines[move.book] = []
         selection = move.new.selection
-        moves.append((now, _strength(selection, move.old_points), move.old_points, move.old_decimal))
+        _add_move(moves, (now, _strength(selection, move.old_points), move.old_points, move.old_decimal))
         if market.pending:
             return
         _, weakest, line_from, price_from = min(moves, key=lambda m: m[1])  # where it stood weakest in the window
@@ -520,13 +520,27 @@ class SteamDetector:
             del self._markets[key]
 
 
-def _trim_window(window: dict[str, deque[Any]], since: float) -> None:
+def _add_move(moves: list[Any], move: Any) -> None:
+    """Append a move (time first), keeping the last MAX_MOVES_PER_PRICE.
+
+    A list rather than a `deque(maxlen=...)`: a price seldom has more than a few moves in the window, and a
+    deque reserves a 64-slot block (760 bytes in all) for each of the thousand or so prices held here.
+    """
+    moves.append(move)
+    if len(moves) > MAX_MOVES_PER_PRICE:
+        del moves[0]
+
+
+def _trim_window(window: dict[str, list[Any]], since: float) -> None:
     """Drop the moves (time first) before `since`, and the prices or books left with none."""
     for key in [k for k, moves in window.items() if not moves or moves[-1][0] < since]:
         del window[key]
     for moves in window.values():
-        while moves[0][0] < since:
-            moves.popleft()
+        old = 0
+        while moves[old][0] < since:  # the last one is inside the window
+            old += 1
+        if old:
+            del moves[:old]
 
 
 def _group(quote: Quote) -> GroupKey:

@@ -313,6 +313,8 @@ class Store:
                     quote.history = record(prev, quote, now)
                 else:
                     quote.history = prev.history
+            if prev is not None:
+                quote.key = prev.key  # the table's own copy: one per price, however many updates it gets
             quote.seq = seq
             table[key] = quote
             changed(quote.fixture_id)
@@ -352,6 +354,7 @@ class Store:
                         moves.append(lock)  # for `drain_moves`: the moves before a lock don't pair with those after
                 else:
                     lock.history = current.history
+                lock.key = current.key
             lock.locked = True
             lock.seq = seq
             table[lock.key] = lock

@@ -237,3 +237,15 @@ def test_another_sharp_book_moving_is_not_a_follower():
     assert market.found == [], "Circa Sports is sharp: it leads, it does not follow"
     market.post(5, quote("FanDuel", -120))
     assert [s.followers for s in market.found] == [("DraftKings", "FanDuel")]
+
+
+def test_a_price_keeps_its_last_moves_inside_the_window_only():
+    from oddstui.steam import MAX_MOVES_PER_PRICE, _add_move, _trim_window
+
+    window: dict[str, list] = {"k": [], "old": []}
+    for ts in range(MAX_MOVES_PER_PRICE + 10):
+        _add_move(window["k"], (float(ts), 2.0))
+    _add_move(window["old"], (1.0, 2.0))
+    assert [m[0] for m in window["k"]] == [float(ts) for ts in range(10, MAX_MOVES_PER_PRICE + 10)]
+    _trim_window(window, since=20.0)
+    assert list(window) == ["k"] and window["k"][0][0] == 20.0 and window["k"][-1][0] == MAX_MOVES_PER_PRICE + 9

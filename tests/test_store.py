@@ -93,6 +93,19 @@ def test_lock_then_new_price_unlocks(store):
     assert not q.locked and store.is_live_price(q)
 
 
+def test_an_update_holds_the_key_the_store_already_has(store):
+    """One copy of a price's key however many updates and locks replace it (decoders build a new copy each)."""
+    store.apply(QuotesPosted(S, "1-0", [quote(key="".join(["k", "1"]))]))
+    held = store.quote("opticodds", "k1").key
+    for update in (
+        QuotesPosted(S, "1-1", [quote(american=+105, key="".join(["k", "1"]))]),
+        QuotesLocked(S, "1-2", [quote(american=+110, key="".join(["k", "1"]))]),
+    ):
+        assert update.quotes[0].key is not held
+        store.apply(update)
+        assert store.quote("opticodds", "k1").key is held
+
+
 def test_lock_of_unknown_key_is_stored_locked(store):
     store.apply(QuotesLocked(S, "1-0", [quote(key="new")]))
     assert store.quote("opticodds", "new").locked

@@ -3,7 +3,8 @@
 The simulator runs as `oddstui sim` in its own process; the app (Textual's headless driver, 160x48)
 streams every sport from its OpticOdds side and shows the busiest live game, as a person leaves it
 open. Every minute it reports the app's resident memory (RSS), the part of it Python's objects take
-(pymalloc's allocated bytes, and the 1 MB arenas it holds them in), and what its store holds: quotes,
+(pymalloc's allocated bytes, and the 1 MB arenas it holds them in), glibc's heap (bytes in use, free
+bytes it keeps, mmapped blocks) and what its store holds: quotes,
 fixtures, and how many of those fixtures are finished and waiting out their grace period. Objects that
 stay level while RSS rises is the allocator keeping space; objects that climb with a level live set is a leak.
 
@@ -29,7 +30,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from oddstui.bench.memory import rss_mb
+from oddstui.bench.memory import CHeap, c_heap, rss_mb
 from oddstui.bench.sim import wait_for_port
 from oddstui.config import ProviderSettings, Settings
 from oddstui.secret import Secret
@@ -52,6 +53,8 @@ class Reading:
     finished: int
     live: int
     events: int
+    c_heap: CHeap | None
+    """glibc's heap (bytes in use, free but kept, mmapped), where the C library is glibc."""
 
 
 def serve(port: int, rate: float, fixtures_per_league: int, warmup: int) -> None:
@@ -111,6 +114,7 @@ def read(app: OddsApp, minute: float) -> Reading:
         sum(1 for f in fixtures if f.status.is_terminal),
         sum(1 for f in fixtures if f.is_live),
         events,
+        c_heap(),
     )
 
 
@@ -150,11 +154,17 @@ async def soak(
     return readings
 
 
+def c_heap_text(heap: CHeap | None) -> str:
+    if heap is None:
+        return ""
+    return f"  C heap {heap.used:5.1f} MB used {heap.free:5.1f} free {heap.mmapped:5.1f} mmapped"
+
+
 def report(r: Reading) -> None:
     print(
         f"{r.minute:6.1f} min  RSS {r.rss:7.1f} MB  objects {r.objects:5.1f} MB in {r.arenas:3} arenas"
         f"  quotes {r.quotes:7,}  fixtures {r.fixtures:4}"
-        f" ({r.live} live, {r.finished} finished in grace)  events {r.events:,}",
+        f" ({r.live} live, {r.finished} finished in grace)  events {r.events:,}{c_heap_text(r.c_heap)}",
         flush=True,
     )
 
@@ -192,6 +202,8 @@ def main(argv: Sequence[str]) -> int:
             f"Python objects {base.objects:.1f} MB -> {last.objects:.1f} MB ({last.objects / base.objects - 1:+.1%}); "
             f"arenas {base.arenas} -> {last.arenas}"
         )
+    if base.c_heap and last.c_heap:
+        print(f"C heap (glibc): {c_heap_text(base.c_heap).strip()} -> {c_heap_text(last.c_heap).strip()}")
     print(f"quotes held {base.quotes:,} -> {last.quotes:,}; fixtures {base.fixtures} -> {last.fixtures}")
     ok = growth <= GROWTH_TARGET
     print(f"target: RSS growth after {SETTLE_MINUTES} min <= {GROWTH_TARGET:.0%}: {'met' if ok else 'MISSED'}")

@@ -17,6 +17,7 @@ from typing import Any
 import msgspec
 
 from oddstui.model import Fixture, FixtureStatus, Quote, Score
+from oddstui.numbers import SharedNumbers
 from oddstui.odds import OddsError, OddsFormat, to_decimal
 
 PROVIDER = "opticodds"
@@ -92,6 +93,8 @@ settled_event_decoder = msgspec.json.Decoder(SettledEvent)
 odd_decoder = msgspec.json.Decoder(WireOdd)
 settled_decoder = msgspec.json.Decoder(WireSettled)
 json_decoder = msgspec.json.Decoder()
+NUMBERS = SharedNumbers()
+"""The prices, lines, stakes and times live quotes hold, one object per value."""
 DecodeError = msgspec.DecodeError
 ShapeError = msgspec.ValidationError
 
@@ -160,9 +163,13 @@ def odds_to_quotes(odds: list[WireOdd], stream: str, fmt: OddsFormat) -> Convert
     """Normalized quotes from decoded odds; one whose price is impossible is skipped and reported.
 
     The hot path of ingest: one loop per event rather than a call per odd, and whole American
-    prices converted inline. The strings a quote keeps for as long as it lives (its key, fixture, book,
-    market, selection, group, link) are interned: held once by every quote and update that names them
-    rather than copied into each, which is about half of what a live quote holds.
+    prices converted inline. What a quote keeps for as long as it lives is shared rather than copied into
+    each quote, which is most of what a live quote holds: the names that recur across prices and games
+    (fixture, book, market, selection, player, group, link) are interned, the numbers (price, line,
+    stake) are taken from `NUMBERS`, and odds of one event that share a time share one object for it.
+    Its key, one per price, is not interned: an id per price churns the interpreter's table of interned
+    strings (which never shrinks between resizes, and grew the process by 1.9 MB at one on a long run);
+    the store hands each update the key it already holds instead.
     """
     american = fmt is OddsFormat.AMERICAN
     quotes: list[Quote] = []
@@ -170,25 +177,33 @@ def odds_to_quotes(odds: list[WireOdd], stream: str, fmt: OddsFormat) -> Convert
     append = quotes.append
     isfinite = math.isfinite
     intern = sys.intern
+    share = NUMBERS.share
+    last_ts = 0.0
     for odd in odds:
         if not odd.id:
             rejected.append("odd skipped: empty id")
             continue
         price = odd.price
         if american and type(price) is int and (price >= 100 or price <= -100):
-            decimal = 1.0 + price / 100.0 if price >= 100 else 1.0 - 100.0 / price
+            decimal = share(1.0 + price / 100.0 if price >= 100 else 1.0 - 100.0 / price)
         else:
             try:
-                decimal = to_decimal(price, fmt)
+                decimal = share(to_decimal(price, fmt))
             except OddsError:
                 rejected.append(f"odd skipped: price is not a valid {fmt.value} price")
                 continue
         book = odd.sportsbook or COPILOT
-        odd_id = intern(odd.id)
+        odd_id = odd.id
         limits = odd.limits
         link = odd.deep_link
         stake = limits.max_stake if limits is not None else None
         ts = odd.timestamp
+        if ts is None or not isfinite(ts):
+            ts = 0.0
+        elif ts == last_ts:
+            ts = last_ts  # the odds of one event mostly share a time: one object for them
+        else:
+            last_ts = ts
         # Positional, in field order: msgspec builds a struct from positional arguments about four
         # times faster than from keywords. tests/providers/test_opticodds_wire.py checks every field.
         append(
@@ -200,18 +215,18 @@ def odds_to_quotes(odds: list[WireOdd], stream: str, fmt: OddsFormat) -> Convert
                 intern(odd.market),
                 intern(odd.name),
                 decimal,
-                price,
+                share(price),
                 fmt,  # raw, raw_format
-                odd.points if odd.points is None or isfinite(odd.points) else None,
+                share(odd.points) if odd.points is None or isfinite(odd.points) else None,
                 intern(odd.grouping_key or ""),  # points, group
-                (odd.selection or "") if odd.player_id else "",  # player
+                intern(odd.selection or "") if odd.player_id else "",  # player
                 stream,
                 odd.is_main is not False,
                 odd.is_live is True,  # stream, is_main, is_live
                 False,
                 False,
-                ts if ts is not None and isfinite(ts) else 0.0,  # locked, stale, ts
-                stake if stake is not None and isfinite(stake) else None,  # limit
+                ts,  # locked, stale, ts
+                share(stake) if stake is not None and isfinite(stake) else None,  # limit
                 intern(link.desktop) if link is not None and link.desktop is not None else None,  # deep_link
                 odd_id if book == COPILOT else None,  # copilot_id
             )

@@ -197,7 +197,21 @@ def test_a_missing_or_malformed_score_is_never_read_as_0_0(score):
 
 
 def test_the_names_a_quote_keeps_are_held_once_by_every_update():
-    """Two updates of one price, decoded apart, share the strings they keep rather than a copy each."""
+    """Two updates of one price, decoded apart, share the strings they keep rather than a copy each (the key is
+    handed on by the store: tests/test_store.py)."""
     first, second = decode_one(PLAYER_ODD), decode_one(PLAYER_ODD | {"price": -120})
-    for field in ("key", "fixture_id", "book", "market", "selection", "group", "deep_link"):
+    for field in ("fixture_id", "book", "market", "selection", "player", "group", "deep_link"):
         assert getattr(first, field) is getattr(second, field), field
+
+
+def test_the_numbers_a_quote_keeps_are_held_once_by_every_update():
+    """Price, line and stake decoded apart are one object each, and keep their type (an American price stays an
+    int); the odds of one event share one object for their time."""
+    odd = PLAYER_ODD | {"timestamp": 1724871720.25, "limits": {"max_stake": 250.0}}
+    first, second = decode_one(odd), decode_one(odd)
+    for field in ("decimal", "raw", "points", "limit"):
+        assert getattr(first, field) is getattr(second, field), field
+    assert type(first.raw) is int
+    converted = decode([odd, odd | {"id": "other", "timestamp": 1724871720.25}, odd | {"id": "third"}])
+    one, two, three = converted.quotes
+    assert one.ts is two.ts is three.ts and one.ts == 1724871720.25
