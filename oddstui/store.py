@@ -172,7 +172,7 @@ class _Cursor:
 
 
 EVICT_EVERY = 30.0
-"""Seconds between eviction passes in a long-running process (the app, `tail`)."""
+"""Seconds between eviction passes in a long-running process (the app, `tail`), at most: see `Store.evict_every`."""
 
 
 class Store:
@@ -661,12 +661,18 @@ class Store:
         """Call `listener` with the fixtures each eviction pass drops (provider clients forget them too)."""
         self._evict_listeners.append(listener)
 
+    @property
+    def evict_every(self) -> float:
+        """Seconds between eviction passes: EVICT_EVERY, or a tenth of a shorter grace (at least 1 s), so that a
+        finished game leaves within a tenth of its grace after it is due, whatever the grace."""
+        return min(EVICT_EVERY, max(1.0, self.eviction_grace / 10))
+
     def evict_due(self) -> int:
-        """`evict` on a timer: one pass per EVICT_EVERY seconds of the store's clock, a no-op in between."""
+        """`evict` on a timer: one pass per `evict_every` seconds of the store's clock, a no-op in between."""
         now = self._clock()
         if now < self._next_eviction:
             return 0
-        self._next_eviction = now + EVICT_EVERY
+        self._next_eviction = now + self.evict_every
         return self.evict(now)
 
     # --- change tracking --------------------------------------------------------

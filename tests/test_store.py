@@ -224,18 +224,32 @@ def test_eviction_after_grace(store, clock):
 
 
 def test_eviction_on_a_timer_runs_one_pass_per_interval(store, clock):
+    store.eviction_grace = 600.0  # a pass every EVICT_EVERY (30 s)
+    assert store.evict_every == EVICT_EVERY
     store.apply(FixtureUpserted(S, None, fixture(status=FixtureStatus.COMPLETED)))
     store.apply(QuotesPosted(S, None, [quote()]))
-    assert store.evict_due() == 0  # a pass: nothing over its grace (60 s) yet
-    clock.now += EVICT_EVERY + 15
-    assert store.evict_due() == 0  # the next pass, at 45 s: still in its grace
+    assert store.evict_due() == 0  # a pass: nothing over its grace yet
+    clock.now += 590
+    assert store.evict_due() == 0  # a pass at 590 s: still in its grace
     clock.now += 20
-    assert store.evict_due() == 0  # the grace is over, but the next pass is not due until 75 s
+    assert store.evict_due() == 0  # the grace is over, but the next pass is not due until 620 s
     assert store.fixture(("opticodds", "F1")) is not None
-    clock.now += EVICT_EVERY - 20
+    clock.now += 10
     assert store.evict_due() == 1
     assert store.fixture(("opticodds", "F1")) is None and store.quote_count() == 0
     assert store.drain_changes().fixture_list
+
+
+def test_a_short_grace_gets_eviction_passes_a_tenth_of_it_apart(store, clock):
+    store.eviction_grace = 60.0
+    assert store.evict_every == 6.0
+    store.apply(FixtureUpserted(S, None, fixture(status=FixtureStatus.COMPLETED)))
+    store.apply(QuotesPosted(S, None, [quote()]))
+    assert store.evict_due() == 0
+    clock.now += 61
+    assert store.evict_due() == 1  # gone within a tenth of the grace after it was due, not up to 30 s later
+    store.eviction_grace = 0.5
+    assert store.evict_every == 1.0  # never more often than once a second
 
 
 def test_fixtures_their_source_stopped_listing_are_evicted_after_the_grace(store, clock):

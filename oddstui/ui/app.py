@@ -33,7 +33,7 @@ from oddstui.providers.runner import Tuning, build_clients
 from oddstui.secret import scrub
 from oddstui.short_names import short_teams
 from oddstui.signals import ScanSettings, Signal
-from oddstui.store import EVICT_EVERY, Alert, Changes, FixtureRef, Store
+from oddstui.store import Alert, Changes, FixtureRef, Store
 from oddstui.ui.input_priority import Deferrable, InputPriority
 from oddstui.ui.screens.alert_dialog import AlertDialog
 from oddstui.ui.screens.alert_rules import AlertRulesScreen
@@ -225,7 +225,7 @@ class OddsApp(App[None]):
         # looked up at each call, so that a bench's timed stand-in is the one run
         refresh = Deferrable(priority, lambda: self.refresh_from_store(), later)
         self.set_interval(REFRESH_SECONDS, refresh)
-        self.set_interval(EVICT_EVERY, self.store.evict)
+        self.set_interval(self.store.evict_every, self.store.evict)
         self.set_interval(RELEASE_EVERY, Deferrable(priority, release_free_memory, later))
         self.set_interval(COLLECT_EVERY, Deferrable(priority, collect_cycles, later))
         self.refresh_from_store(Changes(everything=True, fixture_list=True, alerts=True, streams=True))

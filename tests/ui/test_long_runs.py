@@ -6,6 +6,7 @@ import gc
 import weakref
 
 from oddstui import heap as heap_module
+from oddstui import store as store_module
 from oddstui.config import ProviderSettings, Settings
 from oddstui.model import (
     Fixture,
@@ -46,7 +47,7 @@ def quote(fixture_id: str) -> Quote:
 
 
 async def test_finished_games_leave_on_a_timer_with_their_quotes(tmp_path, monkeypatch):
-    monkeypatch.setattr(app_module, "EVICT_EVERY", 0.05)
+    monkeypatch.setattr(store_module, "EVICT_EVERY", 0.05)
     now = [1_000_000.0]
     providers = {name: ProviderSettings(name) for name in ("opticodds", "oddspapi", "oddsstream")}
     app = OddsApp(
