@@ -11,7 +11,8 @@ stay level while RSS rises is the allocator keeping space; objects that climb wi
 The simulator is warmed up before it serves (`--warmup` market ticks), so the run starts on a slate
 in its steady state, as a real one is: games in play, finished, and scheduled. Its games last minutes,
 not hours, so a finished game's grace period (`--grace`) is scaled down to match (and with it the store's
-eviction pass, a tenth of the grace apart): the run goes through many eviction cycles, and a steady market has to give a steady heap.
+eviction pass, a tenth of the grace apart): the run goes through many eviction cycles, and a steady market
+has to give a steady heap.
 Target: after the first two minutes, RSS grows by at most 5%.
 """
 
