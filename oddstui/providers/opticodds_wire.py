@@ -94,7 +94,7 @@ odd_decoder = msgspec.json.Decoder(WireOdd)
 settled_decoder = msgspec.json.Decoder(WireSettled)
 json_decoder = msgspec.json.Decoder()
 NUMBERS = SharedNumbers()
-"""The prices, lines, stakes and times live quotes hold, one object per value."""
+"""The prices, lines and stakes live quotes hold, one object per value (times are shared within an event only)."""
 DecodeError = msgspec.DecodeError
 ShapeError = msgspec.ValidationError
 
